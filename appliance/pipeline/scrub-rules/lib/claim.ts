@@ -3,7 +3,7 @@ import type { Claim, ClaimLine } from '../../../domain/types.js';
 import { earliestDate, isDate } from './dates.js';
 
 /** ICD-10-CM as claims carry it: upper case, no dot. */
-export const ICD10_SHAPE = /^[A-TV-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?$/;
+export const ICD10_SHAPE = /^[A-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?$/;
 
 /**
  * The dates of service each diagnosis is used on (through line pointers). A diagnosis no line
