@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../domain/types.js';
-import { scrubClaim, scrubRules, isClean, type ScrubContext, type ScrubFinding } from './scrub.js';
+import {
+  checkReady,
+  scrubClaim,
+  scrubRules,
+  isClean,
+  type ScrubContext,
+  type ScrubFinding,
+} from './scrub.js';
 import { fakeCodeSets, sampleCodeSets } from './test-codesets.js';
-import { DOS, FAKE_NPI, sampleClaim, sampleDentalClaim, sampleLine } from './test-fixtures.js';
+import {
+  DOS,
+  FAKE_NPI,
+  sampleBilling,
+  sampleClaim,
+  sampleCoded,
+  sampleDentalClaim,
+  sampleEncounter,
+  sampleLine,
+} from './test-fixtures.js';
 
 const TODAY = '2026-03-10';
 const ctxWith = (over: Partial<ScrubContext> = {}): ScrubContext => ({
@@ -530,5 +546,34 @@ describe('dental', () => {
   it('diagnosis-limit, allows only 4 diagnoses on a dental claim', () => {
     const c = sampleDentalClaim({ diagnoses: ['K021', 'K022', 'K023', 'K025', 'K029'] });
     expect(run('diagnosis-limit', c)).toHaveLength(1);
+  });
+});
+
+describe('place of service', () => {
+  it('pos-valid, rejects a code used before CMS created it', () => {
+    const pace = (dos: string) => sampleClaim({ placeOfService: '66', lines: [l({ dateOfService: dos })] });
+    expect(run('pos-valid', pace('2024-07-31'), ctxWith({ today: '2026-01-01' }))[0]?.message).toMatch(
+      /2024-08-01/,
+    );
+    expect(run('pos-valid', pace('2024-08-01'), ctxWith({ today: '2026-01-01' }))).toEqual([]);
+  });
+});
+
+describe('checkReady', () => {
+  it('checkReady, is ready with clean claims, for a fully coded visit', () => {
+    const r = checkReady(sampleEncounter(), sampleCoded(), sampleBilling(), ctxWith());
+    expect(r).toMatchObject({ ready: true, coding: [] });
+    expect(r.claims).toHaveLength(1);
+    expect(r.claims[0]!.findings).toEqual([]);
+  });
+
+  it('checkReady, lists coding review reasons and scrub errors, for a visit that is not ready', () => {
+    const coded = sampleCoded({
+      review: [{ code: 'EM_NO_MDM_OR_TIME', message: 'No MDM or time documented.' }],
+    });
+    const r = checkReady(sampleEncounter({ placeOfService: '38' }), coded, sampleBilling(), ctxWith());
+    expect(r.ready).toBe(false);
+    expect(r.coding[0]).toMatchObject({ ruleId: 'coding:EM_NO_MDM_OR_TIME', severity: 'error' });
+    expect(r.claims[0]!.findings.map((f) => f.ruleId)).toEqual(['pos-valid']);
   });
 });

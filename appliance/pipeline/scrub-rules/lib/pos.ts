@@ -1,6 +1,5 @@
 // CMS Place of Service code set (cms.gov "Place of Service Code Set"), codes in use for
-// professional claims. 35-40, 43-48, 59, 63-64, 67-70, 73-80, 82-98 are unassigned.
-// 27 (outreach site/street) is effective 2023-10-01, 66 (PACE center) 2024-10-01.
+// professional claims. 28-30, 35-40, 43-48, 59, 63-64, 67-70, 73-80, 82-98 are unassigned.
 export const POS_CODES: ReadonlyMap<string, string> = new Map([
   ['01', 'Pharmacy'],
   ['02', 'Telehealth provided other than in patient’s home'],
@@ -54,4 +53,15 @@ export const POS_CODES: ReadonlyMap<string, string> = new Map([
   ['72', 'Rural health clinic'],
   ['81', 'Independent laboratory'],
   ['99', 'Other place of service'],
+]);
+
+/**
+ * Codes newer than the rest, usable from these dates of service: 10 (telehealth in the patient's
+ * home, 2022-01-01), 27 (outreach site/street, CR 13314, 2023-10-01), 66 (PACE center,
+ * Transmittal 12779, 2024-08-01).
+ */
+export const POS_EFFECTIVE: ReadonlyMap<string, string> = new Map([
+  ['10', '2022-01-01'],
+  ['27', '2023-10-01'],
+  ['66', '2024-08-01'],
 ]);
