@@ -136,7 +136,7 @@ function stripLead(text: string): string {
   let s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (!s.startsWith('MSH')) {
     const at = s.search(/(?:^|[\r\n])\s*MSH/);
-    if (at > 0) s = s.slice(at).replace(/^\s+/, '');
+    if (at >= 0) s = s.slice(at).replace(/^\s+/, '');
   }
   return s;
 }
@@ -165,7 +165,7 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
     const { line, offset } = lines[i]!;
     const parts = line.split(d.field);
     const id = parts[0]!;
-    if (!/^[A-Z][A-Z0-9]{2}$/.test(id)) {
+    if (!isSegmentId(id)) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
@@ -208,6 +208,17 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       warn('HL7_VERSION', `MSH-12 version ${message.version} is outside 2.3–2.8`, 'MSH', 0, 'MSH-12'),
     );
   return { value: message, diagnostics };
+}
+
+/** Three characters: an upper-case letter, then upper-case letters or digits. */
+function isSegmentId(id: string): boolean {
+  if (id.length !== 3) return false;
+  for (let k = 0; k < 3; k++) {
+    const c = id.charCodeAt(k);
+    const upper = c >= 65 && c <= 90;
+    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------------ escapes (HL7 v2.5 §2.7)
@@ -304,25 +315,30 @@ export function repetitions(msg: Message, seg: Segment | undefined, n: number): 
  * '""' (the HL7 explicit null) reads as ''.
  */
 export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s = 1, rep = 0): string {
-  const raw = rawField(seg, n);
-  if (raw === '') return '';
-  if (seg?.id === 'MSH' && n <= 2) return raw;
+  const raw = seg?.fields[n];
+  if (raw === undefined || raw === '') return '';
+  if (n <= 2 && seg!.id === 'MSH') return raw;
   const d = msg.delimiters;
-  let v = raw;
-  if (v.indexOf(d.repetition) >= 0) v = v.split(d.repetition)[rep] ?? '';
-  else if (rep > 0) return '';
-  return leaf(v, c, s, d);
+  return leaf(nth(raw, d.repetition, rep), c, s, d);
+}
+
+/** The i-th (0-based) piece of s split on sep, without allocating the other pieces. */
+function nth(s: string, sep: string, i: number): string {
+  let start = 0;
+  for (let k = 0; k < i; k++) {
+    const at = s.indexOf(sep, start);
+    if (at < 0) return '';
+    start = at + 1;
+  }
+  const end = s.indexOf(sep, start);
+  return end < 0 ? (start === 0 ? s : s.slice(start)) : s.slice(start, end);
 }
 
 /** Component c, subcomponent s of one repetition's text. */
 export function leaf(rep: string, c: number, s: number, d: Delimiters): string {
-  let v = rep;
-  if (v.indexOf(d.component) >= 0) v = v.split(d.component)[c - 1] ?? '';
-  else if (c > 1) return '';
-  if (v.indexOf(d.subcomponent) >= 0) v = v.split(d.subcomponent)[s - 1] ?? '';
-  else if (s > 1) return '';
+  const v = nth(nth(rep, d.component, c - 1), d.subcomponent, s - 1);
   if (v === '""') return '';
-  return unescape(v, d);
+  return v.indexOf(d.escape) < 0 ? v : unescape(v, d);
 }
 
 export function first(msg: Message, id: string): Segment | undefined {
