@@ -88,6 +88,14 @@ export interface CodeSets {
   mue(code: string, dateOfService: string): MueEntry | undefined;
   /** Primary codes an add-on code needs (one of them on the same claim); undefined if not an add-on. */
   addonPrimaries(code: string): string[] | undefined;
+  /** True when the code exists in any imported ICD-10-CM release (tells "inactive on this date" from "never existed"). */
+  icd10Exists?(code: string): boolean;
+  /** False when no NCCI PTP file has been imported (then a 59/X modifier cannot be judged). */
+  hasPtp?(): boolean;
+  /** False when no HCPCS Level II file has been imported. */
+  hasHcpcs?(): boolean;
+  /** A HCPCS Level II code valid on the date of service (added on or before it, not terminated). */
+  hcpcs?(code: string, dateOfService: string): { code: string; description: string } | undefined;
 }
 
 // ------------------------------------------------------------------ clearinghouse
