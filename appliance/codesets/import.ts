@@ -44,6 +44,8 @@ export interface ImportOptions {
   effective?: string;
   onProgress?: (p: ImportProgress) => void;
   now?: number;
+  /** Audit actor, e.g. 'user:alice' (default 'service:codes-import'). */
+  actor?: string;
   /** Stop after this many malformed lines (all are reported in the error's detail). */
   maxErrors?: number;
 }
@@ -87,7 +89,10 @@ export async function importCodeSetFile(
   const fileName = basename(path);
   const effectiveFrom = opts.effective ?? effectiveFromFileName(kind, fileName);
   if (!effectiveFrom || !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom))
-    throw permanent('CODESET_NO_EFFECTIVE_DATE', `${fileName}: give the release's effective date (--effective YYYY-MM-DD)`);
+    throw permanent(
+      'CODESET_NO_EFFECTIVE_DATE',
+      `${fileName}: give the release's effective date (--effective YYYY-MM-DD)`,
+    );
   const totalBytes = statSync(path).size;
   const maxErrors = opts.maxErrors ?? 20;
   const errors: Diagnostic[] = [];
@@ -106,7 +111,8 @@ export async function importCodeSetFile(
   let lines = 0;
   let bytes = 0;
   let rows = 0;
-  const report = (phase: ImportProgress['phase']) => opts.onProgress?.({ phase, bytes, totalBytes, lines, rows });
+  const report = (phase: ImportProgress['phase']) =>
+    opts.onProgress?.({ phase, bytes, totalBytes, lines, rows });
   for await (const raw of rl) {
     lines++;
     bytes += raw.length + 1;
@@ -123,9 +129,16 @@ export async function importCodeSetFile(
         if ('record' in r) {
           const rec = r.record;
           if (rec.recordId === '3') {
-            lastHcpcs = { code: rec.code, shortDesc: rec.shortDesc, longDesc: rec.longDesc, addDate: rec.addDate ?? null, termDate: rec.termDate ?? null };
+            lastHcpcs = {
+              code: rec.code,
+              shortDesc: rec.shortDesc,
+              longDesc: rec.longDesc,
+              addDate: rec.addDate ?? null,
+              termDate: rec.termDate ?? null,
+            };
             hcpcs.set(rec.code, lastHcpcs);
-          } else if (rec.recordId === '4' && lastHcpcs?.code === rec.code) lastHcpcs.longDesc += ' ' + rec.longDesc;
+          } else if (rec.recordId === '4' && lastHcpcs?.code === rec.code)
+            lastHcpcs.longDesc += ' ' + rec.longDesc;
         }
         break;
       }
@@ -160,11 +173,19 @@ export async function importCodeSetFile(
   stream.destroy();
   report('read');
   if (kind === 'addon' && !addonCols)
-    errors.push({ code: 'CODESET_MALFORMED', message: 'addon: no header row naming "Add-on Code", "Primary Code" and "AOC Type"', severity: 'error' });
-  if (errors.length > 0)
-    throw permanent('CODESET_MALFORMED', `${fileName}: ${errors[0]!.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {
-      diagnostics: errors,
+    errors.push({
+      code: 'CODESET_MALFORMED',
+      message: 'addon: no header row naming "Add-on Code", "Primary Code" and "AOC Type"',
+      severity: 'error',
     });
+  if (errors.length > 0)
+    throw permanent(
+      'CODESET_MALFORMED',
+      `${fileName}: ${errors[0]!.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+      {
+        diagnostics: errors,
+      },
+    );
   if (rows === 0) throw permanent('CODESET_EMPTY', `${fileName}: no ${kind} rows found`);
 
   const now = opts.now ?? systemClock.now();
@@ -172,7 +193,9 @@ export async function importCodeSetFile(
     fileName,
     effectiveFrom,
     now,
-    onProgress: (done: number) => opts.onProgress?.({ phase: 'write', bytes: totalBytes, totalBytes, lines, rows: done }),
+    actor: opts.actor,
+    onProgress: (done: number) =>
+      opts.onProgress?.({ phase: 'write', bytes: totalBytes, totalBytes, lines, rows: done }),
   };
   switch (kind) {
     case 'icd10':

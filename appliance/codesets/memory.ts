@@ -25,7 +25,10 @@ function push<V>(map: Map<string, Period<V>[]>, key: string, p: Period<V>): void
 interface Loaded {
   icd10: Map<string, Period<Icd10Entry>[]>;
   children: Map<string, string[]>;
-  hcpcs: Map<string, { from: string; addDate: string | null; termDate: string | null; description: string }[]>;
+  hcpcs: Map<
+    string,
+    { from: string; addDate: string | null; termDate: string | null; description: string }[]
+  >;
   ptp: Map<string, Period<PtpEdit>[]>;
   mue: Map<string, Period<MueEntry>[]>;
   addons: Map<string, string[]>;
@@ -35,7 +38,11 @@ function load(store: Store): Loaded {
   const icd10 = new Map<string, Period<Icd10Entry>[]>();
   const children = new Map<string, string[]>();
   for (const r of iterateIcd10(store)) {
-    push(icd10, r.code, { from: r.effectiveFrom, to: r.effectiveTo, value: { code: r.code, billable: r.billable === 1, description: r.longDesc } });
+    push(icd10, r.code, {
+      from: r.effectiveFrom,
+      to: r.effectiveTo,
+      value: { code: r.code, billable: r.billable === 1, description: r.longDesc },
+    });
     if (r.code.length > 3) {
       const parent = r.code.slice(0, -1);
       const kids = children.get(parent);
@@ -56,14 +63,21 @@ function load(store: Store): Loaded {
     push(ptp, `${r.column1}|${r.column2}`, {
       from: r.effectiveDate,
       to: r.deletionDate,
-      value: { column1: r.column1, column2: r.column2, modifierIndicator: r.modifierIndicator as PtpEdit['modifierIndicator'] },
+      value: {
+        column1: r.column1,
+        column2: r.column2,
+        modifierIndicator: r.modifierIndicator as PtpEdit['modifierIndicator'],
+      },
     });
   const mue = new Map<string, Period<MueEntry>[]>();
   for (const r of iterateMue(store))
     push(mue, r.code, {
       from: r.effectiveFrom,
       to: r.effectiveTo,
-      value: { value: r.value, adjudicationIndicator: r.adjudicationIndicator as MueEntry['adjudicationIndicator'] },
+      value: {
+        value: r.value,
+        adjudicationIndicator: r.adjudicationIndicator as MueEntry['adjudicationIndicator'],
+      },
     });
   const addons = new Map<string, string[]>();
   for (const r of iterateAddons(store)) {
@@ -75,13 +89,21 @@ function load(store: Store): Loaded {
 }
 
 /** CodeSets over the imported official files, held in memory. Call reload() after an import. */
-export function createCodeSets(store: Store): CodeSets & { reload(): void; counts(): Record<string, number> } {
+export function createCodeSets(
+  store: Store,
+): CodeSets & { reload(): void; counts(): Record<string, number> } {
   let d = load(store);
   return {
     reload() {
       d = load(store);
     },
-    counts: () => ({ icd10: d.icd10.size, hcpcs: d.hcpcs.size, ptp: d.ptp.size, mue: d.mue.size, addon: d.addons.size }),
+    counts: () => ({
+      icd10: d.icd10.size,
+      hcpcs: d.hcpcs.size,
+      ptp: d.ptp.size,
+      mue: d.mue.size,
+      addon: d.addons.size,
+    }),
     hasIcd10: () => d.icd10.size > 0,
     icd10: (code, dos) => at(d.icd10.get(code), dos),
     icd10Exists: (code) => d.icd10.has(code),

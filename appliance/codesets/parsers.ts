@@ -8,7 +8,12 @@ export const CODE_SET_KINDS: readonly CodeSetKind[] = ['icd10', 'hcpcs', 'ptp', 
 export type LineResult<T> = { record: T } | { skip: true } | { diagnostic: Diagnostic };
 
 const bad = (kind: CodeSetKind, line: number, message: string): { diagnostic: Diagnostic } => ({
-  diagnostic: { code: 'CODESET_MALFORMED', message: `${kind} line ${line}: ${message}`, severity: 'error', position: line },
+  diagnostic: {
+    code: 'CODESET_MALFORMED',
+    message: `${kind} line ${line}: ${message}`,
+    severity: 'error',
+    position: line,
+  },
 });
 
 /** YYYYMMDD → YYYY-MM-DD, or undefined when it is not a calendar date. */
@@ -35,7 +40,12 @@ export interface Icd10Record {
 export function parseIcd10OrderLine(line: string, n: number): LineResult<Icd10Record> {
   if (line.trim() === '') return { skip: true };
   const m = /^(\d{5}) ([A-Z0-9][A-Z0-9 ]{6}) ([01]) (.*)$/.exec(line);
-  if (!m) return bad('icd10', n, 'expected "NNNNN CODE    F short-description long-description" (order file layout)');
+  if (!m)
+    return bad(
+      'icd10',
+      n,
+      'expected "NNNNN CODE    F short-description long-description" (order file layout)',
+    );
   const code = m[2]!.trim();
   if (!/^[A-Z][0-9][0-9A-Z]{1,5}$/.test(code)) return bad('icd10', n, `"${code}" is not an ICD-10-CM code`);
   const rest = m[4]!;
@@ -80,19 +90,31 @@ export function parseHcpcsLine(line: string, n: number): LineResult<HcpcsLine> {
   if (line.trim() === '') return { skip: true };
   const f = (k: keyof typeof HCPCS_LAYOUT) => line.slice(HCPCS_LAYOUT[k][0], HCPCS_LAYOUT[k][1]).trim();
   const recordId = f('recordId');
-  if (!/^[3478]$/.test(recordId)) return bad('hcpcs', n, `record identification code "${recordId}" (column 11) is not 3, 4, 7 or 8`);
-  if (!/^\d{5}$/.test(f('sequence'))) return bad('hcpcs', n, 'sequence number (columns 6-10) is not 5 digits');
+  if (!/^[3478]$/.test(recordId))
+    return bad('hcpcs', n, `record identification code "${recordId}" (column 11) is not 3, 4, 7 or 8`);
+  if (!/^\d{5}$/.test(f('sequence')))
+    return bad('hcpcs', n, 'sequence number (columns 6-10) is not 5 digits');
   const code = f('code');
   const isModifier = recordId === '7' || recordId === '8';
   if (isModifier ? !/^[A-Z0-9]{2}$/.test(code) : !/^[A-Z]\d{4}$/.test(code))
     return bad('hcpcs', n, `"${code}" is not a HCPCS ${isModifier ? 'modifier' : 'Level II code'}`);
-  const rec: HcpcsLine = { code, recordId: recordId as HcpcsLine['recordId'], longDesc: f('longDesc'), shortDesc: f('shortDesc') };
+  const rec: HcpcsLine = {
+    code,
+    recordId: recordId as HcpcsLine['recordId'],
+    longDesc: f('longDesc'),
+    shortDesc: f('shortDesc'),
+  };
   if (recordId === '3' || recordId === '7') {
     for (const k of ['addDate', 'actionEffectiveDate', 'termDate'] as const) {
       const raw = f(k);
       if (raw === '') continue;
       const iso = isoDate(raw);
-      if (!iso) return bad('hcpcs', n, `${k} "${raw}" (columns ${HCPCS_LAYOUT[k][0] + 1}-${HCPCS_LAYOUT[k][1]}) is not YYYYMMDD`);
+      if (!iso)
+        return bad(
+          'hcpcs',
+          n,
+          `${k} "${raw}" (columns ${HCPCS_LAYOUT[k][0] + 1}-${HCPCS_LAYOUT[k][1]}) is not YYYYMMDD`,
+        );
       rec[k] = iso;
     }
     const action = f('actionCode');
@@ -123,7 +145,8 @@ export function parsePtpLine(line: string, n: number, dataStarted: boolean): Lin
   if (line.trim() === '') return { skip: true };
   const f = line.split('\t').map((x) => x.trim());
   const looksLikeData = HCPCS_OR_CPT.test(f[0] ?? '') && HCPCS_OR_CPT.test(f[1] ?? '');
-  if (!looksLikeData) return dataStarted ? bad('ptp', n, 'expected column 1 code, tab, column 2 code, ...') : { skip: true };
+  if (!looksLikeData)
+    return dataStarted ? bad('ptp', n, 'expected column 1 code, tab, column 2 code, ...') : { skip: true };
   if (f.length < 6) return bad('ptp', n, `expected at least 6 tab-separated fields, found ${f.length}`);
   const eff = isoDate(f[3]!);
   if (!eff) return bad('ptp', n, `effective date "${f[3]}" is not YYYYMMDD`);
@@ -134,8 +157,11 @@ export function parsePtpLine(line: string, n: number, dataStarted: boolean): Lin
     del = d;
   }
   const mi = f[5]!;
-  if (mi !== '0' && mi !== '1' && mi !== '9') return bad('ptp', n, `modifier indicator "${mi}" is not 0, 1 or 9`);
-  return { record: { column1: f[0]!, column2: f[1]!, effectiveDate: eff, deletionDate: del, modifierIndicator: mi } };
+  if (mi !== '0' && mi !== '1' && mi !== '9')
+    return bad('ptp', n, `modifier indicator "${mi}" is not 0, 1 or 9`);
+  return {
+    record: { column1: f[0]!, column2: f[1]!, effectiveDate: eff, deletionDate: del, modifierIndicator: mi },
+  };
 }
 
 // ------------------------------------------------------------------ CSV cells (MUE, add-on)
@@ -178,12 +204,21 @@ export interface MueRecord {
 export function parseMueLine(line: string, n: number, dataStarted: boolean): LineResult<MueRecord> {
   if (line.trim() === '') return { skip: true };
   const c = splitCsvLine(line);
-  if (!HCPCS_OR_CPT.test(c[0] ?? '')) return dataStarted ? bad('mue', n, 'expected a HCPCS/CPT code in the first column') : { skip: true };
-  if (c.length < 3) return bad('mue', n, `expected code, MUE value, adjudication indicator; found ${c.length} field(s)`);
+  if (!HCPCS_OR_CPT.test(c[0] ?? ''))
+    return dataStarted ? bad('mue', n, 'expected a HCPCS/CPT code in the first column') : { skip: true };
+  if (c.length < 3)
+    return bad('mue', n, `expected code, MUE value, adjudication indicator; found ${c.length} field(s)`);
   if (!/^\d+$/.test(c[1]!)) return bad('mue', n, `MUE value "${c[1]}" is not a whole number`);
   const mai = /^([123])\b/.exec(c[2]!);
   if (!mai) return bad('mue', n, `adjudication indicator "${c[2]}" does not start with 1, 2 or 3`);
-  return { record: { code: c[0]!, value: Number(c[1]), adjudicationIndicator: mai[1] as '1' | '2' | '3', rationale: c[3] ?? '' } };
+  return {
+    record: {
+      code: c[0]!,
+      value: Number(c[1]),
+      adjudicationIndicator: mai[1] as '1' | '2' | '3',
+      rationale: c[3] ?? '',
+    },
+  };
 }
 
 // ------------------------------------------------------------------ NCCI add-on codes
@@ -215,11 +250,23 @@ export function addonHeader(line: string): AddonColumns | undefined {
   if (addon < 0 || primary < 0 || type < 0) return undefined;
   const ad = find(/aoc deletion date|add-?on code deletion/);
   const pd = find(/primary code deletion/);
-  return { addon, primary, type, delimiter, ...(ad >= 0 ? { addonDeletion: ad } : {}), ...(pd >= 0 ? { primaryDeletion: pd } : {}) };
+  return {
+    addon,
+    primary,
+    type,
+    delimiter,
+    ...(ad >= 0 ? { addonDeletion: ad } : {}),
+    ...(pd >= 0 ? { primaryDeletion: pd } : {}),
+  };
 }
 
 /** One add-on row; `asOf` drops pairs whose deletion date is on or before it. */
-export function parseAddonLine(line: string, n: number, cols: AddonColumns, asOf: string): LineResult<AddonRecord> {
+export function parseAddonLine(
+  line: string,
+  n: number,
+  cols: AddonColumns,
+  asOf: string,
+): LineResult<AddonRecord> {
   if (line.trim() === '') return { skip: true };
   const c = splitCsvLine(line, cols.delimiter);
   const addon = c[cols.addon] ?? '';

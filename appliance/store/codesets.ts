@@ -1,6 +1,7 @@
 // Data access for the official code sets (icd10_codes, hcpcs_codes, ncci_ptp, mue_values,
 // addon_codes, code_set_imports). Releases: an ICD-10-CM, HCPCS or MUE import is one release with
 // an effective date; a release is in force until the next release of the same kind starts.
+import { appendAudit } from '../audit/log.js';
 import type { Store } from './open.js';
 import type { AddonRecord, CodeSetKind, Icd10Record, MueRecord, PtpRecord } from '../codesets/parsers.js';
 
@@ -33,12 +34,15 @@ function each<T>(rows: readonly T[], fn: (r: T) => void, onProgress?: (done: num
   onProgress?.(rows.length);
 }
 
-function recordImport(store: Store, kind: CodeSetKind, fileName: string, effectiveFrom: string, rows: number, now: number): void {
+function recordImport(store: Store, kind: CodeSetKind, o: WriteOptions, rows: number): void {
+  const { fileName, effectiveFrom, now } = o;
   store.sqlite
     .prepare('DELETE FROM code_set_imports WHERE kind = ? AND effective_from = ?')
     .run(kind, effectiveFrom);
   store.sqlite
-    .prepare('INSERT INTO code_set_imports (kind, file_name, effective_from, effective_to, rows, imported_at) VALUES (?,?,?,?,?,?)')
+    .prepare(
+      'INSERT INTO code_set_imports (kind, file_name, effective_from, effective_to, rows, imported_at) VALUES (?,?,?,?,?,?)',
+    )
     .run(kind, fileName, effectiveFrom, null, rows, now);
   // Each release ends where the next one of its kind begins.
   store.sqlite
@@ -47,6 +51,19 @@ function recordImport(store: Store, kind: CodeSetKind, fileName: string, effecti
          WHERE b.kind = code_set_imports.kind AND b.effective_from > code_set_imports.effective_from) WHERE kind = ?`,
     )
     .run(kind);
+  appendAudit(
+    store,
+    [
+      {
+        event: 'CODE_TABLE_CHANGED',
+        actor: o.actor ?? 'service:codes-import',
+        entityType: 'code_set',
+        entityId: kind,
+        detail: { kind, fileName, effectiveFrom, rows },
+      },
+    ],
+    now,
+  );
 }
 
 function closeReleases(store: Store, table: 'icd10_codes' | 'mue_values', kind: CodeSetKind): void {
@@ -62,6 +79,7 @@ export interface WriteOptions {
   fileName: string;
   effectiveFrom: string;
   now: number;
+  actor?: string;
   onProgress?: (done: number) => void;
 }
 
@@ -72,8 +90,12 @@ export function writeIcd10Release(store: Store, rows: readonly Icd10Record[], o:
     const ins = store.sqlite.prepare(
       'INSERT OR REPLACE INTO icd10_codes (code, billable, short_desc, long_desc, effective_from, effective_to) VALUES (?,?,?,?,?,NULL)',
     );
-    each(rows, (r) => ins.run(r.code, r.billable ? 1 : 0, r.shortDesc, r.longDesc, o.effectiveFrom), o.onProgress);
-    recordImport(store, 'icd10', o.fileName, o.effectiveFrom, rows.length, o.now);
+    each(
+      rows,
+      (r) => ins.run(r.code, r.billable ? 1 : 0, r.shortDesc, r.longDesc, o.effectiveFrom),
+      o.onProgress,
+    );
+    recordImport(store, 'icd10', o, rows.length);
     closeReleases(store, 'icd10_codes', 'icd10');
   });
 }
@@ -84,8 +106,12 @@ export function writeHcpcsRelease(store: Store, rows: readonly HcpcsRecord[], o:
     const ins = store.sqlite.prepare(
       'INSERT OR REPLACE INTO hcpcs_codes (code, short_desc, long_desc, add_date, term_date, effective_from) VALUES (?,?,?,?,?,?)',
     );
-    each(rows, (r) => ins.run(r.code, r.shortDesc, r.longDesc, r.addDate, r.termDate, o.effectiveFrom), o.onProgress);
-    recordImport(store, 'hcpcs', o.fileName, o.effectiveFrom, rows.length, o.now);
+    each(
+      rows,
+      (r) => ins.run(r.code, r.shortDesc, r.longDesc, r.addDate, r.termDate, o.effectiveFrom),
+      o.onProgress,
+    );
+    recordImport(store, 'hcpcs', o, rows.length);
   });
 }
 
@@ -96,7 +122,7 @@ export function writeMueRelease(store: Store, rows: readonly MueRecord[], o: Wri
       'INSERT OR REPLACE INTO mue_values (code, value, adjudication_indicator, effective_from, effective_to) VALUES (?,?,?,?,NULL)',
     );
     each(rows, (r) => ins.run(r.code, r.value, r.adjudicationIndicator, o.effectiveFrom), o.onProgress);
-    recordImport(store, 'mue', o.fileName, o.effectiveFrom, rows.length, o.now);
+    recordImport(store, 'mue', o, rows.length);
     closeReleases(store, 'mue_values', 'mue');
   });
 }
@@ -107,8 +133,12 @@ export function writePtpEdits(store: Store, rows: readonly PtpRecord[], o: Write
     const ins = store.sqlite.prepare(
       'INSERT OR REPLACE INTO ncci_ptp (column1, column2, effective_date, deletion_date, modifier_indicator) VALUES (?,?,?,?,?)',
     );
-    each(rows, (r) => ins.run(r.column1, r.column2, r.effectiveDate, r.deletionDate, r.modifierIndicator), o.onProgress);
-    recordImport(store, 'ptp', o.fileName, o.effectiveFrom, rows.length, o.now);
+    each(
+      rows,
+      (r) => ins.run(r.column1, r.column2, r.effectiveDate, r.deletionDate, r.modifierIndicator),
+      o.onProgress,
+    );
+    recordImport(store, 'ptp', o, rows.length);
   });
 }
 
@@ -116,9 +146,15 @@ export function writePtpEdits(store: Store, rows: readonly PtpRecord[], o: Write
 export function writeAddons(store: Store, rows: readonly AddonRecord[], o: WriteOptions): void {
   store.tx(() => {
     store.sqlite.prepare('DELETE FROM addon_codes').run();
-    const ins = store.sqlite.prepare('INSERT OR REPLACE INTO addon_codes (addon, primary_code, aoc_type) VALUES (?,?,?)');
-    each(rows.filter((r) => !r.deleted), (r) => ins.run(r.addon, r.primary, r.aocType), o.onProgress);
-    recordImport(store, 'addon', o.fileName, o.effectiveFrom, rows.length, o.now);
+    const ins = store.sqlite.prepare(
+      'INSERT OR REPLACE INTO addon_codes (addon, primary_code, aoc_type) VALUES (?,?,?)',
+    );
+    each(
+      rows.filter((r) => !r.deleted),
+      (r) => ins.run(r.addon, r.primary, r.aocType),
+      o.onProgress,
+    );
+    recordImport(store, 'addon', o, rows.length);
   });
 }
 
@@ -141,7 +177,9 @@ export interface Icd10Row {
 }
 export function* iterateIcd10(store: Store): Generator<Icd10Row> {
   yield* store.sqlite
-    .prepare('SELECT code, billable, long_desc AS longDesc, effective_from AS effectiveFrom, effective_to AS effectiveTo FROM icd10_codes')
+    .prepare(
+      'SELECT code, billable, long_desc AS longDesc, effective_from AS effectiveFrom, effective_to AS effectiveTo FROM icd10_codes',
+    )
     .iterate() as IterableIterator<Icd10Row>;
 }
 
@@ -154,7 +192,9 @@ export interface HcpcsRow {
 }
 export function* iterateHcpcs(store: Store): Generator<HcpcsRow> {
   yield* store.sqlite
-    .prepare('SELECT code, short_desc AS shortDesc, add_date AS addDate, term_date AS termDate, effective_from AS effectiveFrom FROM hcpcs_codes')
+    .prepare(
+      'SELECT code, short_desc AS shortDesc, add_date AS addDate, term_date AS termDate, effective_from AS effectiveFrom FROM hcpcs_codes',
+    )
     .iterate() as IterableIterator<HcpcsRow>;
 }
 
