@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { Clock, ClearinghouseTransport, CodeSets, HoldSwitch } from './ports.js';
+import type { Clock, ClearinghouseTransport, HoldSwitch } from './ports.js';
 import { systemClock } from './ports.js';
 import type { EncounterInput } from './domain/types.js';
 import { openStore, type Store } from './store/open.js';
