@@ -1,6 +1,6 @@
 // Typed shapes of the X12 documents claimbox writes and reads (837P/837D, 999, 277CA, 835).
 // Money is integer cents everywhere; dates are 'YYYY-MM-DD'. Pure data, no I/O.
-import type { Claim, Diagnostic } from '../../appliance/domain/types.js';
+import type { Address, Claim, Diagnostic } from '../../appliance/domain/types.js';
 
 /** Delimiters of one interchange (ISA position 3, ISA11, ISA16, the character after ISA16). */
 export interface Separators {
@@ -203,8 +203,9 @@ export interface ClaimAck277 {
   /** 2200D DTP*472 service date (from, and to when a range). */
   serviceDate?: string;
   serviceDateEnd?: string;
-  /** The 2000C billing provider NPI this claim sat under (NM1*85 NM109). */
+  /** The 2000C billing provider this claim sat under (NM1*85 NM103 / NM109). */
   billingProviderNpi?: string;
+  billingProviderName?: string;
   /** Segment number of the patient HL, for messages. */
   segment?: number;
 }
@@ -331,8 +332,15 @@ export interface Remit835 {
   trace: { number: string; originatorId: string };
   /** DTM*405 production date. */
   productionDate?: string;
-  payer: { name: string; id?: string };
-  payee: { name: string; npi?: string; taxId?: string };
+  /** 1000A N1*PR (N104 / REF*2U payer id), N3/N4 address, PER*BL technical contact (required by the guide). */
+  payer: {
+    name: string;
+    id?: string;
+    address?: Address;
+    technicalContact?: { name?: string; phone?: string; email?: string; url?: string };
+  };
+  /** 1000B N1*PE with XX NPI; REF*TJ tax id. */
+  payee: { name: string; npi?: string; taxId?: string; address?: Address };
   claims: RemitClaim[];
   providerAdjustments: ProviderAdjustment[];
 }
