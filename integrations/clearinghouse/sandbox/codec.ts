@@ -1,5 +1,4 @@
-// The X12 functions the sandbox needs, in one place so the x12 package's own writers and validator
-// can replace the sandbox's minimal ones without touching the app.
+// The X12 functions the sandbox needs, in one place (tests may swap one, e.g. a validator).
 import type { Diagnostic } from '../../../appliance/domain/types.js';
 import { read837 } from '../../x12/read-837.js';
 import { tokenize } from '../../x12/tokenize.js';
@@ -13,7 +12,7 @@ import type {
   Segment,
   Separators,
 } from '../../x12/types.js';
-import { write277CA, write835, write999 } from './x12-out.js';
+import { write277CA, write835, write999 } from '../../x12/write-acks.js';
 
 export interface SandboxCodec {
   tokenize(text: string): { segments: Segment[]; separators?: Separators; diagnostics: Diagnostic[] };
