@@ -11,6 +11,15 @@ import {
 import { serveSandbox, type RunningSandbox } from '../../integrations/clearinghouse/sandbox/serve.js';
 import { syntheticClaims, syntheticEnvelope } from '../../integrations/x12/synthetic.js';
 import { write837 } from '../../integrations/x12/write-837.js';
+import { read277CA, read835, read999 } from '../../integrations/x12/read-acks.js';
+import {
+  proposePostings,
+  reconcile835,
+  statusFrom277CA,
+  statusFrom999,
+  type BilledClaim,
+} from '../../appliance/pipeline/remit.js';
+import type { Claim } from '../../appliance/domain/types.js';
 
 /** A clock the test moves by hand: the ERA delay passes without waiting. */
 function manualClock(start = Date.UTC(2026, 10, 22, 12, 0)) {
@@ -32,6 +41,15 @@ async function start(opts: { seed?: number; eraDelayMs?: number; clock?: { now()
   });
   running.push(s);
   return s;
+}
+
+function billed(c: Claim, claimId: number): BilledClaim {
+  return {
+    claimId,
+    patientControlNumber: c.patientControlNumber,
+    chargeCents: c.totalChargeCents,
+    lines: c.lines.map((l) => ({ ...l, lineControl: String(l.lineNumber) })),
+  };
 }
 
 function file837(n: number, seed = 11, isaControl = 101) {
@@ -171,5 +189,73 @@ describe('REST transport against the sandbox clearinghouse', () => {
     const c = await run(10);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
+  });
+});
+
+describe('remittance from what the sandbox sends back, read with the x12 readers', () => {
+  it('turns the 999, 277CA and 835 into claim statuses and balanced postings', async () => {
+    const clock = manualClock();
+    const s = await start({ seed: 3, clock });
+    const t = createSandboxTransport(s.url, { clock });
+    const claims = syntheticClaims('medical', 30, 5);
+    const ours = new Map(claims.map((c, i) => [c.patientControlNumber, billed(c, i + 1)]));
+    await t.upload({ fileName: 'remit.837', content: write837(claims, syntheticEnvelope()) });
+    clock.advance(60_000);
+    const docs = await t.fetch();
+
+    const ack = read999(docs.find((d) => d.kind === '999')!.content);
+    expect(ack.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const sets = statusFrom999(ack.value!);
+    expect(sets.groupAccepted).toBe(true);
+    expect(sets.transactions.every((x) => x.claimStatus === undefined)).toBe(true);
+
+    const ca = read277CA(docs.find((d) => d.kind === '277CA')!.content);
+    const statuses = statusFrom277CA(ca.value!);
+    expect(statuses).toHaveLength(30);
+    const accepted = new Set(
+      statuses.filter((x) => x.claimStatus === 'accepted').map((x) => x.patientControlNumber),
+    );
+    expect(accepted.size).toBeGreaterThan(20);
+
+    const remits = docs.filter((d) => d.kind === '835').map((d) => read835(d.content));
+    let proposals = 0;
+    for (const r of remits) {
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(reconcile835(r.value!)).toEqual([]);
+      const plan = proposePostings(r.value!, (pcn) => ours.get(pcn));
+      expect(plan.postable).toBe(true);
+      for (const p of plan.proposals) {
+        proposals++;
+        expect(accepted.has(p.patientControlNumber)).toBe(true);
+        expect(p.claimId).toBeDefined();
+        expect(p.lines.every((l) => l.lineNumber !== undefined)).toBe(true);
+        for (const d of p.denials) expect(d.category).not.toBe('other');
+      }
+    }
+    expect(proposals).toBe(accepted.size);
+  });
+
+  it('catches a doctored 835, one amount changed, and holds it', async () => {
+    const clock = manualClock();
+    const s = await start({ seed: 3, clock });
+    const t = createSandboxTransport(s.url, { clock });
+    await t.upload({ fileName: 'doctor.837', content: file837(10, 5) });
+    clock.advance(60_000);
+    const era = (await t.fetch()).find(
+      (d) => d.kind === '835' && /SVC\*HC:[^*]*\*[\d.]+\*[1-9]/.test(d.content),
+    )!;
+    expect(reconcile835(read835(era.content).value!)).toEqual([]);
+    // Raise one paid line by a cent: SVC03 of the first paid service line.
+    const doctored = era.content.replace(
+      /(SVC\*HC:[^*]*\*[\d.]+\*)(\d+)(\.\d+)?/,
+      (_m, head: string, whole: string, frac?: string) => {
+        const cents = Math.round(Number(`${whole}${frac ?? ''}`) * 100) + 1;
+        return `${head}${(cents / 100).toFixed(2)}`;
+      },
+    );
+    expect(doctored).not.toBe(era.content);
+    const problems = reconcile835(read835(doctored).value!);
+    expect(problems.map((p) => p.code)).toContain('LINE_UNBALANCED');
+    expect(proposePostings(read835(doctored).value!, () => undefined).postable).toBe(false);
   });
 });
