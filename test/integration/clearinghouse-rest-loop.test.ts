@@ -48,7 +48,7 @@ function billed(c: Claim, claimId: number): BilledClaim {
     claimId,
     patientControlNumber: c.patientControlNumber,
     chargeCents: c.totalChargeCents,
-    lines: c.lines.map((l) => ({ ...l, lineControl: String(l.lineNumber) })),
+    lines: c.lines,
   };
 }
 

@@ -312,7 +312,8 @@ function adjudicateClaim(
       units: line.units,
       date: line.dateOfService,
       adjustments,
-      refs: [{ qualifier: '6R', value: String(line.lineNumber) }],
+      // REF*6R is echoed only when the 837 sent one; claimbox's 837 does not, so lines match by procedure.
+      refs: [],
       amounts: denial ? [] : [{ qualifier: 'B6', cents: paid + sumPr(adjustments) }],
       remarks: lineRemarks,
     };
