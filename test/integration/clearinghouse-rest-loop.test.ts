@@ -259,3 +259,22 @@ describe('remittance from what the sandbox sends back, read with the x12 readers
     expect(proposePostings(read835(doctored).value!, () => undefined).postable).toBe(false);
   });
 });
+
+describe('sandbox 999 rejections', () => {
+  it('rejects an 837 with a bad amount, with IK3/IK4 the x12 reader understands', async () => {
+    const s = await start();
+    const t = createSandboxTransport(s.url);
+    const good = file837(2, 11);
+    // Break CLM02 (claim charge) of the first claim: not a number.
+    const bad = good.replace(/(CLM\*[^*]+\*)[\d.]+/, '$1ABC');
+    expect(bad).not.toBe(good);
+    await t.upload({ fileName: 'bad.837', content: bad });
+    const docs = await t.fetch();
+    expect(docs.map((d) => d.kind)).toEqual(['999']);
+    const ack = read999(docs[0]!.content).value!;
+    const status = statusFrom999(ack);
+    expect(status.groupAccepted).toBe(false);
+    expect(status.transactions[0]!.claimStatus).toBe('rejected');
+    expect(status.transactions[0]!.errors.join('\n')).toMatch(/CLM02 at position \d+: invalid character/);
+  });
+});

@@ -4,9 +4,8 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../../../appliance/ports.js';
 import { systemClock } from '../../../appliance/ports.js';
-import type { Diagnostic } from '../../../appliance/domain/types.js';
-import type { EnvelopeOptions } from '../../x12/types.js';
-import { adjudicate, type Adjudication } from './adjudicate.js';
+import type { Adjudication } from './adjudicate.js';
+import { respondToUpload } from './respond.js';
 import { defaultCodec, type SandboxCodec } from './codec.js';
 
 export interface SandboxOptions {
@@ -130,86 +129,48 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     await next();
   });
 
-  function envelopeFor(receiverId: string, testMode: boolean, now: Date): EnvelopeOptions {
-    control++;
-    return {
-      senderId: 'SANDBOXCH',
-      receiverId,
-      isaControl: control,
-      gsControl: control,
-      stStart: 1,
-      testMode,
-      now,
-    };
-  }
-
   function store(fileid: string, filename: string, text: string): Adjudication | { error: string } {
-    const now = new Date(clock.now());
-    const tk = codec.tokenize(text);
-    if (!tk.separators || tk.segments.length === 0) return { error: 'not an X12 interchange (no ISA)' };
-    const read = codec.read837(text);
-    const validation = codec.validate?.(text);
-    const diagnostics: Diagnostic[] = [...read.diagnostics, ...(validation?.errors ?? [])];
-    const isa = tk.segments[0]!;
-    const gs = tk.segments.find((s) => s.el[0] === 'GS');
-    const claims = read.value?.claims ?? [];
-    const result = adjudicate(
-      {
-        segments: tk.segments,
-        groupControlNumber: gs?.el[6] ?? '',
-        groupVersion: gs?.el[8] ?? '',
-        claims,
-        diagnostics,
-      },
-      {
-        seed: opts.seed,
-        fileId: fileid,
-        now,
-        reversalRate: opts.reversalRate ?? 0,
-        previouslySeen: originalsSeen.keys(),
-      },
-    );
-    const receiverId = (isa.el[6] ?? 'SUBMITTER').trim();
-    const testMode = (isa.el[15] ?? 'T') === 'T';
+    const out = respondToUpload(text, {
+      seed: opts.seed,
+      fileId: fileid,
+      now: new Date(clock.now()),
+      reversalRate: opts.reversalRate ?? 0,
+      previouslySeen: originalsSeen.keys(),
+      nextControl: () => ++control,
+      codec,
+    });
+    if ('error' in out) return out;
     uploads.push({
       fileid,
       filename,
       uploadedAt: clock.now(),
-      claimCount: claims.length,
-      pcns: claims.map((c) => c.patientControlNumber),
+      claimCount: out.claimPcns.length,
+      pcns: out.claimPcns,
     });
-    for (const c of claims)
-      if (c.frequency === '1')
-        originalsSeen.set(c.patientControlNumber, (originalsSeen.get(c.patientControlNumber) ?? 0) + 1);
-    responses.push({
-      responseid: responses.length + 1,
-      fileid,
-      filename: `${fileid}.999`,
-      edi_type: '999',
-      edi: codec.write999(result.ack999, envelopeFor(receiverId, testMode, now)),
-      status: result.ack999.accepted > 0 ? 'A' : 'R',
-    });
-    if (result.ack277)
-      responses.push({
-        responseid: responses.length + 1,
-        fileid,
-        filename: `${fileid}.277`,
-        edi_type: '277CA',
-        edi: codec.write277CA(result.ack277, envelopeFor(receiverId, testMode, now)),
-        status: result.ack277.claims.some((c) => c.accepted) ? 'A' : 'R',
-      });
-    for (const r of result.remits)
-      eras.push({
-        eraid: eras.length + 1,
-        fileid,
-        availableAt: clock.now() + opts.eraDelayMs * (r.wave + 1),
-        payerId: r.payerId,
-        checkNumber: r.remit.trace.number,
-        paidCents: r.remit.payment.amountCents,
-        edi: codec.write835(r.remit, envelopeFor(receiverId, testMode, now)),
-        downloaded: false,
-      });
-    return result;
+    for (const pcn of out.originals) originalsSeen.set(pcn, (originalsSeen.get(pcn) ?? 0) + 1);
+    for (const d of out.documents) {
+      if (d.kind === '835')
+        eras.push({
+          eraid: eras.length + 1,
+          fileid,
+          availableAt: clock.now() + opts.eraDelayMs * d.delaySteps,
+          payerId: d.payerId ?? '',
+          checkNumber: d.checkNumber ?? '',
+          paidCents: d.paidCents ?? 0,
+          edi: d.content,
+          downloaded: false,
+        });
+      else
+        responses.push({
+          responseid: responses.length + 1,
+          fileid,
+          filename: d.fileName,
+          edi_type: d.kind,
+          edi: d.content,
+          status: d.accepted ? 'A' : 'R',
+        });
+    }
+    return out.adjudication;
   }
 
   app.post('/upload', async (c) => {
