@@ -9,6 +9,7 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   backup: () => import('./cli/backup.js'),
   restore: () => import('./cli/restore.js'),
   user: () => import('./cli/user.js'),
+  sandbox: () => import('./cli/sandbox.js'),
 };
 
 function usage(): string {
