@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { Clock, ClearinghouseTransport, HoldSwitch } from './ports.js';
+import type { Clock, ClearinghouseTransport, CursorStore, HoldSwitch } from './ports.js';
 import { systemClock } from './ports.js';
 import type { EncounterInput } from './domain/types.js';
 import { openStore, type Store } from './store/open.js';
 import { commitInbound, pruneRawMessages } from './store/intake.js';
 import { createPipelineStore } from './store/pipeline-store.js';
 import { createSubmissionStore } from './store/submission.js';
-import { getSetting, setSetting } from './store/settings.js';
+import { createCursorStore, getSetting, setSetting } from './store/settings.js';
 import { createIntakeSink, type GroupCommitSink } from './pipeline/intake.js';
 import { codingStage, type Coder } from './pipeline/coding.js';
 import { scrubStage } from './pipeline/scrub-stage.js';
@@ -20,7 +20,9 @@ import { submitStage, type BatchWriter } from './pipeline/submit.js';
 import { orderStages } from './pipeline/index.js';
 import { createRunner, type Runner } from './pipeline/runner.js';
 import { createHoldSwitch } from './pipeline/hold.js';
-import type { Stage, StageContext } from './pipeline/stage.js';
+import type { StageContext } from './pipeline/stage.js';
+import { remitStage, type X12Readers } from './pipeline/remit-stage.js';
+import { createRemitStore } from './store/remit.js';
 import { createEngineCoder } from './coding/coder.js';
 import { seedTables } from './store/code-tables.js';
 import { createHealthRegistry, type HealthRegistry } from './web/health.js';
@@ -77,8 +79,9 @@ export interface Wiring {
   /** Replace the rules engine (tests). */
   coder?: Coder;
   writer?: BatchWriter;
-  transport?: ClearinghouseTransport;
-  extraStages?: Partial<Record<'remit', (ctx: StageContext) => Stage>>;
+  /** The clearinghouse transport, made once the store (and its cursors) exists. */
+  transport?: (deps: { cursors: CursorStore }) => ClearinghouseTransport;
+  readers?: X12Readers;
 }
 
 export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}): Promise<Appliance> {
@@ -135,7 +138,9 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     contactPhone: practice.contact_phone,
   };
   let submitNow = false;
-  const transport = opts.transport ?? wiring.transport;
+  const transport =
+    opts.transport ?? wiring.transport?.({ cursors: createCursorStore(store, () => clock.now()) });
+  const remit = createRemitStore(store);
   const submit =
     transport && wiring.writer
       ? submitStage(ctx, {
@@ -171,7 +176,17 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     }),
     claims: claimsStage(ctx, undefined),
     submit,
-    remit: wiring.extraStages?.remit?.(ctx),
+    remit:
+      transport && wiring.readers
+        ? remitStage(ctx, {
+            transport,
+            remit,
+            readers: wiring.readers,
+            autoPost: config.remit.auto_post,
+            pollMs: config.clearinghouse.poll_seconds * 1000,
+            busyPollMs: 100,
+          })
+        : undefined,
   });
   const runner = createRunner(stages, { clock, logger, idleMs: config.pipeline.idle_poll_ms });
   const sink = createIntakeSink((envs, now) => commitInbound(store, envs, now), clock, {

@@ -10,6 +10,17 @@ import { permanent } from './domain/errors.js';
 import { write837 } from '../integrations/x12/write-837.js';
 import { createMllpServer, MllpClient } from '../integrations/hl7/mllp.js';
 import { getProfile, type Hl7Profile } from '../integrations/hl7/profiles.js';
+import { read999, read277CA, read835 } from '../integrations/x12/read.js';
+import { sniffKind } from '../integrations/clearinghouse/kind.js';
+import {
+  createRestTransport,
+  createSandboxTransport,
+  SANDBOX_ACCOUNT_KEY,
+} from '../integrations/clearinghouse/rest.js';
+import { createSftpTransport } from '../integrations/clearinghouse/sftp.js';
+import { serveSandbox, type RunningSandbox } from '../integrations/clearinghouse/sandbox/serve.js';
+import type { ClearinghouseTransport, CursorStore } from './ports.js';
+import type { X12Readers } from './pipeline/remit-stage.js';
 import { demoDft } from '../ops/demo-feed.js';
 
 export interface IntegrationWiring extends Wiring {
@@ -42,6 +53,72 @@ export function batchWriter(config: Config, validate: (content: string) => strin
     },
     validate,
   };
+}
+
+/** The X12 readers the remit stage applies responses with. */
+export const x12Readers: X12Readers = {
+  kindOf: (content) => sniffKind(content),
+  read999: (content) => read999(content),
+  read277CA: (content) => read277CA(content),
+  read835: (content) => read835(content),
+};
+
+/** The configured clearinghouse transport (the sandbox's URL is known once it listens). */
+export function transportFor(
+  config: Config,
+  cursors: CursorStore,
+  sandboxUrl: string | undefined,
+): ClearinghouseTransport {
+  const ch = config.clearinghouse;
+  const timeout = ch.request_timeout_seconds * 1000;
+  switch (ch.transport) {
+    case 'sandbox': {
+      const url = sandboxUrl ?? `http://${config.sandbox.host}:${config.sandbox.port}`;
+      return createSandboxTransport(url, {
+        cursors,
+        requestTimeoutMs: timeout,
+        accountKey: SANDBOX_ACCOUNT_KEY,
+      });
+    }
+    case 'rest':
+      return createRestTransport({
+        baseUrl: ch.base_url,
+        accountKey: ch.account_key,
+        cursors,
+        requestTimeoutMs: timeout,
+        name: 'rest',
+      });
+    case 'sftp': {
+      const s = ch.sftp;
+      return createSftpTransport({
+        host: s.host,
+        port: s.port,
+        username: s.username,
+        password: s.password,
+        privateKey: s.private_key_file ? readFileSync(s.private_key_file) : undefined,
+        hostKeySha256: s.host_key_sha256 ?? '',
+        inboundDir: s.inbound_dir,
+        outboundDir: s.outbound_dir,
+        archiveDir: s.archive_dir,
+        connectTimeoutMs: s.connect_timeout_seconds * 1000,
+      });
+    }
+  }
+}
+
+/** Start the embedded sandbox clearinghouse when the config uses it (the out-of-the-box default). */
+export async function startEmbeddedSandbox(
+  config: Config,
+  port?: number,
+): Promise<RunningSandbox | undefined> {
+  if (config.clearinghouse.transport !== 'sandbox' || !config.sandbox.embedded) return undefined;
+  return serveSandbox({
+    host: config.sandbox.host,
+    port: port ?? config.sandbox.port,
+    seed: config.sandbox.seed,
+    eraDelayMs: config.sandbox.era_delay_seconds * 1000,
+    accountKey: SANDBOX_ACCOUNT_KEY,
+  });
 }
 
 export function profileOf(config: Config): Hl7Profile {
@@ -80,16 +157,21 @@ function startDemoFeed(appliance: Appliance, port: number, logger: Logger): { cl
   };
 }
 
-export function wireIntegrations(
+export async function wireIntegrations(
   config: Config,
   logger: Logger,
   opts: { sandbox?: boolean; demoFeed: boolean },
 ): Promise<IntegrationWiring> {
   const profile = profileOf(config);
-  void opts.sandbox;
+  const sandbox = opts.sandbox === false ? undefined : await startEmbeddedSandbox(config);
+  if (sandbox)
+    logger.info({ url: sandbox.url }, 'sandbox clearinghouse ready (test mode: nothing leaves this machine)');
   const wiring: IntegrationWiring = {
     writer: batchWriter(config),
+    readers: x12Readers,
+    transport: ({ cursors }) => transportFor(config, cursors, sandbox?.url),
     async afterStart(appliance) {
+      if (sandbox) appliance.closers.unshift({ name: 'sandbox', close: () => sandbox.close() });
       const m = config.intake.mllp;
       if (m.enabled) {
         const mllp = createMllpServer({
@@ -118,5 +200,5 @@ export function wireIntegrations(
       }
     },
   };
-  return Promise.resolve(wiring);
+  return wiring;
 }
