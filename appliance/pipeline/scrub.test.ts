@@ -128,6 +128,12 @@ const cases: Record<string, Case> = {
   'icd10-valid': { bad: sampleClaim({ diagnoses: ['E119', 'Z999'] }), field: 'diagnoses[1]' },
   'icd10-billable': { bad: sampleClaim({ diagnoses: ['E11', 'I10'] }), field: 'diagnoses[0]' },
   'icd10-unspecified': { bad: sampleClaim({ diagnoses: ['J069', 'I10'] }), field: 'diagnoses[0]' },
+  'icd10-first-listed': {
+    bad: sampleClaim({ diagnoses: ['W010XXA', 'S0990XA'], lines: [l({ diagnosisPointers: [2, 1] })] }),
+    good: sampleClaim({ diagnoses: ['S0990XA', 'W010XXA'], lines: [l({ diagnosisPointers: [1, 2] })] }),
+    ctx: ctxWith({ codeSets: fakeCodeSets() }),
+    field: 'diagnoses[0]',
+  },
   'diagnosis-limit': {
     bad: sampleClaim({
       diagnoses: [
@@ -575,5 +581,14 @@ describe('checkReady', () => {
     expect(r.ready).toBe(false);
     expect(r.coding[0]).toMatchObject({ ruleId: 'coding:EM_NO_MDM_OR_TIME', severity: 'error' });
     expect(r.claims[0]!.findings.map((f) => f.ruleId)).toEqual(['pos-valid']);
+  });
+});
+
+describe('scrub-rules/README.md', () => {
+  it('scrub rules README, lists every rule id', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('./scrub-rules/README.md', import.meta.url), 'utf8');
+    for (const r of scrubRules)
+      expect(readme).toMatch(new RegExp(`\`${r.id}\`\\s*\\|\\s*${r.severity}\\s*\\|`));
   });
 });

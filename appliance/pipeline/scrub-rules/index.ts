@@ -21,6 +21,7 @@ import icd10Loaded from './icd10-loaded.js';
 import icd10Valid from './icd10-valid.js';
 import icd10Billable from './icd10-billable.js';
 import icd10Unspecified from './icd10-unspecified.js';
+import icd10FirstListed from './icd10-first-listed.js';
 import diagnosisLimit from './diagnosis-limit.js';
 import pointerLimit from './pointer-limit.js';
 import pointerTarget from './pointer-target.js';
@@ -60,6 +61,7 @@ export const rules: readonly ScrubRule[] = [
   icd10Valid,
   icd10Billable,
   icd10Unspecified,
+  icd10FirstListed,
   diagnosisLimit,
   pointerLimit,
   pointerTarget,
