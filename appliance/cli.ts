@@ -3,7 +3,12 @@
 // appliance/cli/<verb>.ts and is listed here once; verbs load lazily so `check` stays fast.
 import { UsageError, type Verb } from './cli/verb.js';
 
-const verbs: Record<string, () => Promise<{ default: Verb }>> = {};
+const verbs: Record<string, () => Promise<{ default: Verb }>> = {
+  serve: () => import('./cli/serve.js'),
+  backup: () => import('./cli/backup.js'),
+  restore: () => import('./cli/restore.js'),
+  user: () => import('./cli/user.js'),
+};
 
 function usage(): string {
   return [

@@ -1,0 +1,282 @@
+// Composition root: config → store → integrations → pipeline → servers. The only place that wires
+// integrations into the core. `claimbox serve`, `demo` and `bench` all start the appliance here.
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Clock, ClearinghouseTransport, CodeSets, HoldSwitch } from './ports.js';
+import { systemClock } from './ports.js';
+import type { CodedEncounter, EncounterInput } from './domain/types.js';
+import { openStore, type Store } from './store/open.js';
+import { commitInbound, pruneRawMessages } from './store/intake.js';
+import { createPipelineStore } from './store/pipeline-store.js';
+import { createSubmissionStore } from './store/submission.js';
+import { getSetting, setSetting } from './store/settings.js';
+import { createIntakeSink, type GroupCommitSink } from './pipeline/intake.js';
+import { codingStage, type Coder } from './pipeline/coding.js';
+import { scrubStage } from './pipeline/scrub-stage.js';
+import { claimsStage } from './pipeline/claims-stage.js';
+import { submitStage, type BatchWriter } from './pipeline/submit.js';
+import { orderStages } from './pipeline/index.js';
+import { createRunner, type Runner } from './pipeline/runner.js';
+import { createHoldSwitch } from './pipeline/hold.js';
+import type { Stage, StageContext } from './pipeline/stage.js';
+import { createHealthRegistry, type HealthRegistry } from './web/health.js';
+import { coreHealthSources } from './web/checks.js';
+import { createWebApp } from './web/app.js';
+import { serveApp, type Bound } from './web/serve.js';
+
+export const VERSION = '0.1.0';
+
+export interface ApplianceOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Bind HTTP and intake listeners (false for in-process demo/bench/tests). */
+  listen?: boolean;
+  /** Start the background runner loop (false: the caller drives runUntilIdle). */
+  runLoop?: boolean;
+  /** Replace the configured clearinghouse transport (tests). */
+  transport?: ClearinghouseTransport;
+}
+
+export interface Appliance {
+  config: Config;
+  store: Store;
+  sink: GroupCommitSink;
+  runner: Runner;
+  hold: HoldSwitch;
+  health: HealthRegistry;
+  app: ReturnType<typeof createWebApp>;
+  http?: Bound;
+  /** Listeners and pollers started by integrations, closed in reverse order on stop. */
+  closers: { name: string; close(): Promise<void> }[];
+  stop(reason: string): Promise<void>;
+}
+
+export function dataDirOf(config: Config): string {
+  return resolve(config.data.dir);
+}
+
+export function dbPathOf(config: Config): string {
+  return join(dataDirOf(config), 'claimbox.db');
+}
+
+/** Until official code sets are imported, nothing is known: scrub warns instead of passing falsely. */
+export const emptyCodeSets: CodeSets = {
+  hasIcd10: () => false,
+  icd10: () => undefined,
+  icd10Children: () => [],
+  ptp: () => undefined,
+  mue: () => undefined,
+  addonPrimaries: () => undefined,
+};
+
+/** Pass-through coder used until the rules engine is wired: codes the EHR sent, as sent. */
+export const passThroughCoder: Coder = {
+  code(enc: EncounterInput): CodedEncounter {
+    const diagnoses = enc.diagnoses.map((d) => ({
+      code: d.code.replace('.', ''),
+      why: [{ rule: 'passthrough', input: `DG1 ${d.seq}` }],
+    }));
+    const lines = enc.procedures
+      .filter((p) => !p.humanCoded)
+      .map((p) => ({
+        code: p.code,
+        modifiers: p.modifiers ?? [],
+        units: p.units ?? 1,
+        chargeCents: p.chargeCents ?? 10000,
+        diagnosisPointers: (p.diagnosisSeqs ?? [1]).slice(0, 4),
+        dateOfService: p.date ?? enc.dateOfService,
+        why: [{ rule: 'passthrough', input: p.code }],
+      }));
+    return {
+      diagnoses,
+      lines,
+      review:
+        lines.length === 0 ? [{ code: 'NO_PROCEDURES', message: 'Nothing billable on the encounter.' }] : [],
+    };
+  },
+};
+
+export interface Wiring {
+  coder?: Coder;
+  codeSets?: CodeSets;
+  writer?: BatchWriter;
+  transport?: ClearinghouseTransport;
+  extraStages?: Partial<Record<'remit', (ctx: StageContext) => Stage>>;
+}
+
+export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}): Promise<Appliance> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const dataDir = dataDirOf(config);
+  mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  const store = openStore(dbPathOf(config));
+  const closers: Appliance['closers'] = [];
+
+  const pstore = createPipelineStore(store);
+  const outbox = createSubmissionStore(store);
+  const hold = createHoldSwitch(
+    [
+      ...(config.submission.hold ? ['config'] : []),
+      ...(getSetting<string[]>(store, 'submission.hold') ?? []),
+    ].filter((r, i, a) => a.indexOf(r) === i),
+    (reasons) => {
+      // Only a person's hold survives a restart; the power policy re-asserts its own.
+      setSetting(
+        store,
+        'submission.hold',
+        reasons.filter((r) => r === 'operator'),
+        clock.now(),
+      );
+      logger.info({ reasons }, 'submission hold changed');
+    },
+  );
+
+  const ctx: StageContext = {
+    store: pstore,
+    clock,
+    logger,
+    policy: {
+      baseMs: config.pipeline.retry_base_ms,
+      maxMs: config.pipeline.retry_max_ms,
+      maxAttempts: config.pipeline.max_attempts,
+    },
+    batchSize: config.pipeline.batch_size,
+  };
+  const practice = config.practice;
+  const billing = {
+    name: practice.name,
+    npi: practice.npi,
+    taxId: practice.tax_id,
+    taxonomy: practice.taxonomy,
+    address: practice.address,
+    contactName: practice.contact_name,
+    contactPhone: practice.contact_phone,
+  };
+  let submitNow = false;
+  const transport = opts.transport ?? wiring.transport;
+  const submit =
+    transport && wiring.writer
+      ? submitStage(ctx, {
+          outbox,
+          transport,
+          hold,
+          writer: wiring.writer,
+          mode: config.submission.mode,
+          intervalMs: config.submission.interval_minutes * 60_000,
+          maxClaimsPerBatch: config.submission.max_claims_per_batch,
+          testMode: !config.clearinghouse.live,
+          takeSubmitNow: () => {
+            const v = submitNow;
+            submitNow = false;
+            return v;
+          },
+        })
+      : undefined;
+  if (submit) {
+    const n = submit.recover(clock.now());
+    if (n > 0)
+      logger.warn({ batches: n }, 'uploads interrupted by the last stop are ambiguous until confirmed');
+  }
+  const stages = orderStages({
+    coding: codingStage(ctx, wiring.coder ?? passThroughCoder),
+    scrub: scrubStage(ctx, {
+      billing,
+      codeSets: wiring.codeSets ?? emptyCodeSets,
+      payer: () => undefined,
+    }),
+    claims: claimsStage(ctx, undefined),
+    submit,
+    remit: wiring.extraStages?.remit?.(ctx),
+  });
+  const runner = createRunner(stages, { clock, logger, idleMs: config.pipeline.idle_poll_ms });
+  const sink = createIntakeSink((envs, now) => commitInbound(store, envs, now), clock, {
+    onCommitted: () => runner.kick(),
+  });
+
+  const health = createHealthRegistry(VERSION, () => clock.now());
+  for (const s of coreHealthSources({
+    store,
+    config,
+    dataDir,
+    now: () => clock.now(),
+    lastError: () => runner.lastError,
+    hold,
+  }))
+    health.add(s);
+  await health.refresh();
+
+  const app = createWebApp({
+    store,
+    health,
+    sink,
+    hold,
+    clock,
+    logger,
+    apiTokens: config.intake.api.tokens,
+    validateEncounter: (body) =>
+      typeof body === 'object' && body !== null
+        ? { value: body as EncounterInput, errors: [] }
+        : { errors: [{ path: '', message: 'an encounter object is required' }] },
+    requestSubmitNow: () => {
+      submitNow = true;
+      runner.kick();
+    },
+  });
+
+  let http: Bound | undefined;
+  if (opts.listen !== false) {
+    http = await serveApp(app, {
+      host: config.server.host,
+      port: config.server.port,
+      tlsCert: config.server.tls_cert,
+      tlsKey: config.server.tls_key,
+    });
+    closers.push({ name: 'http', close: () => http!.close() });
+    health.start(config.health.refresh_seconds * 1000);
+    const prune = setInterval(() => {
+      const n = pruneRawMessages(store, clock.now() - config.data.raw_retention_days * 86_400_000);
+      if (n > 0) logger.info({ messages: n }, 'pruned raw inbound messages past retention');
+    }, 6 * 3600_000);
+    prune.unref();
+    closers.push({ name: 'prune', close: () => Promise.resolve(clearInterval(prune)) });
+  }
+  if (opts.runLoop !== false) runner.start();
+
+  let stopped = false;
+  return {
+    config,
+    store,
+    sink,
+    runner,
+    hold,
+    health,
+    app,
+    http,
+    closers,
+    async stop(reason: string) {
+      if (stopped) return;
+      stopped = true;
+      logger.info({ reason }, 'stopping');
+      sink.stop(reason);
+      for (const c of [...closers].reverse()) {
+        try {
+          await c.close();
+        } catch (err) {
+          logger.warn(
+            { closer: c.name, err: err instanceof Error ? err.message : String(err) },
+            'close failed',
+          );
+        }
+      }
+      await sink.drain();
+      await runner.stop();
+      health.stop();
+      await transport?.close();
+      store.close();
+      logger.info({ reason }, 'stopped cleanly');
+    },
+  };
+}
