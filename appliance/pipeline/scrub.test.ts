@@ -105,6 +105,21 @@ const cases: Record<string, Case> = {
     }),
     field: 'lines',
   },
+  'procedure-code-format': { bad: sampleClaim({ lines: [l({ code: '9921' })] }), field: 'lines[0].code' },
+  'hcpcs-valid': {
+    bad: sampleClaim({ lines: [l({ code: 'J3301' })] }),
+    good: sampleClaim({ lines: [l({ code: 'J1100' })] }),
+    ctx: ctxWith({
+      codeSets: sampleCodeSets({ hcpcs: [{ code: 'J1100', description: 'DEXAMETHASONE SODIUM PHOS' }] }),
+    }),
+    field: 'lines[0].code',
+  },
+  'ncci-loaded': {
+    bad: sampleClaim(),
+    ctx: ctxWith({ codeSets: fakeCodeSets() }),
+    goodCtx: ctxWith(),
+    field: 'lines',
+  },
   'modifier-format': { bad: sampleClaim({ lines: [l({ modifiers: ['5'] })] }), field: 'lines[0].modifiers' },
   'npi-check-digit': {
     bad: sampleClaim({ rendering: { ...sampleClaim().rendering, npi: '1234567890' } }),
@@ -284,7 +299,10 @@ describe('scrubClaim', () => {
       sampleClaim({ diagnoses: ['E11', 'I10'] }),
       ctxWith({ codeSets: fakeCodeSets() }),
     );
-    expect(findings).toEqual([expect.objectContaining({ ruleId: 'icd10-loaded', severity: 'warning' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ ruleId: 'icd10-loaded', severity: 'warning' }),
+      expect.objectContaining({ ruleId: 'ncci-loaded', severity: 'warning' }),
+    ]);
     expect(isClean(findings)).toBe(true);
   });
 
@@ -325,6 +343,14 @@ describe('ICD-10-CM by date of service', () => {
     const claim = (dos: string) => sampleClaim({ diagnoses: ['U099'], lines: [l({ dateOfService: dos })] });
     expect(run('icd10-valid', claim('2021-09-30'), ctxWith({ codeSets: cs }))).toHaveLength(1);
     expect(run('icd10-valid', claim('2021-10-01'), ctxWith({ codeSets: cs }))).toEqual([]);
+  });
+
+  it('icd10-valid, tells a code from another edition from one that never existed', () => {
+    const early = sampleClaim({ diagnoses: ['U099'], lines: [l({ dateOfService: '2021-06-01' })] });
+    expect(run('icd10-valid', early, ctxWith({ codeSets: cs }))[0]?.message).toMatch(/edition in force/);
+    expect(run('icd10-valid', sampleClaim({ diagnoses: ['Z999'] }))[0]?.message).toMatch(
+      /is not an ICD-10-CM code/,
+    );
   });
 
   it('icd10-valid, rejects a code written with a dot', () => {
@@ -590,5 +616,37 @@ describe('scrub-rules/README.md', () => {
     const readme = await readFile(new URL('./scrub-rules/README.md', import.meta.url), 'utf8');
     for (const r of scrubRules)
       expect(readme).toMatch(new RegExp(`\`${r.id}\`\\s*\\|\\s*${r.severity}\\s*\\|`));
+  });
+});
+
+describe('procedure codes', () => {
+  it('procedure-code-format, accepts CPT categories I-III, PLA and HCPCS, for a professional claim', () => {
+    for (const code of ['99213', '3074F', '0042T', '0001U', 'J1100', 'G0439'])
+      expect(run('procedure-code-format', sampleClaim({ lines: [l({ code })] }))).toEqual([]);
+    expect(run('procedure-code-format', sampleClaim({ lines: [l({ code: '99213-25' })] }))).toHaveLength(1);
+  });
+
+  it('procedure-code-format, accepts only CDT codes, for a dental claim', () => {
+    const c = (code: string) => sampleDentalClaim({ lines: [l({ code, diagnosisPointers: [] })] });
+    expect(run('procedure-code-format', c('D0120'))).toEqual([]);
+    expect(run('procedure-code-format', c('99213'))[0]?.message).toMatch(/CDT/);
+  });
+
+  it('hcpcs-valid, fails a terminated code, leaves CPT alone, and checks nothing without a HCPCS file', () => {
+    const ctx = ctxWith({
+      codeSets: sampleCodeSets({ hcpcs: [{ code: 'G0001', from: '2000-01-01', to: '2026-01-01' }] }),
+    });
+    expect(run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001' })] }), ctx)).toHaveLength(1);
+    expect(
+      run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001', dateOfService: '2025-12-31' })] }), ctx),
+    ).toEqual([]);
+    expect(run('hcpcs-valid', sampleClaim(), ctx)).toEqual([]);
+    expect(run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001' })] }))).toEqual([]);
+  });
+
+  it('ncci-loaded, stays quiet for a single code, even without a PTP file', () => {
+    expect(run('ncci-loaded', sampleClaim({ lines: [l()] }), ctxWith({ codeSets: fakeCodeSets() }))).toEqual(
+      [],
+    );
   });
 });
