@@ -522,6 +522,16 @@ describe('sex and age', () => {
     expect(run('sex-specific', c('U'))).toEqual([]);
   });
 
+  it('sex-specific, accepts a diagnosis whose lines all carry KX', () => {
+    const c = sampleClaim({
+      patient: { ...sampleClaim().patient, sex: 'M' },
+      diagnoses: ['N930'],
+      lines: [l({ modifiers: ['KX'] })],
+    });
+    expect(run('sex-specific', c)).toEqual([]);
+    expect(run('sex-specific', { ...c, lines: [l()] })).toHaveLength(1);
+  });
+
   it('sex-specific, flags a female genital procedure for a male patient', () => {
     const c = sampleClaim({ patient: { ...sampleClaim().patient, sex: 'M' }, lines: [l({ code: '58100' })] });
     expect(run('sex-specific', c)).toHaveLength(1);
