@@ -306,6 +306,24 @@ describe('scrubClaim', () => {
     expect(isClean(findings)).toBe(true);
   });
 
+  it('scrubClaim, downgrades an approved finding to a warning and keeps it, for a person-approved duplicate', () => {
+    const ctx = ctxWith({ isDuplicate: (k) => k.procedureCode === '81002' });
+    expect(isClean(scrubClaim(sampleClaim(), ctx))).toBe(false);
+    const approved = scrubClaim(sampleClaim(), {
+      ...ctx,
+      overrides: [{ ruleId: 'duplicate-service', line: 2 }],
+    });
+    expect(approved).toEqual([
+      expect.objectContaining({ ruleId: 'duplicate-service', severity: 'warning', approved: true }),
+    ]);
+    expect(isClean(approved)).toBe(true);
+    const otherLine = scrubClaim(sampleClaim(), {
+      ...ctx,
+      overrides: [{ ruleId: 'duplicate-service', line: 1 }],
+    });
+    expect(isClean(otherLine)).toBe(false);
+  });
+
   it('isClean, is false, when any finding is an error', () => {
     expect(isClean(scrubClaim(sampleClaim({ placeOfService: '38' }), ctxWith()))).toBe(false);
   });
