@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { Clock, ClearinghouseTransport, CodeSets, HoldSwitch } from './ports.js';
+import type { Clock, ClearinghouseTransport, HoldSwitch } from './ports.js';
 import { systemClock } from './ports.js';
-import type { CodedEncounter, EncounterInput } from './domain/types.js';
+import type { EncounterInput } from './domain/types.js';
 import { openStore, type Store } from './store/open.js';
 import { commitInbound, pruneRawMessages } from './store/intake.js';
 import { createPipelineStore } from './store/pipeline-store.js';
@@ -21,6 +21,8 @@ import { orderStages } from './pipeline/index.js';
 import { createRunner, type Runner } from './pipeline/runner.js';
 import { createHoldSwitch } from './pipeline/hold.js';
 import type { Stage, StageContext } from './pipeline/stage.js';
+import { createEngineCoder } from './coding/coder.js';
+import { seedTables } from './store/code-tables.js';
 import { createHealthRegistry, type HealthRegistry } from './web/health.js';
 import { coreHealthSources } from './web/checks.js';
 import { createWebApp } from './web/app.js';
@@ -62,46 +64,18 @@ export function dbPathOf(config: Config): string {
   return join(dataDirOf(config), 'claimbox.db');
 }
 
-/** Until official code sets are imported, nothing is known: scrub warns instead of passing falsely. */
-export const emptyCodeSets: CodeSets = {
-  hasIcd10: () => false,
-  icd10: () => undefined,
-  icd10Children: () => [],
-  ptp: () => undefined,
-  mue: () => undefined,
-  addonPrimaries: () => undefined,
-};
-
-/** Pass-through coder used until the rules engine is wired: codes the EHR sent, as sent. */
-export const passThroughCoder: Coder = {
-  code(enc: EncounterInput): CodedEncounter {
-    const diagnoses = enc.diagnoses.map((d) => ({
-      code: d.code.replace('.', ''),
-      why: [{ rule: 'passthrough', input: `DG1 ${d.seq}` }],
-    }));
-    const lines = enc.procedures
-      .filter((p) => !p.humanCoded)
-      .map((p) => ({
-        code: p.code,
-        modifiers: p.modifiers ?? [],
-        units: p.units ?? 1,
-        chargeCents: p.chargeCents ?? 10000,
-        diagnosisPointers: (p.diagnosisSeqs ?? [1]).slice(0, 4),
-        dateOfService: p.date ?? enc.dateOfService,
-        why: [{ rule: 'passthrough', input: p.code }],
-      }));
-    return {
-      diagnoses,
-      lines,
-      review:
-        lines.length === 0 ? [{ code: 'NO_PROCEDURES', message: 'Nothing billable on the encounter.' }] : [],
-    };
-  },
-};
+/**
+ * Days from DOS a payer accepts a claim, by program, until payer tables carry their own figure:
+ * Medicare is 12 months by statute (42 CFR 424.44); Medicaid commonly 365; commercial contracts
+ * commonly 90–180, so 180 warns late rather than never.
+ */
+function timelyFilingDays(program: string | undefined): number {
+  return program === 'medicare' || program === 'medicaid' ? 365 : 180;
+}
 
 export interface Wiring {
+  /** Replace the rules engine (tests). */
   coder?: Coder;
-  codeSets?: CodeSets;
   writer?: BatchWriter;
   transport?: ClearinghouseTransport;
   extraStages?: Partial<Record<'remit', (ctx: StageContext) => Stage>>;
@@ -114,6 +88,11 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
   mkdirSync(dataDir, { recursive: true, mode: 0o750 });
   const store = openStore(dbPathOf(config));
   const closers: Appliance['closers'] = [];
+
+  const seeded = seedTables(store, config.coding.table_set, { now: clock.now() });
+  if (seeded.seeded)
+    logger.info({ set: config.coding.table_set, rows: seeded.rows }, 'loaded sample coding tables');
+  const engine = createEngineCoder(store, { clock });
 
   const pstore = createPipelineStore(store);
   const outbox = createSubmissionStore(store);
@@ -181,11 +160,14 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
       logger.warn({ batches: n }, 'uploads interrupted by the last stop are ambiguous until confirmed');
   }
   const stages = orderStages({
-    coding: codingStage(ctx, wiring.coder ?? passThroughCoder),
+    coding: codingStage(ctx, wiring.coder ?? engine),
     scrub: scrubStage(ctx, {
       billing,
-      codeSets: wiring.codeSets ?? emptyCodeSets,
-      payer: () => undefined,
+      codeSets: engine.codeSets,
+      payer: (payerId) => {
+        const p = engine.tables.get().payer(payerId, new Date(clock.now()).toISOString().slice(0, 10));
+        return p ? { payerId, timelyFilingDays: timelyFilingDays(p.program) } : undefined;
+      },
     }),
     claims: claimsStage(ctx, undefined),
     submit,

@@ -41,7 +41,7 @@ export function scrubStage(ctx: StageContext, deps: ScrubDeps): Stage {
                 patientId: w.patientId,
                 encounterId: w.id,
                 dateOfService: key.dateOfService,
-                code: key.code,
+                code: key.procedureCode,
                 pos: key.placeOfService,
                 npi: key.renderingNpi,
               }),

@@ -79,6 +79,9 @@ const commonProcedureSystems: Hl7Profile['procedureSystems'] = {
   ADA: 'CDT',
   SCT: 'SNOMED',
   SNOMED: 'SNOMED',
+  // HL7 table 0396: 'L' is a local code set; EHR exports also spell it out.
+  L: 'LOCAL',
+  LOCAL: 'LOCAL',
 };
 
 const commonMdm: Hl7Profile['mdmMap'] = {

@@ -16,8 +16,8 @@ export function syntheticEncounter(i: number, overrides: Partial<EncounterInput>
     coverages: [
       {
         order: 1,
-        payerId: 'SBX01',
-        payerName: 'Sandbox Health Plan',
+        payerId: 'SAMPLE-PPO',
+        payerName: 'Sample Commercial PPO',
         memberId: `MEM${i}`,
         relationship: 'self',
       },
