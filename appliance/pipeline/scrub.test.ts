@@ -105,6 +105,21 @@ const cases: Record<string, Case> = {
     }),
     field: 'lines',
   },
+  'procedure-code-format': { bad: sampleClaim({ lines: [l({ code: '9921' })] }), field: 'lines[0].code' },
+  'hcpcs-valid': {
+    bad: sampleClaim({ lines: [l({ code: 'J3301' })] }),
+    good: sampleClaim({ lines: [l({ code: 'J1100' })] }),
+    ctx: ctxWith({
+      codeSets: sampleCodeSets({ hcpcs: [{ code: 'J1100', description: 'DEXAMETHASONE SODIUM PHOS' }] }),
+    }),
+    field: 'lines[0].code',
+  },
+  'ncci-loaded': {
+    bad: sampleClaim(),
+    ctx: ctxWith({ codeSets: fakeCodeSets() }),
+    goodCtx: ctxWith(),
+    field: 'lines',
+  },
   'modifier-format': { bad: sampleClaim({ lines: [l({ modifiers: ['5'] })] }), field: 'lines[0].modifiers' },
   'npi-check-digit': {
     bad: sampleClaim({ rendering: { ...sampleClaim().rendering, npi: '1234567890' } }),
@@ -128,6 +143,12 @@ const cases: Record<string, Case> = {
   'icd10-valid': { bad: sampleClaim({ diagnoses: ['E119', 'Z999'] }), field: 'diagnoses[1]' },
   'icd10-billable': { bad: sampleClaim({ diagnoses: ['E11', 'I10'] }), field: 'diagnoses[0]' },
   'icd10-unspecified': { bad: sampleClaim({ diagnoses: ['J069', 'I10'] }), field: 'diagnoses[0]' },
+  'icd10-first-listed': {
+    bad: sampleClaim({ diagnoses: ['W010XXA', 'S0990XA'], lines: [l({ diagnosisPointers: [2, 1] })] }),
+    good: sampleClaim({ diagnoses: ['S0990XA', 'W010XXA'], lines: [l({ diagnosisPointers: [1, 2] })] }),
+    ctx: ctxWith({ codeSets: fakeCodeSets() }),
+    field: 'diagnoses[0]',
+  },
   'diagnosis-limit': {
     bad: sampleClaim({
       diagnoses: [
@@ -278,8 +299,29 @@ describe('scrubClaim', () => {
       sampleClaim({ diagnoses: ['E11', 'I10'] }),
       ctxWith({ codeSets: fakeCodeSets() }),
     );
-    expect(findings).toEqual([expect.objectContaining({ ruleId: 'icd10-loaded', severity: 'warning' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ ruleId: 'icd10-loaded', severity: 'warning' }),
+      expect.objectContaining({ ruleId: 'ncci-loaded', severity: 'warning' }),
+    ]);
     expect(isClean(findings)).toBe(true);
+  });
+
+  it('scrubClaim, downgrades an approved finding to a warning and keeps it, for a person-approved duplicate', () => {
+    const ctx = ctxWith({ isDuplicate: (k) => k.procedureCode === '81002' });
+    expect(isClean(scrubClaim(sampleClaim(), ctx))).toBe(false);
+    const approved = scrubClaim(sampleClaim(), {
+      ...ctx,
+      overrides: [{ ruleId: 'duplicate-service', line: 2 }],
+    });
+    expect(approved).toEqual([
+      expect.objectContaining({ ruleId: 'duplicate-service', severity: 'warning', approved: true }),
+    ]);
+    expect(isClean(approved)).toBe(true);
+    const otherLine = scrubClaim(sampleClaim(), {
+      ...ctx,
+      overrides: [{ ruleId: 'duplicate-service', line: 1 }],
+    });
+    expect(isClean(otherLine)).toBe(false);
   });
 
   it('isClean, is false, when any finding is an error', () => {
@@ -319,6 +361,14 @@ describe('ICD-10-CM by date of service', () => {
     const claim = (dos: string) => sampleClaim({ diagnoses: ['U099'], lines: [l({ dateOfService: dos })] });
     expect(run('icd10-valid', claim('2021-09-30'), ctxWith({ codeSets: cs }))).toHaveLength(1);
     expect(run('icd10-valid', claim('2021-10-01'), ctxWith({ codeSets: cs }))).toEqual([]);
+  });
+
+  it('icd10-valid, tells a code from another edition from one that never existed', () => {
+    const early = sampleClaim({ diagnoses: ['U099'], lines: [l({ dateOfService: '2021-06-01' })] });
+    expect(run('icd10-valid', early, ctxWith({ codeSets: cs }))[0]?.message).toMatch(/edition in force/);
+    expect(run('icd10-valid', sampleClaim({ diagnoses: ['Z999'] }))[0]?.message).toMatch(
+      /is not an ICD-10-CM code/,
+    );
   });
 
   it('icd10-valid, rejects a code written with a dot', () => {
@@ -490,6 +540,16 @@ describe('sex and age', () => {
     expect(run('sex-specific', c('U'))).toEqual([]);
   });
 
+  it('sex-specific, accepts a diagnosis whose lines all carry KX', () => {
+    const c = sampleClaim({
+      patient: { ...sampleClaim().patient, sex: 'M' },
+      diagnoses: ['N930'],
+      lines: [l({ modifiers: ['KX'] })],
+    });
+    expect(run('sex-specific', c)).toEqual([]);
+    expect(run('sex-specific', { ...c, lines: [l()] })).toHaveLength(1);
+  });
+
   it('sex-specific, flags a female genital procedure for a male patient', () => {
     const c = sampleClaim({ patient: { ...sampleClaim().patient, sex: 'M' }, lines: [l({ code: '58100' })] });
     expect(run('sex-specific', c)).toHaveLength(1);
@@ -575,5 +635,46 @@ describe('checkReady', () => {
     expect(r.ready).toBe(false);
     expect(r.coding[0]).toMatchObject({ ruleId: 'coding:EM_NO_MDM_OR_TIME', severity: 'error' });
     expect(r.claims[0]!.findings.map((f) => f.ruleId)).toEqual(['pos-valid']);
+  });
+});
+
+describe('scrub-rules/README.md', () => {
+  it('scrub rules README, lists every rule id', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('./scrub-rules/README.md', import.meta.url), 'utf8');
+    for (const r of scrubRules)
+      expect(readme).toMatch(new RegExp(`\`${r.id}\`\\s*\\|\\s*${r.severity}\\s*\\|`));
+  });
+});
+
+describe('procedure codes', () => {
+  it('procedure-code-format, accepts CPT categories I-III, PLA and HCPCS, for a professional claim', () => {
+    for (const code of ['99213', '3074F', '0042T', '0001U', 'J1100', 'G0439'])
+      expect(run('procedure-code-format', sampleClaim({ lines: [l({ code })] }))).toEqual([]);
+    expect(run('procedure-code-format', sampleClaim({ lines: [l({ code: '99213-25' })] }))).toHaveLength(1);
+  });
+
+  it('procedure-code-format, accepts only CDT codes, for a dental claim', () => {
+    const c = (code: string) => sampleDentalClaim({ lines: [l({ code, diagnosisPointers: [] })] });
+    expect(run('procedure-code-format', c('D0120'))).toEqual([]);
+    expect(run('procedure-code-format', c('99213'))[0]?.message).toMatch(/CDT/);
+  });
+
+  it('hcpcs-valid, fails a terminated code, leaves CPT alone, and checks nothing without a HCPCS file', () => {
+    const ctx = ctxWith({
+      codeSets: sampleCodeSets({ hcpcs: [{ code: 'G0001', from: '2000-01-01', to: '2026-01-01' }] }),
+    });
+    expect(run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001' })] }), ctx)).toHaveLength(1);
+    expect(
+      run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001', dateOfService: '2025-12-31' })] }), ctx),
+    ).toEqual([]);
+    expect(run('hcpcs-valid', sampleClaim(), ctx)).toEqual([]);
+    expect(run('hcpcs-valid', sampleClaim({ lines: [l({ code: 'G0001' })] }))).toEqual([]);
+  });
+
+  it('ncci-loaded, stays quiet for a single code, even without a PTP file', () => {
+    expect(run('ncci-loaded', sampleClaim({ lines: [l()] }), ctxWith({ codeSets: fakeCodeSets() }))).toEqual(
+      [],
+    );
   });
 });

@@ -3,12 +3,13 @@
 import type { BillingProvider, Claim, CodedEncounter, EncounterInput } from '../domain/types.js';
 import { buildClaims } from './claims.js';
 import { rules } from './scrub-rules/index.js';
-import type { ScrubContext, ScrubFinding, ScrubRule } from './scrub-rules/types.js';
+import type { ScrubContext, ScrubFinding, ScrubOverride, ScrubRule } from './scrub-rules/types.js';
 
 export type {
   DuplicateKey,
   ScrubContext,
   ScrubFinding,
+  ScrubOverride,
   ScrubRule,
   ScrubSeverity,
 } from './scrub-rules/types.js';
@@ -23,7 +24,12 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
     if (rule.kinds && !rule.kinds.includes(claim.kind)) continue;
     out.push(...rule.check(claim, ctx));
   }
-  return out;
+  return ctx.overrides?.length ? out.map((f) => applyOverride(f, ctx.overrides!)) : out;
+}
+
+function applyOverride(f: ScrubFinding, overrides: readonly ScrubOverride[]): ScrubFinding {
+  const hit = overrides.some((o) => o.ruleId === f.ruleId && (o.line === undefined || o.line === f.line));
+  return hit ? { ...f, severity: 'warning', approved: true } : f;
 }
 
 /** True when no finding holds the claim. */

@@ -14,6 +14,8 @@ export interface FakeCodeSetsData {
   ptp?: (PtpEdit & Dated)[];
   mue?: (MueEntry & { code: string } & Dated)[];
   addons?: Record<string, string[]>;
+  /** Undefined means "no HCPCS Level II file imported". */
+  hcpcs?: ({ code: string; description?: string } & Dated)[];
 }
 
 const applies = (e: Dated, dos: string): boolean =>
@@ -51,6 +53,13 @@ export function fakeCodeSets(data: FakeCodeSetsData = {}): CodeSets {
       return e && { value: e.value, adjudicationIndicator: e.adjudicationIndicator };
     },
     addonPrimaries: (code) => data.addons?.[code],
+    icd10Exists: (code) => icd.some((x) => x.code === code),
+    hasPtp: () => data.ptp !== undefined,
+    hasHcpcs: () => data.hcpcs !== undefined,
+    hcpcs(code, dos) {
+      const e = (data.hcpcs ?? []).find((x) => x.code === code && applies(x, dos));
+      return e && { code: e.code, description: e.description ?? e.code };
+    },
   };
 }
 
@@ -70,5 +79,6 @@ export function sampleCodeSets(extra: FakeCodeSetsData = {}): CodeSets {
     ptp: extra.ptp ?? [],
     mue: extra.mue ?? [],
     addons: extra.addons ?? {},
+    ...(extra.hcpcs ? { hcpcs: extra.hcpcs } : {}),
   });
 }

@@ -3,7 +3,7 @@ import { defineRule } from './types.js';
 import { lineField } from './lib/claim.js';
 import { AREAS, isValidTooth } from './lib/dental.js';
 
-/** Universal/National tooth numbering (837D TOO03 with code source JP) and SV304 areas. */
+/** Universal/National tooth numbering (837D TOO01 = JP, tooth in TOO02) and SV304 areas. */
 export default defineRule({
   id: 'dental-tooth-valid',
   severity: 'error',

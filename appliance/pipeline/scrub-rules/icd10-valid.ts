@@ -25,11 +25,18 @@ export default defineRule({
       if (!ctx.codeSets.hasIcd10()) continue;
       for (const dos of dates[i] ?? []) {
         if (ctx.codeSets.icd10(code, dos)) continue;
-        yield {
-          message: `Diagnosis ${code} is not a valid ICD-10-CM code on ${dos}.`,
-          fix: 'Check the code against the ICD-10-CM edition for that date; it may be mistyped or deleted.',
-          field,
-        };
+        const existsElsewhere = ctx.codeSets.icd10Exists?.(code) === true;
+        yield existsElsewhere
+          ? {
+              message: `Diagnosis ${code} is not in the ICD-10-CM edition in force on ${dos} (added later or deleted).`,
+              fix: 'Use the code that the edition for the date of service lists for this condition.',
+              field,
+            }
+          : {
+              message: `Diagnosis ${code} is not an ICD-10-CM code.`,
+              fix: 'Check the code for a typo against the ICD-10-CM code set.',
+              field,
+            };
         break;
       }
     }

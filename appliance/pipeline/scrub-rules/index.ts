@@ -13,6 +13,8 @@ import unitsPositive from './units-positive.js';
 import frequencyOriginal from './frequency-original.js';
 import lineLimit from './line-limit.js';
 import modifierFormat from './modifier-format.js';
+import procedureCodeFormat from './procedure-code-format.js';
+import hcpcsValid from './hcpcs-valid.js';
 import npiCheckDigit from './npi-check-digit.js';
 import einFormat from './ein-format.js';
 import posValid from './pos-valid.js';
@@ -21,9 +23,11 @@ import icd10Loaded from './icd10-loaded.js';
 import icd10Valid from './icd10-valid.js';
 import icd10Billable from './icd10-billable.js';
 import icd10Unspecified from './icd10-unspecified.js';
+import icd10FirstListed from './icd10-first-listed.js';
 import diagnosisLimit from './diagnosis-limit.js';
 import pointerLimit from './pointer-limit.js';
 import pointerTarget from './pointer-target.js';
+import ncciLoaded from './ncci-loaded.js';
 import ncciPtp from './ncci-ptp.js';
 import mueLine from './mue-line.js';
 import mueDay from './mue-day.js';
@@ -52,6 +56,8 @@ export const rules: readonly ScrubRule[] = [
   frequencyOriginal,
   lineLimit,
   modifierFormat,
+  procedureCodeFormat,
+  hcpcsValid,
   npiCheckDigit,
   einFormat,
   posValid,
@@ -60,9 +66,11 @@ export const rules: readonly ScrubRule[] = [
   icd10Valid,
   icd10Billable,
   icd10Unspecified,
+  icd10FirstListed,
   diagnosisLimit,
   pointerLimit,
   pointerTarget,
+  ncciLoaded,
   ncciPtp,
   mueLine,
   mueDay,

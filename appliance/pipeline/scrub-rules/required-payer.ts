@@ -12,7 +12,7 @@ export default defineRule({
         fix: 'Pick the insurance from the payer list so its clearinghouse payer id is filled in.',
         field: 'coverage.payerId',
       };
-    else if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,79}$/.test(claim.coverage.payerId))
+    else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,79}$/.test(claim.coverage.payerId))
       yield {
         message: 'Payer id has characters a clearinghouse payer id never has.',
         fix: 'Use the payer id exactly as the clearinghouse payer list shows it.',

@@ -8,8 +8,8 @@ const SEX_NAME: Record<SexOnly, string> = { F: 'female', M: 'male' };
 /**
  * A code for one sex on a patient recorded as the other (tables and sources in
  * lib/demographic-codes.ts). A warning, not a hold: it is right for some transgender and intersex
- * patients, and then modifier KX on the line tells the payer so (CMS practice); a line with KX is
- * not flagged. Unknown sex (U) is never flagged.
+ * patients, and then modifier KX on the line tells the payer so (CMS practice); a line with KX, or a
+ * diagnosis only used by lines with KX, is not flagged. Unknown sex (U) is never flagged.
  */
 export default defineRule({
   id: 'sex-specific',
@@ -22,7 +22,9 @@ export default defineRule({
     const other = SEX_NAME[sex === 'M' ? 'F' : 'M'];
     for (const [i, code] of claim.diagnoses.entries()) {
       const only = diagnosisSex(code);
-      if (only && only !== sex)
+      const users = claim.lines.filter((l) => l.diagnosisPointers.includes(i + 1));
+      const confirmed = users.length > 0 && users.every((l) => l.modifiers.includes('KX'));
+      if (only && only !== sex && !confirmed)
         yield {
           message: `Diagnosis ${code} is a ${other}-only code, but the patient is recorded as ${SEX_NAME[sex]}.`,
           fix: 'Check the patient’s sex in the EHR and the diagnosis; if both are right, add modifier KX to the lines it supports.',

@@ -17,6 +17,15 @@ export interface ScrubFinding {
   field?: string;
   /** 1-based claim line number (2400 LX01) when the finding is about one line. */
   line?: number;
+  /** A person approved it (ScrubContext.overrides): kept for the record, downgraded to a warning. */
+  approved?: boolean;
+}
+
+/** A person's decision to let a finding through (e.g. "yes, this really was done twice"). */
+export interface ScrubOverride {
+  ruleId: string;
+  /** Only this claim line; every finding of the rule when omitted. */
+  line?: number;
 }
 
 /** What the duplicate check asks the store about: same patient, DOS, procedure, POS and provider. */
@@ -40,6 +49,8 @@ export interface ScrubContext {
   isDuplicate?: (key: DuplicateKey) => boolean;
   /** Warn this many days before the timely-filing limit runs out (default 30). */
   timelyFilingWarnDays?: number;
+  /** Findings people approved for this claim: they no longer hold it. */
+  overrides?: readonly ScrubOverride[];
 }
 
 export interface ScrubRule {

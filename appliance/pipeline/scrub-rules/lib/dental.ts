@@ -13,21 +13,10 @@ export function isValidTooth(tooth: string): boolean {
 /** ADA surfaces: mesial, occlusal, distal, buccal, lingual, facial, incisal. */
 export const SURFACES: ReadonlySet<string> = new Set(['M', 'O', 'D', 'B', 'L', 'F', 'I']);
 
-/** Quadrant/arch designations: ours (UR UL LR LL U L) and X12 SV304 (00 01 02 10 20 30 40). */
+/** Quadrant/arch designations: ours (UR UL LR LL U L) and X12 SV304 (00 01 02 09 10 20 30 40). */
+// prettier-ignore
 export const AREAS: ReadonlySet<string> = new Set([
-  'UR',
-  'UL',
-  'LR',
-  'LL',
-  'U',
-  'L',
-  '00',
-  '01',
-  '02',
-  '10',
-  '20',
-  '30',
-  '40',
+  'UR', 'UL', 'LR', 'LL', 'U', 'L', '00', '01', '02', '09', '10', '20', '30', '40',
 ]);
 
 function cdtNumber(code: string): number | undefined {
@@ -53,9 +42,12 @@ const SURFACE_CODES = [[2140, 2161], [2330, 2394], [2410, 2430], [2510, 2664]] a
 // prettier-ignore
 const TOOTH_CODES = [[2000, 2999], [3110, 3470], [6010, 6199], [6200, 6794], [7111, 7251]] as const;
 
-/** Codes reported per quadrant: periodontal surgery and scaling (D4210-D4261, D4341-D4342). */
+/**
+ * Codes reported per quadrant: periodontal surgery and scaling (D4210-D4211, D4240-D4241,
+ * D4260-D4261, D4341-D4342; D4212 is per tooth).
+ */
 // prettier-ignore
-const AREA_CODES = [[4210, 4212], [4240, 4241], [4260, 4261], [4341, 4342]] as const;
+const AREA_CODES = [[4210, 4211], [4240, 4241], [4260, 4261], [4341, 4342]] as const;
 
 export function needsTooth(code: string): boolean {
   const n = cdtNumber(code);

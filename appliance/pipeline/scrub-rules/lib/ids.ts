@@ -33,24 +33,9 @@ export function npiCheckDigit(first9: string): number {
  * EIN prefixes the IRS has never assigned ("How EINs are assigned and valid EIN prefixes",
  * irs.gov): every other two-digit prefix belongs to a campus, the internet, or the SBA.
  */
+// prettier-ignore
 const UNASSIGNED_EIN_PREFIXES = new Set([
-  '00',
-  '07',
-  '08',
-  '09',
-  '17',
-  '18',
-  '19',
-  '28',
-  '29',
-  '49',
-  '69',
-  '70',
-  '78',
-  '79',
-  '89',
-  '96',
-  '97',
+  '00', '07', '08', '09', '17', '18', '19', '28', '29', '49', '69', '70', '78', '79', '89', '96', '97',
 ]);
 
 export type EinProblem = 'format' | 'hyphen' | 'prefix';
