@@ -497,6 +497,11 @@ function crossChecks(c: Config, problems: ConfigProblem[]): void {
         message: 'SNMPv3 authPriv needs user, auth_key and priv_key',
       });
   }
+  if (c.practice.address.zip.length !== 9)
+    problems.push({
+      key: 'practice.address.zip',
+      message: 'the billing provider needs a 9-digit ZIP+4 (837 2010AA N403); add the 4-digit suffix',
+    });
   if (c.health.disk_critical_free_pct >= c.health.disk_warn_free_pct)
     problems.push({ key: 'health.disk_critical_free_pct', message: 'must be below disk_warn_free_pct' });
 }

@@ -49,10 +49,8 @@ export function scrubStage(ctx: StageContext, deps: ScrubDeps): Stage {
           outcomes.push({
             id: w.id,
             drafts: claims.map((claim) => ({ claim, findings: scrubClaim(claim, sctx) })),
-            review:
-              claims.length === 0
-                ? [{ code: 'NO_COVERAGE', message: 'The encounter has no insurance coverage to bill.' }]
-                : [],
+            // buildClaims never returns none: a missing coverage surfaces as required-payer findings.
+            review: [],
             replaces,
           });
         } catch (err) {
