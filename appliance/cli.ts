@@ -6,6 +6,7 @@ import { UsageError, type Verb } from './cli/verb.js';
 const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   serve: () => import('./cli/serve.js'),
   ingest: () => import('./cli/ingest.js'),
+  demo: () => import('./cli/demo.js'),
   backup: () => import('./cli/backup.js'),
   restore: () => import('./cli/restore.js'),
   user: () => import('./cli/user.js'),

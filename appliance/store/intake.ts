@@ -2,22 +2,14 @@
 // Exactly once: the same sender + MSH-10, or the same content, is a duplicate that creates nothing;
 // the same visit with new content becomes a new encounter version.
 import { createHash } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { InboundEnvelope, IntakeResult } from '../ports.js';
 import type { AuditInput } from '../domain/audit.js';
 import { mrnLast4 } from '../domain/audit.js';
 import type { EncounterInput } from '../domain/types.js';
 import { appendAudit } from '../audit/log.js';
-import type { Store, Db } from './open.js';
-import {
-  inboundMessages,
-  patients,
-  encounters,
-  diagnoses,
-  coverages,
-  finalizations,
-  claims,
-} from './schema.js';
+import type { Store } from './open.js';
+import { inboundMessages } from './schema.js';
 
 /** Far future: an encounter waiting for its MDM "final" signal is not picked by coding. */
 export const NOT_YET = 8_640_000_000_000_000;
@@ -38,80 +30,68 @@ function actorFor(env: InboundEnvelope): string {
 }
 
 /** Store one envelope inside the caller's transaction; returns the result and audit entries. */
-function storeOne(db: Db, env: InboundEnvelope, now: number, audit: AuditInput[]): IntakeResult {
+function storeOne(store: Store, env: InboundEnvelope, now: number, audit: AuditInput[]): IntakeResult {
   const hash = contentHash(env.raw);
   if (env.controlId) {
-    const dup = db
-      .select({ id: inboundMessages.id, encounterId: inboundMessages.encounterId })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.sender, env.sender), eq(inboundMessages.controlId, env.controlId)))
-      .get();
-    if (dup) return { status: 'duplicate', inboundId: dup.id, encounterId: dup.encounterId ?? undefined };
+    const dup = store
+      .stmt('SELECT id, encounter_id FROM inbound_messages WHERE sender = ? AND control_id = ?')
+      .get(env.sender, env.controlId) as { id: number; encounter_id: number | null } | undefined;
+    if (dup) return { status: 'duplicate', inboundId: dup.id, encounterId: dup.encounter_id ?? undefined };
   }
-  const same = db
-    .select({
-      id: inboundMessages.id,
-      encounterId: inboundMessages.encounterId,
-      status: inboundMessages.status,
-    })
-    .from(inboundMessages)
-    .where(eq(inboundMessages.contentHash, hash))
-    .get();
-  if (same && same.status !== 'quarantined') {
-    return { status: 'duplicate', inboundId: same.id, encounterId: same.encounterId ?? undefined };
-  }
+  const same = store
+    .stmt(
+      "SELECT id, encounter_id FROM inbound_messages WHERE content_hash = ? AND status != 'quarantined' LIMIT 1",
+    )
+    .get(hash) as { id: number; encounter_id: number | null } | undefined;
+  if (same) return { status: 'duplicate', inboundId: same.id, encounterId: same.encounter_id ?? undefined };
 
   const status = env.quarantine ? 'quarantined' : env.ignore ? 'ignored' : 'accepted';
   const reason = env.quarantine ? `${env.quarantine.code}: ${env.quarantine.reason}` : (env.ignore ?? null);
-  const inbound = db
-    .insert(inboundMessages)
-    .values({
-      channel: env.channel,
-      sender: env.sender,
+  const inboundId = Number(
+    store
+      .stmt(
+        'INSERT INTO inbound_messages (channel, sender, control_id, content_hash, message_type, raw, received_at, status, reason) VALUES (?,?,?,?,?,?,?,?,?)',
+      )
       // A quarantined message keeps no control id, so a corrected resend with the same MSH-10 is taken.
-      controlId: env.quarantine ? null : (env.controlId ?? null),
-      contentHash: hash,
-      messageType: env.messageType ?? null,
-      raw: env.raw,
-      receivedAt: now,
-      status,
-      reason,
-    })
-    .returning({ id: inboundMessages.id })
-    .get();
+      .run(
+        env.channel,
+        env.sender,
+        env.quarantine ? null : (env.controlId ?? null),
+        hash,
+        env.messageType ?? null,
+        env.raw,
+        now,
+        status,
+        reason,
+      ).lastInsertRowid,
+  );
 
   if (env.quarantine) {
     audit.push({
       event: 'ENCOUNTER_QUARANTINED',
       actor: actorFor(env),
       entityType: 'inbound',
-      entityId: String(inbound.id),
+      entityId: String(inboundId),
       outcome: 'failure',
       detail: { channel: env.channel, code: env.quarantine.code, messageType: env.messageType ?? null },
     });
-    return { status: 'quarantined', inboundId: inbound.id, reason: env.quarantine.reason };
+    return { status: 'quarantined', inboundId, reason: env.quarantine.reason };
   }
-  if (env.ignore) return { status: 'ignored', inboundId: inbound.id, reason: env.ignore };
+  if (env.ignore) return { status: 'ignored', inboundId, reason: env.ignore };
 
   if (env.finalizes) {
     const f = env.finalizes;
     const at = Date.parse(f.finalizedAt) || now;
-    db.insert(finalizations)
-      .values({
-        sourceSystem: f.sourceSystem,
-        visitNumber: f.visitNumber,
-        finalizedAt: at,
-        inboundId: inbound.id,
-      })
-      .onConflictDoNothing()
-      .run();
-    const waiting = latestVersion(db, f.sourceSystem, f.visitNumber);
-    if (waiting && waiting.finalizedAt === 0) {
-      db.update(encounters)
-        .set({ finalizedAt: at, nextAttemptAt: 0, updatedAt: now })
-        .where(eq(encounters.id, waiting.id))
-        .run();
-    }
+    store
+      .stmt(
+        'INSERT INTO finalizations (source_system, visit_number, finalized_at, inbound_id) VALUES (?,?,?,?) ON CONFLICT DO NOTHING',
+      )
+      .run(f.sourceSystem, f.visitNumber, at, inboundId);
+    const waiting = latestVersion(store, f.sourceSystem, f.visitNumber);
+    if (waiting && waiting.finalized_at === 0)
+      store
+        .stmt('UPDATE encounters SET finalized_at = ?, next_attempt_at = 0, updated_at = ? WHERE id = ?')
+        .run(at, now, waiting.id);
     audit.push({
       event: 'ENCOUNTER_RECEIVED',
       actor: actorFor(env),
@@ -119,18 +99,14 @@ function storeOne(db: Db, env: InboundEnvelope, now: number, audit: AuditInput[]
       entityId: waiting ? String(waiting.id) : undefined,
       detail: { channel: env.channel, messageType: env.messageType ?? null, signal: 'finalized' },
     });
-    return { status: 'accepted', inboundId: inbound.id, encounterId: waiting?.id };
+    return { status: 'accepted', inboundId, encounterId: waiting?.id };
   }
 
   const enc = env.encounter;
   if (!enc) throw new Error('envelope has neither encounter, finalizes, quarantine nor ignore');
-  const result = storeEncounter(db, enc, inbound.id, env.awaitingFinal ?? false, now);
-  db.update(inboundMessages)
-    .set({ encounterId: result.encounterId })
-    .where(eq(inboundMessages.id, inbound.id))
-    .run();
-  if (result.duplicate)
-    return { status: 'duplicate', inboundId: inbound.id, encounterId: result.encounterId };
+  const result = storeEncounter(store, enc, inboundId, env.awaitingFinal ?? false, now);
+  store.stmt('UPDATE inbound_messages SET encounter_id = ? WHERE id = ?').run(result.encounterId, inboundId);
+  if (result.duplicate) return { status: 'duplicate', inboundId, encounterId: result.encounterId };
   audit.push({
     event: 'ENCOUNTER_RECEIVED',
     actor: actorFor(env),
@@ -144,125 +120,102 @@ function storeOne(db: Db, env: InboundEnvelope, now: number, audit: AuditInput[]
       correctionNeeded: result.correctionNeeded,
     },
   });
-  return { status: 'accepted', inboundId: inbound.id, encounterId: result.encounterId };
+  return { status: 'accepted', inboundId, encounterId: result.encounterId };
 }
 
-function latestVersion(db: Db, system: string, visit: string) {
-  return db
-    .select({
-      id: encounters.id,
-      version: encounters.version,
-      input: encounters.input,
-      status: encounters.status,
-      finalizedAt: encounters.finalizedAt,
-    })
-    .from(encounters)
-    .where(and(eq(encounters.sourceSystem, system), eq(encounters.visitNumber, visit)))
-    .orderBy(desc(encounters.version))
-    .limit(1)
-    .get();
+function latestVersion(store: Store, system: string, visit: string) {
+  return store
+    .stmt(
+      'SELECT id, version, input, status, finalized_at FROM encounters WHERE source_system = ? AND visit_number = ? ORDER BY version DESC LIMIT 1',
+    )
+    .get(system, visit) as
+    { id: number; version: number; input: string; status: string; finalized_at: number } | undefined;
 }
 
 function storeEncounter(
-  db: Db,
+  store: Store,
   enc: EncounterInput,
   inboundId: number,
   awaitingFinal: boolean,
   now: number,
 ): { encounterId: number; version: number; duplicate: boolean; correctionNeeded: boolean } {
-  const prior = latestVersion(db, enc.source.system, enc.source.visitNumber);
-  if (prior && JSON.stringify(prior.input) === JSON.stringify(enc)) {
+  const input = JSON.stringify(enc);
+  const prior = latestVersion(store, enc.source.system, enc.source.visitNumber);
+  if (prior && prior.input === input) {
     return { encounterId: prior.id, version: prior.version, duplicate: true, correctionNeeded: false };
   }
-  const patient = db
-    .insert(patients)
-    .values({ mrn: enc.patient.mrn, data: enc.patient, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: patients.mrn, set: { data: enc.patient, updatedAt: now } })
-    .returning({ id: patients.id })
-    .get();
+  const patient = store
+    .stmt(
+      'INSERT INTO patients (mrn, data, created_at, updated_at) VALUES (?,?,?,?) ON CONFLICT (mrn) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at RETURNING id',
+    )
+    .get(enc.patient.mrn, JSON.stringify(enc.patient), now, now) as { id: number };
 
   let correctionNeeded = false;
   if (prior) {
-    const priorClaims = db
-      .select({ id: claims.id, status: claims.status })
-      .from(claims)
-      .where(eq(claims.encounterId, prior.id))
-      .all();
+    const priorClaims = store.stmt('SELECT id, status FROM claims WHERE encounter_id = ?').all(prior.id) as {
+      id: number;
+      status: string;
+    }[];
     correctionNeeded = priorClaims.some((c) => SENT_STATUSES.has(c.status));
     // Claims of the old version that never left are void: the new version supersedes them.
     for (const c of priorClaims) {
       if (c.status === 'draft' || c.status === 'ready')
-        db.update(claims)
-          .set({ status: 'void', closedAt: now, updatedAt: now })
-          .where(eq(claims.id, c.id))
-          .run();
+        store
+          .stmt("UPDATE claims SET status = 'void', closed_at = ?, updated_at = ? WHERE id = ?")
+          .run(now, now, c.id);
     }
   }
 
   let finalizedAt = Date.parse(enc.finalizedAt) || now;
   let nextAttemptAt = 0;
   if (awaitingFinal) {
-    const fin = db
-      .select({ at: finalizations.finalizedAt })
-      .from(finalizations)
-      .where(
-        and(
-          eq(finalizations.sourceSystem, enc.source.system),
-          eq(finalizations.visitNumber, enc.source.visitNumber),
-        ),
-      )
-      .get();
-    if (fin) finalizedAt = fin.at;
+    const fin = store
+      .stmt('SELECT finalized_at FROM finalizations WHERE source_system = ? AND visit_number = ?')
+      .get(enc.source.system, enc.source.visitNumber) as { finalized_at: number } | undefined;
+    if (fin) finalizedAt = fin.finalized_at;
     else {
       finalizedAt = 0;
       nextAttemptAt = NOT_YET;
     }
   }
   const version = (prior?.version ?? 0) + 1;
-  const row = db
-    .insert(encounters)
-    .values({
-      sourceSystem: enc.source.system,
-      visitNumber: enc.source.visitNumber,
-      version,
-      kind: enc.kind,
-      patientId: patient.id,
-      inboundId,
-      dateOfService: enc.dateOfService,
-      status: 'received',
-      input: enc,
-      correctionNeeded,
-      finalizedAt,
-      receivedAt: now,
-      updatedAt: now,
-      nextAttemptAt,
-    })
-    .returning({ id: encounters.id })
-    .get();
+  const encounterId = Number(
+    store
+      .stmt(
+        `INSERT INTO encounters (source_system, visit_number, version, kind, patient_id, inbound_id, date_of_service,
+           status, input, correction_needed, finalized_at, received_at, updated_at, next_attempt_at)
+         VALUES (?,?,?,?,?,?,?,'received',?,?,?,?,?,?)`,
+      )
+      .run(
+        enc.source.system,
+        enc.source.visitNumber,
+        version,
+        enc.kind,
+        patient.id,
+        inboundId,
+        enc.dateOfService,
+        input,
+        correctionNeeded ? 1 : 0,
+        finalizedAt,
+        now,
+        now,
+        nextAttemptAt,
+      ).lastInsertRowid,
+  );
   if (prior)
-    db.update(encounters)
-      .set({ supersededBy: row.id, updatedAt: now })
-      .where(eq(encounters.id, prior.id))
-      .run();
-  for (const d of enc.diagnoses) {
-    db.insert(diagnoses)
-      .values({ encounterId: row.id, seq: d.seq, code: d.code })
-      .onConflictDoNothing()
-      .run();
-  }
-  for (const c of enc.coverages) {
-    db.insert(coverages)
-      .values({
-        patientId: patient.id,
-        encounterId: row.id,
-        ord: c.order,
-        payerId: c.payerId,
-        memberId: c.memberId,
-        data: c,
-      })
-      .run();
-  }
-  return { encounterId: row.id, version, duplicate: false, correctionNeeded };
+    store
+      .stmt('UPDATE encounters SET superseded_by = ?, updated_at = ? WHERE id = ?')
+      .run(encounterId, now, prior.id);
+  const dx = store.stmt(
+    'INSERT INTO diagnoses (encounter_id, seq, code) VALUES (?,?,?) ON CONFLICT DO NOTHING',
+  );
+  for (const d of enc.diagnoses) dx.run(encounterId, d.seq, d.code);
+  const cov = store.stmt(
+    'INSERT INTO coverages (patient_id, encounter_id, ord, payer_id, member_id, data) VALUES (?,?,?,?,?,?)',
+  );
+  for (const c of enc.coverages)
+    cov.run(patient.id, encounterId, c.order, c.payerId, c.memberId, JSON.stringify(c));
+  return { encounterId, version, duplicate: false, correctionNeeded };
 }
 
 /**
@@ -274,13 +227,13 @@ export function commitInbound(
   envelopes: readonly InboundEnvelope[],
   now: number,
 ): (IntakeResult | Error)[] {
-  return store.tx((db) => {
+  return store.tx(() => {
     const audit: AuditInput[] = [];
     const results: (IntakeResult | Error)[] = [];
     for (const env of envelopes) {
       const mark = audit.length;
       try {
-        results.push(store.sqlite.transaction(() => storeOne(db, env, now, audit))());
+        results.push(store.sqlite.transaction(() => storeOne(store, env, now, audit))());
       } catch (err) {
         audit.length = mark;
         results.push(err instanceof Error ? err : new Error(String(err)));

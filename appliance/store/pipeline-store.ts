@@ -1,6 +1,6 @@
 // The pipeline's durable state (PipelineStore port). Every write method is one transaction that
 // carries its audit entries, so a state change and its audit record exist together or not at all.
-import { and, eq, inArray, isNull, lte, asc, desc, ne, sql } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type {
   PipelineStore,
   EncounterWork,
@@ -14,18 +14,17 @@ import type { AuditInput } from '../domain/audit.js';
 import type { Claim, CodedEncounter, EncounterInput, ReviewReason } from '../domain/types.js';
 import { appendAudit } from '../audit/log.js';
 import type { Store, Db } from './open.js';
-import { encounters, chargeItems, claims, claimLines, workItems, counters } from './schema.js';
+import { encounters, claims, workItems } from './schema.js';
 
 const SENT = ['submitted', 'accepted', 'paid', 'partially_paid', 'denied'];
 
 /** Next value of a persisted counter; never reused (the row is updated in the caller's transaction). */
-export function nextCounter(db: Db, name: string, count = 1): number {
-  const row = db
-    .insert(counters)
-    .values({ name, value: count })
-    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + ${count}` } })
-    .returning({ value: counters.value })
-    .get();
+export function nextCounter(store: Store, name: string, count = 1): number {
+  const row = store
+    .stmt(
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value',
+    )
+    .get(name, count) as { value: number };
   return row.value - count + 1;
 }
 
@@ -35,9 +34,25 @@ export function backoffMs(attempts: number, policy: RetryPolicy, random = Math.r
   return Math.round(step * (0.5 + random() / 2));
 }
 
-export function createPipelineStore(store: Store): PipelineStore {
-  const { db } = store;
+interface ClaimRow {
+  id: number;
+  encounter_id: number;
+  pcn: string;
+  document: string;
+  payer_id: string;
+}
 
+export function claimWork(rows: ClaimRow[]): ClaimWork[] {
+  return rows.map((r) => ({
+    id: r.id,
+    encounterId: r.encounter_id,
+    pcn: r.pcn,
+    claim: JSON.parse(r.document) as Claim,
+    payerId: r.payer_id,
+  }));
+}
+
+export function createPipelineStore(store: Store): PipelineStore {
   function reviewItem(
     d: Db,
     entityType: string,
@@ -120,60 +135,51 @@ export function createPipelineStore(store: Store): PipelineStore {
 
   return {
     encountersIn(status, limit, now): EncounterWork[] {
-      return db
-        .select({
-          id: encounters.id,
-          patientId: encounters.patientId,
-          input: encounters.input,
-          version: encounters.version,
-          finalizedAt: encounters.finalizedAt,
-          coded: encounters.coded,
-        })
-        .from(encounters)
-        .where(
-          and(
-            eq(encounters.status, status),
-            lte(encounters.nextAttemptAt, now),
-            isNull(encounters.parkedAt),
-            isNull(encounters.supersededBy),
-          ),
+      const rows = store
+        .stmt(
+          `SELECT id, patient_id, input, version, finalized_at, coded FROM encounters
+            WHERE status = ? AND next_attempt_at <= ? AND parked_at IS NULL AND superseded_by IS NULL
+            ORDER BY id LIMIT ?`,
         )
-        .orderBy(asc(encounters.id))
-        .limit(limit)
-        .all()
-        .map((r) => ({
-          id: r.id,
-          patientId: r.patientId,
-          input: r.input as EncounterInput,
-          version: r.version,
-          finalizedAt: r.finalizedAt,
-          coded: (r.coded ?? undefined) as CodedEncounter | undefined,
-        }));
+        .all(status, now, limit) as {
+        id: number;
+        patient_id: number;
+        input: string;
+        version: number;
+        finalized_at: number;
+        coded: string | null;
+      }[];
+      return rows.map((r) => ({
+        id: r.id,
+        patientId: r.patient_id,
+        input: JSON.parse(r.input) as EncounterInput,
+        version: r.version,
+        finalizedAt: r.finalized_at,
+        coded: r.coded ? (JSON.parse(r.coded) as CodedEncounter) : undefined,
+      }));
     },
 
     saveCoding(outcomes: CodingOutcome[], now: number): void {
       if (outcomes.length === 0) return;
       store.tx((d) => {
         const audit: AuditInput[] = [];
+        const insertCharge = store.stmt(
+          `INSERT INTO charge_items (encounter_id, patient_id, date_of_service, code, modifiers, units, charge_cents,
+             place_of_service, rendering_npi, authorization, diagnosis_pointers, tooth, surfaces, area)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+        );
         for (const o of outcomes) {
-          const enc = d
-            .select({ input: encounters.input, patientId: encounters.patientId, status: encounters.status })
-            .from(encounters)
-            .where(eq(encounters.id, o.id))
-            .get();
+          const enc = store
+            .stmt('SELECT input, patient_id, status FROM encounters WHERE id = ?')
+            .get(o.id) as { input: string; patient_id: number; status: string } | undefined;
           if (!enc || enc.status !== 'received') continue; // another worker got there first
-          const input = enc.input as EncounterInput;
+          const coded = JSON.stringify(o.coded);
           if (o.coded.review.length > 0) {
-            d.update(encounters)
-              .set({
-                status: 'needs_review',
-                coded: o.coded,
-                review: o.coded.review,
-                needsReviewAt: now,
-                updatedAt: now,
-              })
-              .where(eq(encounters.id, o.id))
-              .run();
+            store
+              .stmt(
+                "UPDATE encounters SET status = 'needs_review', coded = ?, review = ?, needs_review_at = ?, updated_at = ? WHERE id = ?",
+              )
+              .run(coded, JSON.stringify(o.coded.review), now, now, o.id);
             reviewItem(d, 'encounter', o.id, o.coded.review, now);
             audit.push({
               event: 'MANUAL_REVIEW_REQUIRED',
@@ -184,30 +190,30 @@ export function createPipelineStore(store: Store): PipelineStore {
             });
             continue;
           }
-          d.update(encounters)
-            .set({ status: 'coded', coded: o.coded, review: null, codedAt: now, updatedAt: now })
-            .where(eq(encounters.id, o.id))
-            .run();
-          d.delete(chargeItems).where(eq(chargeItems.encounterId, o.id)).run();
+          const input = JSON.parse(enc.input) as EncounterInput;
+          store
+            .stmt(
+              "UPDATE encounters SET status = 'coded', coded = ?, review = NULL, coded_at = ?, updated_at = ? WHERE id = ?",
+            )
+            .run(coded, now, now, o.id);
+          store.stmt('DELETE FROM charge_items WHERE encounter_id = ?').run(o.id);
           for (const line of o.coded.lines) {
-            d.insert(chargeItems)
-              .values({
-                encounterId: o.id,
-                patientId: enc.patientId,
-                dateOfService: line.dateOfService,
-                code: line.code,
-                modifiers: line.modifiers.join(':'),
-                units: line.units,
-                chargeCents: line.chargeCents,
-                placeOfService: input.placeOfService,
-                renderingNpi: input.rendering.npi,
-                authorization: input.authorizationNumber ?? null,
-                diagnosisPointers: line.diagnosisPointers.join(':'),
-                tooth: line.tooth ?? null,
-                surfaces: line.surfaces ?? null,
-                area: line.area ?? null,
-              })
-              .run();
+            insertCharge.run(
+              o.id,
+              enc.patient_id,
+              line.dateOfService,
+              line.code,
+              line.modifiers.join(':'),
+              line.units,
+              line.chargeCents,
+              o.coded.placeOfService ?? input.placeOfService,
+              input.rendering.npi,
+              input.authorizationNumber ?? null,
+              line.diagnosisPointers.join(':'),
+              line.tooth ?? null,
+              line.surfaces ?? null,
+              line.area ?? null,
+            );
           }
           audit.push({
             event: 'CODING_COMPLETED',
@@ -225,29 +231,30 @@ export function createPipelineStore(store: Store): PipelineStore {
       if (outcomes.length === 0) return;
       store.tx((d) => {
         const audit: AuditInput[] = [];
+        const insertClaim = store.stmt(
+          `INSERT INTO claims (pcn, encounter_id, patient_id, kind, status, frequency, original_claim_id, payer_id,
+             total_charge_cents, document, scrub, draft_at, updated_at)
+           VALUES (?,?,?,?,'draft',?,?,?,?,?,?,?,?)`,
+        );
+        const insertLine = store.stmt(
+          'INSERT INTO claim_lines (claim_id, line_number, code, modifiers, units, charge_cents, date_of_service) VALUES (?,?,?,?,?,?,?)',
+        );
         for (const o of outcomes) {
-          const enc = d
-            .select({ patientId: encounters.patientId, status: encounters.status })
-            .from(encounters)
-            .where(eq(encounters.id, o.id))
-            .get();
+          const enc = store.stmt('SELECT patient_id, status FROM encounters WHERE id = ?').get(o.id) as
+            { patient_id: number; status: string } | undefined;
           if (!enc || enc.status !== 'coded') continue;
           const errors = o.drafts.flatMap((dr) => dr.findings.filter((f) => f.severity === 'error'));
           const review: ReviewReason[] = [
             ...o.review,
             ...errors.map((f) => ({ code: f.ruleId, message: `${f.message} Fix: ${f.fix}`, field: f.field })),
           ];
+          const scrubJson = JSON.stringify(o.drafts.map((dr) => dr.findings));
           if (review.length > 0) {
-            d.update(encounters)
-              .set({
-                status: 'needs_review',
-                review,
-                scrub: o.drafts.map((dr) => dr.findings),
-                needsReviewAt: now,
-                updatedAt: now,
-              })
-              .where(eq(encounters.id, o.id))
-              .run();
+            store
+              .stmt(
+                "UPDATE encounters SET status = 'needs_review', review = ?, scrub = ?, needs_review_at = ?, updated_at = ? WHERE id = ?",
+              )
+              .run(JSON.stringify(review), scrubJson, now, now, o.id);
             reviewItem(d, 'encounter', o.id, review, now);
             audit.push({
               event: 'SCRUB_FAILED',
@@ -260,59 +267,50 @@ export function createPipelineStore(store: Store): PipelineStore {
             continue;
           }
           for (const draft of o.drafts) {
-            const n = nextCounter(d, 'pcn');
-            const pcn = `CB${String(n).padStart(9, '0')}`;
+            const pcn = `CB${String(nextCounter(store, 'pcn')).padStart(9, '0')}`;
             const claim: Claim = { ...draft.claim, patientControlNumber: pcn };
             if (o.replaces) {
               claim.frequency = '7';
               claim.originalClaimNumber = o.replaces.payerClaimNumber;
             }
-            const row = d
-              .insert(claims)
-              .values({
+            const claimId = Number(
+              insertClaim.run(
                 pcn,
-                encounterId: o.id,
-                patientId: enc.patientId,
-                kind: claim.kind,
-                status: 'draft',
-                frequency: claim.frequency,
-                originalClaimId: o.replaces?.claimId ?? null,
-                payerId: claim.coverage.payerId,
-                totalChargeCents: claim.totalChargeCents,
-                document: claim,
-                scrub: draft.findings,
-                draftAt: now,
-                updatedAt: now,
-              })
-              .returning({ id: claims.id })
-              .get();
-            for (const line of claim.lines) {
-              d.insert(claimLines)
-                .values({
-                  claimId: row.id,
-                  lineNumber: line.lineNumber,
-                  code: line.code,
-                  modifiers: line.modifiers.join(':'),
-                  units: line.units,
-                  chargeCents: line.chargeCents,
-                  dateOfService: line.dateOfService,
-                })
-                .run();
-            }
-            d.update(chargeItems)
-              .set({ claimId: row.id })
-              .where(and(eq(chargeItems.encounterId, o.id), isNull(chargeItems.claimId)))
-              .run();
+                o.id,
+                enc.patient_id,
+                claim.kind,
+                claim.frequency,
+                o.replaces?.claimId ?? null,
+                claim.coverage.payerId,
+                claim.totalChargeCents,
+                JSON.stringify(claim),
+                JSON.stringify(draft.findings),
+                now,
+                now,
+              ).lastInsertRowid,
+            );
+            for (const line of claim.lines)
+              insertLine.run(
+                claimId,
+                line.lineNumber,
+                line.code,
+                line.modifiers.join(':'),
+                line.units,
+                line.chargeCents,
+                line.dateOfService,
+              );
+            store
+              .stmt('UPDATE charge_items SET claim_id = ? WHERE encounter_id = ? AND claim_id IS NULL')
+              .run(claimId, o.id);
             if (o.replaces)
-              d.update(claims)
-                .set({ status: 'replaced', closedAt: now, updatedAt: now })
-                .where(eq(claims.id, o.replaces.claimId))
-                .run();
+              store
+                .stmt("UPDATE claims SET status = 'replaced', closed_at = ?, updated_at = ? WHERE id = ?")
+                .run(now, now, o.replaces.claimId);
             audit.push({
               event: 'CLAIM_CREATED',
               actor: 'service:scrub',
               entityType: 'claim',
-              entityId: String(row.id),
+              entityId: String(claimId),
               detail: {
                 encounterId: o.id,
                 frequency: claim.frequency,
@@ -321,66 +319,48 @@ export function createPipelineStore(store: Store): PipelineStore {
               },
             });
           }
-          d.update(encounters)
-            .set({
-              status: 'scrubbed',
-              scrub: o.drafts.map((dr) => dr.findings),
-              scrubbedAt: now,
-              updatedAt: now,
-            })
-            .where(eq(encounters.id, o.id))
-            .run();
+          store
+            .stmt(
+              "UPDATE encounters SET status = 'scrubbed', scrub = ?, scrubbed_at = ?, updated_at = ? WHERE id = ?",
+            )
+            .run(scrubJson, now, now, o.id);
         }
         appendAudit(store, audit, now);
       });
     },
 
     draftClaims(limit, now): ClaimWork[] {
-      return db
-        .select({
-          id: claims.id,
-          encounterId: claims.encounterId,
-          pcn: claims.pcn,
-          document: claims.document,
-          payerId: claims.payerId,
-        })
-        .from(claims)
-        .where(and(eq(claims.status, 'draft'), lte(claims.nextAttemptAt, now), isNull(claims.parkedAt)))
-        .orderBy(asc(claims.id))
-        .limit(limit)
-        .all()
-        .map((r) => ({
-          id: r.id,
-          encounterId: r.encounterId,
-          pcn: r.pcn,
-          claim: r.document as Claim,
-          payerId: r.payerId,
-        }));
+      return claimWork(
+        store
+          .stmt(
+            "SELECT id, encounter_id, pcn, document, payer_id FROM claims WHERE status = 'draft' AND next_attempt_at <= ? AND parked_at IS NULL ORDER BY id LIMIT ?",
+          )
+          .all(now, limit) as ClaimRow[],
+      );
     },
 
     promoteClaims(ids: number[], now: number): void {
       if (ids.length === 0) return;
-      store.tx((d) => {
-        const rows = d
-          .select({ id: claims.id, encounterId: claims.encounterId })
-          .from(claims)
-          .where(and(inArray(claims.id, ids), eq(claims.status, 'draft')))
-          .all();
+      store.tx(() => {
         const audit: AuditInput[] = [];
-        for (const r of rows) {
-          d.update(claims)
-            .set({ status: 'ready', readyAt: now, updatedAt: now })
-            .where(eq(claims.id, r.id))
-            .run();
-          d.update(encounters)
-            .set({ status: 'claimed', claimedAt: now, updatedAt: now })
-            .where(and(eq(encounters.id, r.encounterId), eq(encounters.status, 'scrubbed')))
-            .run();
+        for (const id of ids) {
+          const r = store
+            .stmt("SELECT encounter_id FROM claims WHERE id = ? AND status = 'draft'")
+            .get(id) as { encounter_id: number } | undefined;
+          if (!r) continue;
+          store
+            .stmt("UPDATE claims SET status = 'ready', ready_at = ?, updated_at = ? WHERE id = ?")
+            .run(now, now, id);
+          store
+            .stmt(
+              "UPDATE encounters SET status = 'claimed', claimed_at = ?, updated_at = ? WHERE id = ? AND status = 'scrubbed'",
+            )
+            .run(now, now, r.encounter_id);
           audit.push({
             event: 'CLAIM_READY',
             actor: 'service:claims',
             entityType: 'claim',
-            entityId: String(r.id),
+            entityId: String(id),
           });
         }
         appendAudit(store, audit, now);
@@ -388,31 +368,18 @@ export function createPipelineStore(store: Store): PipelineStore {
     },
 
     readyClaims(limit): ClaimWork[] {
-      return db
-        .select({
-          id: claims.id,
-          encounterId: claims.encounterId,
-          pcn: claims.pcn,
-          document: claims.document,
-          payerId: claims.payerId,
-        })
-        .from(claims)
-        .where(eq(claims.status, 'ready'))
-        .orderBy(asc(claims.id))
-        .limit(limit)
-        .all()
-        .map((r) => ({
-          id: r.id,
-          encounterId: r.encounterId,
-          pcn: r.pcn,
-          claim: r.document as Claim,
-          payerId: r.payerId,
-        }));
+      return claimWork(
+        store
+          .stmt(
+            "SELECT id, encounter_id, pcn, document, payer_id FROM claims WHERE status = 'ready' ORDER BY id LIMIT ?",
+          )
+          .all(limit) as ClaimRow[],
+      );
     },
 
     hasOtherCharge(key): boolean {
-      const row = store.sqlite
-        .prepare(
+      const row = store
+        .stmt(
           `SELECT 1 FROM charge_items ci
              JOIN encounters e ON e.id = ci.encounter_id
              JOIN encounters me ON me.id = ?
@@ -426,28 +393,18 @@ export function createPipelineStore(store: Store): PipelineStore {
     },
 
     priorSentClaim(encounterId: number) {
-      const me = db
-        .select({ system: encounters.sourceSystem, visit: encounters.visitNumber })
-        .from(encounters)
-        .where(eq(encounters.id, encounterId))
-        .get();
-      if (!me) return undefined;
-      const row = db
-        .select({ id: claims.id, payerClaimNumber: claims.payerClaimNumber, pcn: claims.pcn })
-        .from(claims)
-        .innerJoin(encounters, eq(encounters.id, claims.encounterId))
-        .where(
-          and(
-            eq(encounters.sourceSystem, me.system),
-            eq(encounters.visitNumber, me.visit),
-            ne(claims.encounterId, encounterId),
-            inArray(claims.status, SENT),
-          ),
+      const row = store
+        .stmt(
+          `SELECT c.id, c.payer_claim_number, c.pcn FROM claims c
+             JOIN encounters e ON e.id = c.encounter_id
+             JOIN encounters me ON me.id = ?
+            WHERE e.source_system = me.source_system AND e.visit_number = me.visit_number AND c.encounter_id != me.id
+              AND c.status IN (${SENT.map((x) => `'${x}'`).join(',')})
+            ORDER BY c.id DESC LIMIT 1`,
         )
-        .orderBy(desc(claims.id))
-        .get();
+        .get(encounterId) as { id: number; payer_claim_number: string | null; pcn: string } | undefined;
       // Without a payer claim number yet, our own CLM01 is the reference the payer knows.
-      return row ? { claimId: row.id, payerClaimNumber: row.payerClaimNumber ?? row.pcn } : undefined;
+      return row ? { claimId: row.id, payerClaimNumber: row.payer_claim_number ?? row.pcn } : undefined;
     },
 
     failEncounters: (failures, policy, now) => fail('encounters', failures, policy, now),

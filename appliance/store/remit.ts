@@ -1,23 +1,19 @@
 // What comes back from the clearinghouse: responses stored durably first (then confirmed remotely),
 // then applied — 999 to batches, 277CA to claims, 835 to remittances that a person approves (or
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
-import type { RemoteDocument } from '../ports.js';
 import type { PostingProposal } from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
 import type { Store, Db } from './open.js';
 import {
-  adjustments,
   batchClaims,
   batches,
-  claimLines,
   claims,
   clearinghouseResponses,
   remittanceClaims,
   remittances,
-  workItems,
 } from './schema.js';
 
 const ACTOR = 'service:remit';
@@ -34,19 +30,22 @@ export function createRemitStore(store: Store): RemitStore {
     now: number,
     extra: { category?: string; suggestedAction?: string } = {},
   ) {
-    d.insert(workItems)
-      .values({
+    void d;
+    store
+      .stmt(
+        `INSERT INTO work_items (kind, entity_type, entity_id, reasons, category, suggested_action, status, created_at, updated_at)
+         VALUES (?,?,?,?,?,?,'open',?,?)`,
+      )
+      .run(
         kind,
         entityType,
         entityId,
-        reasons,
-        category: extra.category ?? null,
-        suggestedAction: extra.suggestedAction ?? null,
-        status: 'open',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+        JSON.stringify(reasons),
+        extra.category ?? null,
+        extra.suggestedAction ?? null,
+        now,
+        now,
+      );
   }
 
   function processed(d: Db, id: number, now: number) {
@@ -74,73 +73,83 @@ export function createRemitStore(store: Store): RemitStore {
     });
   }
 
-  function post(d: Db, remittanceId: number, actor: string, now: number, audit: AuditInput[]): void {
-    const rcs = d
-      .select()
-      .from(remittanceClaims)
-      .where(eq(remittanceClaims.remittanceId, remittanceId))
-      .all();
+  function post(_d: Db, remittanceId: number, actor: string, now: number, audit: AuditInput[]): void {
+    const rcs = store
+      .stmt(
+        'SELECT id, claim_id, status_code, paid_cents, patient_resp_cents, payer_claim_number, posted_at FROM remittance_claims WHERE remittance_id = ?',
+      )
+      .all(remittanceId) as {
+      id: number;
+      claim_id: number | null;
+      status_code: string;
+      paid_cents: number;
+      patient_resp_cents: number;
+      payer_claim_number: string | null;
+      posted_at: number | null;
+    }[];
     for (const rc of rcs) {
-      if (rc.claimId === null || rc.postedAt !== null) continue;
-      const claim = d.select().from(claims).where(eq(claims.id, rc.claimId)).get();
-      if (!claim) continue;
-      const adj = d.select().from(adjustments).where(eq(adjustments.remittanceClaimId, rc.id)).all();
-      if (rc.statusCode === '22') {
+      if (rc.claim_id === null || rc.posted_at !== null) continue;
+      if (rc.status_code === '22') {
         // A reversal takes back what an earlier 835 paid; the corrected 835 that follows re-posts.
-        d.update(claims)
-          .set({
-            status: 'accepted',
-            paidCents: sql`${claims.paidCents} + ${rc.paidCents}`,
-            patientRespCents: sql`${claims.patientRespCents} + ${rc.patientRespCents}`,
-            paidAt: null,
-            deniedAt: null,
-            updatedAt: now,
-          })
-          .where(eq(claims.id, rc.claimId))
-          .run();
+        store
+          .stmt(
+            "UPDATE claims SET status = 'accepted', paid_cents = paid_cents + ?, patient_resp_cents = patient_resp_cents + ?, paid_at = NULL, denied_at = NULL, updated_at = ? WHERE id = ?",
+          )
+          .run(rc.paid_cents, rc.patient_resp_cents, now, rc.claim_id);
         audit.push({
           event: 'PAYMENT_REVERSED',
           actor,
           entityType: 'claim',
-          entityId: String(rc.claimId),
-          detail: { remittanceId, cents: rc.paidCents },
+          entityId: String(rc.claim_id),
+          detail: { remittanceId, cents: rc.paid_cents },
         });
       } else {
+        const adj = store
+          .stmt('SELECT group_code, reason_code, amount_cents FROM adjustments WHERE remittance_claim_id = ?')
+          .all(rc.id) as { group_code: string; reason_code: string; amount_cents: number }[];
         const denied = adj.some(
-          (a) => a.groupCode !== 'PR' && a.reasonCode !== '45' && a.reasonCode !== '253' && a.amountCents > 0,
+          (a) =>
+            a.group_code !== 'PR' && a.reason_code !== '45' && a.reason_code !== '253' && a.amount_cents > 0,
         );
         const status =
-          rc.statusCode === '4' || (rc.paidCents === 0 && denied && rc.patientRespCents === 0)
+          rc.status_code === '4' || (rc.paid_cents === 0 && denied && rc.patient_resp_cents === 0)
             ? 'denied'
             : denied
               ? 'partially_paid'
               : 'paid';
-        d.update(claims)
-          .set({
+        store
+          .stmt(
+            `UPDATE claims SET status = ?, paid_cents = paid_cents + ?, patient_resp_cents = patient_resp_cents + ?,
+               payer_claim_number = coalesce(?, payer_claim_number),
+               paid_at = CASE WHEN ? = 'denied' THEN paid_at ELSE ? END,
+               denied_at = CASE WHEN ? = 'denied' THEN ? ELSE denied_at END, updated_at = ?
+             WHERE id = ?`,
+          )
+          .run(
             status,
-            paidCents: sql`${claims.paidCents} + ${rc.paidCents}`,
-            patientRespCents: sql`${claims.patientRespCents} + ${rc.patientRespCents}`,
-            payerClaimNumber: rc.payerClaimNumber ?? claim.payerClaimNumber,
-            paidAt: status === 'denied' ? claim.paidAt : now,
-            deniedAt: status === 'denied' ? now : claim.deniedAt,
-            updatedAt: now,
-          })
-          .where(eq(claims.id, rc.claimId))
-          .run();
+            rc.paid_cents,
+            rc.patient_resp_cents,
+            rc.payer_claim_number,
+            status,
+            now,
+            status,
+            now,
+            now,
+            rc.claim_id,
+          );
         audit.push({
           event: 'PAYMENT_POSTED',
           actor,
           entityType: 'claim',
-          entityId: String(rc.claimId),
-          detail: { remittanceId, status, paidCents: rc.paidCents, patientRespCents: rc.patientRespCents },
+          entityId: String(rc.claim_id),
+          detail: { remittanceId, status, paidCents: rc.paid_cents, patientRespCents: rc.patient_resp_cents },
         });
       }
-      d.update(remittanceClaims).set({ postedAt: now }).where(eq(remittanceClaims.id, rc.id)).run();
+      store.stmt('UPDATE remittance_claims SET posted_at = ? WHERE id = ?').run(now, rc.id);
     }
-    d.update(remittances)
-      .set({ status: 'posted', postedAt: now, approvedBy: actor })
-      .where(eq(remittances.id, remittanceId))
-      .run();
+    store
+      .stmt("UPDATE remittances SET status = 'posted', posted_at = ?, approved_by = ? WHERE id = ?")
+      .run(now, actor, remittanceId);
   }
 
   return {
@@ -273,24 +282,32 @@ export function createRemitStore(store: Store): RemitStore {
     },
 
     lookupClaim(pcn) {
-      const c = db
-        .select({ id: claims.id, total: claims.totalChargeCents })
-        .from(claims)
-        .where(eq(claims.pcn, pcn))
-        .get();
+      const c = store.stmt('SELECT id, total_charge_cents FROM claims WHERE pcn = ?').get(pcn) as
+        { id: number; total_charge_cents: number } | undefined;
       if (!c) return undefined;
-      const lines = db.select().from(claimLines).where(eq(claimLines.claimId, c.id)).all();
+      const lines = store
+        .stmt(
+          'SELECT line_number, code, modifiers, charge_cents, units, date_of_service FROM claim_lines WHERE claim_id = ?',
+        )
+        .all(c.id) as {
+        line_number: number;
+        code: string;
+        modifiers: string;
+        charge_cents: number;
+        units: number;
+        date_of_service: string;
+      }[];
       return {
         claimId: c.id,
         patientControlNumber: pcn,
-        chargeCents: c.total,
+        chargeCents: c.total_charge_cents,
         lines: lines.map((l) => ({
-          lineNumber: l.lineNumber,
+          lineNumber: l.line_number,
           code: l.code,
           modifiers: l.modifiers ? l.modifiers.split(':') : [],
-          chargeCents: l.chargeCents,
+          chargeCents: l.charge_cents,
           units: l.units,
-          dateOfService: l.dateOfService,
+          dateOfService: l.date_of_service,
         })),
       };
     },
@@ -385,45 +402,48 @@ export function createRemitStore(store: Store): RemitStore {
     now: number,
     audit: AuditInput[],
   ): void {
-    const rc = d
-      .insert(remittanceClaims)
-      .values({
-        remittanceId,
-        claimId: p.claimId ?? null,
-        pcn: p.patientControlNumber,
-        statusCode: p.clpStatus,
-        chargeCents: p.chargeCents,
-        paidCents: p.paidCents,
-        patientRespCents: p.patientResponsibilityCents,
-        payerClaimNumber: p.payerClaimNumber ?? null,
-      })
-      .returning({ id: remittanceClaims.id })
-      .get();
+    const rcId = Number(
+      store
+        .stmt(
+          `INSERT INTO remittance_claims (remittance_id, claim_id, pcn, status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number)
+           VALUES (?,?,?,?,?,?,?,?)`,
+        )
+        .run(
+          remittanceId,
+          p.claimId ?? null,
+          p.patientControlNumber,
+          p.clpStatus,
+          p.chargeCents,
+          p.paidCents,
+          p.patientResponsibilityCents,
+          p.payerClaimNumber ?? null,
+        ).lastInsertRowid,
+    );
+    const insertAdj = store.stmt(
+      `INSERT INTO adjustments (remittance_claim_id, line_number, group_code, reason_code, amount_cents, units, remark_codes)
+       VALUES (?,?,?,?,?,?,?)`,
+    );
     const add = (
       a: { group: string; reason: string; amountCents: number; quantity?: number },
       line: number | null,
       remarks: string[],
     ) =>
-      d
-        .insert(adjustments)
-        .values({
-          remittanceClaimId: rc.id,
-          lineNumber: line,
-          groupCode: a.group,
-          reasonCode: a.reason,
-          amountCents: a.amountCents,
-          units: a.quantity ?? null,
-          remarkCodes: remarks.join(':') || null,
-        })
-        .run();
+      insertAdj.run(
+        rcId,
+        line,
+        a.group,
+        a.reason,
+        a.amountCents,
+        a.quantity ?? null,
+        remarks.join(':') || null,
+      );
     for (const a of p.adjustments) add(a, null, []);
     for (const l of p.lines) {
       for (const a of l.adjustments) add(a, l.lineNumber ?? null, l.remarks);
       if (p.claimId !== undefined && l.lineNumber !== undefined)
-        d.update(claimLines)
-          .set({ paidCents: sql`${claimLines.paidCents} + ${l.paidCents}` })
-          .where(and(eq(claimLines.claimId, p.claimId), eq(claimLines.lineNumber, l.lineNumber)))
-          .run();
+        store
+          .stmt('UPDATE claim_lines SET paid_cents = paid_cents + ? WHERE claim_id = ? AND line_number = ?')
+          .run(l.paidCents, p.claimId, l.lineNumber);
     }
     for (const den of p.denials) {
       if (den.claimId === undefined) continue;

@@ -34,8 +34,8 @@ export function createSubmissionStore(store: Store): SubmissionStore {
 
   return {
     unbatchedReadyClaims(limit): ClaimWork[] {
-      const rows = store.sqlite
-        .prepare(
+      const rows = store
+        .stmt(
           `SELECT c.id, c.encounter_id, c.pcn, c.document, c.payer_id FROM claims c
             WHERE c.status = 'ready' AND NOT EXISTS (
               SELECT 1 FROM batch_claims bc JOIN batches b ON b.id = bc.batch_id
@@ -61,10 +61,10 @@ export function createSubmissionStore(store: Store): SubmissionStore {
     createBatch(claimIds, meta, build, now): BatchWork {
       return store.tx((d) => {
         // ISA13 is 9 digits: a billion interchanges outlives any practice.
-        const isaControl = nextCounter(d, 'isa13');
-        const gsControl = nextCounter(d, 'gs06');
-        const stStart = nextCounter(d, 'st02', claimIds.length);
-        const batchId = nextCounter(d, 'batch');
+        const isaControl = nextCounter(store, 'isa13');
+        const gsControl = nextCounter(store, 'gs06');
+        const stStart = nextCounter(store, 'st02', claimIds.length);
+        const batchId = nextCounter(store, 'batch');
         const built = build({ isaControl, gsControl, stStart, batchId });
         const row = d
           .insert(batches)
