@@ -22,6 +22,7 @@ declare module 'net-snmp' {
       backoff?: number;
       transport?: 'udp4' | 'udp6';
       version?: number;
+      trapPort?: number;
       idBitsSize?: 16 | 32;
       context?: string;
     }
