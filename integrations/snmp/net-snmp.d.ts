@@ -28,6 +28,7 @@ declare module 'net-snmp' {
     }
     interface Session {
       get(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
+      getNext(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
       getBulk(
         oids: string[],
         nonRepeaters: number,

@@ -36,7 +36,8 @@ export interface RigOptions {
 }
 
 export function rigConfig(o: RigOptions): Config {
-  const common = { host: '127.0.0.1', port: o.port, timeout_ms: 250, retries: 0 };
+  // Generous timeouts: CI machines are busy; silence detection is by elapsed time, not by count.
+  const common = { host: '127.0.0.1', port: o.port, timeout_ms: 1000, retries: 1 };
   const all = {
     'ups-rfc': { ...common, name: 'ups-rfc', kind: 'ups', mib: 'rfc1628' },
     'ups-apc-v3': {

@@ -101,8 +101,28 @@ export async function startSnmpd(initial: Values): Promise<Snmpd> {
   };
 }
 
-/** snmpd answers sysDescr (its own object) within a few seconds. */
+/**
+ * snmpd answers sysDescr (its own object) within a few seconds; then one GETNEXT per served subtree
+ * makes snmpd start each pass_persist helper now, not during a test's first (short-timeout) poll.
+ */
 async function answers(port: number): Promise<boolean> {
+  if (!(await sysDescr(port))) return false;
+  const s = snmp.createSession('127.0.0.1', 'public', {
+    port,
+    timeout: 3000,
+    retries: 1,
+    version: snmp.Version2c,
+  });
+  s.on('error', () => undefined);
+  try {
+    for (const base of BASES) await new Promise<void>((res) => s.getNext([base.slice(1)], () => res()));
+  } finally {
+    s.close();
+  }
+  return true;
+}
+
+async function sysDescr(port: number): Promise<boolean> {
   for (let i = 0; i < 40; i++) {
     const ok = await new Promise<boolean>((res) => {
       const s = snmp.createSession('127.0.0.1', 'public', {
