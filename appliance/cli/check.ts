@@ -143,7 +143,9 @@ export function fetchHealth(url: string, timeoutMs: number): Promise<{ status: n
         res.on('error', reject);
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`no answer within ${(timeoutMs / 1000).toFixed(1)} s`)),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -167,7 +169,7 @@ and exits 0 OK, 1 WARNING (degraded), 2 CRITICAL, 3 UNKNOWN (service unreachable
 
 options:
   --url URL        health URL (default http://127.0.0.1:<server.port>/health from the config)
-  --timeout S      total seconds the check may take, startup included (default 2.5;
+  --timeout S      total seconds the check may take, startup included (default 2.4;
                    RMM monitors allow < 3 s)
   --format F       nagios (default; NinjaOne, N-able, Nagios/Naemon) or datto (adds the
                    <-Start Result-> / <-End Result-> markers Datto RMM monitors read)
@@ -190,7 +192,7 @@ const verb: Verb = {
     );
     const format = (values.format ?? 'nagios') as CheckFormat;
     if (format !== 'nagios' && format !== 'datto') throw new UsageError(`--format must be nagios or datto`);
-    const timeoutS = values.timeout === undefined ? 2.5 : Number(values.timeout);
+    const timeoutS = values.timeout === undefined ? 2.4 : Number(values.timeout);
     if (!Number.isFinite(timeoutS) || timeoutS <= 0)
       throw new UsageError('--timeout must be a positive number');
     let url = values.url;

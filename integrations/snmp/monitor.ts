@@ -20,7 +20,7 @@ export interface Condition {
   message: string;
 }
 
-/** Something that happened once (a trap, a reboot): alerted immediately, no clear. */
+/** Something that happened once (a switch reboot): alerted immediately, no clear. */
 export interface SnmpEvent {
   key: string;
   severity: Severity;
@@ -52,6 +52,8 @@ export interface SnmpMonitorOptions {
   onSwitch?: (reading: SwitchReading) => void;
   onCondition?: (condition: Condition) => void;
   onEvent?: (event: SnmpEvent) => void;
+  /** Every trap claimbox understood (logging, counters); the monitor has already re-polled. */
+  onTrap?: (event: TrapEvent) => void;
   /** Called whenever a target's state changed (metrics, health cache). */
   onState?: (state: TargetState) => void;
 }
@@ -248,25 +250,22 @@ export function createSnmpMonitor(options: SnmpMonitorOptions): SnmpMonitor {
     const candidates = [...runners.values()].filter((r) => !wantKind || r.cfg.kind === wantKind);
     const byHost = candidates.filter((r) => r.cfg.host === event.source);
     const targets = byHost.length > 0 ? byHost : candidates;
-    safe('onEvent', options.onEvent, {
-      key: `trap.${event.kind}`,
-      severity:
-        event.kind === 'ups.on_battery' || event.kind === 'ups.low_battery' || event.kind === 'link.down'
-          ? 'critical'
-          : 'warning',
-      message: `SNMP trap ${event.kind} from ${event.source}${event.ifIndex !== undefined ? ` ifIndex ${event.ifIndex}` : ''}`,
-    });
+    // A trap only hastens the poll: conditions (and their hold time) still decide what alerts,
+    // so a two-second power blip does not page anyone.
+    safe('onTrap', options.onTrap, event);
     for (const r of targets) {
-      void poll(r).then(() => {
-        // The agent did not answer the follow-up poll: act on the trap itself.
-        if (r.cfg.kind !== 'ups' || r.state.lastError === null || !r.state.ups) return;
-        const hinted = trapHint(r.state.ups, event.kind, clock.now());
-        if (hinted) {
-          r.state.ups = hinted;
-          safe('onUps', options.onUps, hinted);
-          safe('onState', options.onState, r.state);
-        }
-      });
+      void poll(r)
+        .then(() => {
+          // The agent did not answer the follow-up poll: act on the trap itself.
+          if (r.cfg.kind !== 'ups' || r.state.lastError === null || !r.state.ups) return;
+          const hinted = trapHint(r.state.ups, event.kind, clock.now());
+          if (hinted) {
+            r.state.ups = hinted;
+            safe('onUps', options.onUps, hinted);
+            safe('onState', options.onState, r.state);
+          }
+        })
+        .catch((err: unknown) => logger.error({ err, target: r.cfg.name }, 'snmp trap follow-up failed'));
     }
   };
 

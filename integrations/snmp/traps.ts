@@ -102,7 +102,8 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
     { port: options.port, address: options.host, transport: options.host.includes(':') ? 'udp6' : 'udp4' },
     (error, notification) => {
       if (error || !notification) {
-        logger.warn({ err: error?.message }, 'snmp trap rejected');
+        // Bad community, undecodable packet, or the socket itself (EADDRINUSE on trap_port).
+        logger.warn({ err: error?.message }, 'snmp trap receiver error');
         return;
       }
       try {

@@ -9,6 +9,7 @@ import { createSnmpHealthSource } from '../../ops/health-snmp.js';
 import { createMetricsRegistry, type OpsMetrics } from '../../ops/metrics.js';
 import { createMemoryHoldSwitch, createPowerPolicy, type PowerPolicy } from '../../ops/power.js';
 import type { HoldSwitch } from '../../appliance/ports.js';
+import type { TrapEvent } from '../../integrations/snmp/traps.js';
 import { V3 } from './snmpd.js';
 
 export interface Rig {
@@ -18,6 +19,7 @@ export interface Rig {
   hold: HoldSwitch;
   alerter: Alerter;
   notices: AlertNotice[];
+  traps: TrapEvent[];
   metrics: OpsMetrics;
   health: HealthRunner;
   /** Effects the power policy ran, in order. */
@@ -73,6 +75,7 @@ export function startRig(o: RigOptions): Rig {
   const logger = silentLogger();
   const calls: string[] = [];
   const notices: AlertNotice[] = [];
+  const traps: TrapEvent[] = [];
   const hold = createMemoryHoldSwitch();
   const metrics = createMetricsRegistry({ defaultMetrics: false });
   const alerter = createAlerter({
@@ -120,6 +123,7 @@ export function startRig(o: RigOptions): Rig {
     onCondition: (c) => alerter.set(c),
     onEvent: (e) => alerter.event(e),
     onState: (s) => metrics.observeTarget(s),
+    onTrap: (t) => void traps.push(t),
   });
   const health = (ref.health = createHealthRunner({
     sources: [createSnmpHealthSource({ monitor, config, power })],
@@ -135,6 +139,7 @@ export function startRig(o: RigOptions): Rig {
     hold,
     alerter,
     notices,
+    traps,
     metrics,
     health,
     calls,
