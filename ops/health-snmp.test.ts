@@ -121,7 +121,7 @@ describe('metrics', () => {
   it('metrics, exposes UPS gauges and pipeline families, in Prometheus text', async () => {
     const m = createMetricsRegistry({ defaultMetrics: false });
     m.observeUps(ups({ output: 'battery', runtimeMinutes: 12 }));
-    m.observeChecks([{ name: 'disk', status: 'degraded', message: 'low' }]);
+    m.observeChecks([{ name: 'disk', status: 'degraded', value: 12.5, unit: '%', message: 'low' }]);
     const p = registerPipelineMetrics(m.registry, () => ({
       claims: { submitted: 4, paid: 2 },
       queueDepth: { review: 3 },
@@ -133,6 +133,7 @@ describe('metrics', () => {
     expect(text).toContain('claimbox_ups_output_source{target="u1",source="battery"} 1');
     expect(text).toContain('claimbox_ups_runtime_minutes{target="u1"} 12');
     expect(text).toContain('claimbox_health_check_status{check="disk"} 1');
+    expect(text).toContain('claimbox_health_check_value{check="disk",unit="%"} 12.5');
     expect(text).toContain('claimbox_claims{status="submitted"} 4');
     expect(text).toContain('claimbox_queue_depth{queue="review"} 3');
     expect(text).toContain('claimbox_http_requests_total{method="GET",route="/health",status="200"} 1');

@@ -102,6 +102,10 @@ export function createMetricsRegistry(options: MetricsOptions = {}): OpsMetrics 
   const check = g('claimbox_health_check_status', 'Health check status: 0 ok, 1 degraded, 2 critical', [
     'check',
   ]);
+  const checkValue = g('claimbox_health_check_value', 'Numeric value of a health check, in its unit', [
+    'check',
+    'unit',
+  ]);
 
   return {
     registry,
@@ -150,7 +154,11 @@ export function createMetricsRegistry(options: MetricsOptions = {}): OpsMetrics 
       power.held.set(held ? 1 : 0);
     },
     observeChecks(checks) {
-      for (const c of checks) check.set({ check: c.name }, STATUS_VALUE[c.status]);
+      for (const c of checks) {
+        check.set({ check: c.name }, STATUS_VALUE[c.status]);
+        if (typeof c.value === 'number' && Number.isFinite(c.value))
+          checkValue.set({ check: c.name, unit: c.unit ?? '' }, c.value);
+      }
     },
     metrics: () => registry.metrics(),
   };

@@ -6,6 +6,8 @@ import { createSnmpClient } from '../../integrations/snmp/client.js';
 import { readUps } from '../../integrations/snmp/ups.js';
 import { readSwitch } from '../../integrations/snmp/switch.js';
 import { configSchema } from '../../appliance/config.js';
+import { silentLogger } from '../../appliance/log.js';
+import { createSnmpMonitor } from '../../integrations/snmp/monitor.js';
 import {
   V3,
   apcValues,
@@ -68,6 +70,48 @@ describe.skipIf(!hasSnmpd)('snmp against a real snmpd', () => {
       });
     } finally {
       client.close();
+    }
+  });
+
+  it('readUps, flags replace battery and low battery, from the UPS-MIB alarm table', async () => {
+    snmpd.patch({
+      '.1.3.6.1.2.1.33.1.6.1.0': ['gauge', 2],
+      // upsAlarmDescr.N = a well-known alarm: upsAlarmBatteryBad (6.3.1), upsAlarmLowBattery (6.3.3).
+      '.1.3.6.1.2.1.33.1.6.2.1.2.1': ['objectid', '.1.3.6.1.2.1.33.1.6.3.1'],
+      '.1.3.6.1.2.1.33.1.6.2.1.2.2': ['objectid', '.1.3.6.1.2.1.33.1.6.3.3'],
+    });
+    const client = createSnmpClient(target({ mib: 'rfc1628' }));
+    try {
+      expect(await readUps(client, 'rfc1628', () => 1)).toMatchObject({
+        alarmsPresent: 2,
+        replaceBattery: true,
+        batteryStatus: 'low',
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('monitor, keeps polling, when a callback throws every time', async () => {
+    let calls = 0;
+    const monitor = createSnmpMonitor({
+      snmp: configSchema.parse({
+        snmp: {
+          targets: [{ name: 'u', kind: 'ups', host: '127.0.0.1', port: snmpd.port, timeout_ms: 1000 }],
+        },
+      }).snmp,
+      logger: silentLogger(),
+      pollMs: 100,
+      onUps: () => {
+        calls++;
+        throw new Error('consumer bug');
+      },
+    });
+    monitor.start();
+    try {
+      await waitFor(() => calls >= 3, 'three polls despite throwing callbacks');
+    } finally {
+      await monitor.stop();
     }
   });
 
