@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatCheck, perfData, runCheck } from './check.js';
@@ -110,5 +112,48 @@ describe('runCheck', () => {
     expect(out.text).toMatch(
       /^CLAIMBOX UNKNOWN - cannot read http:\/\/127\.0\.0\.1:\d+\/health: connect ECONNREFUSED/,
     );
+  });
+});
+
+describe('claimbox check (the verb, as an RMM runs it)', () => {
+  const cli = fileURLToPath(new URL('../../scripts/claimbox', import.meta.url));
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(cli, ['check', ...args], { timeout: 10_000 }, (err, stdout) =>
+        resolve({ code: err ? Number(err.code ?? -1) : 0, stdout }),
+      );
+    });
+
+  it('claimbox check, prints one WARNING line and exits 1, when /health is degraded', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          status: 'degraded',
+          checks: [{ name: 'clock', status: 'degraded', message: 'clock sync unknown' }],
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+      expect(await run(['--url', url])).toEqual({
+        code: 1,
+        stdout: 'CLAIMBOX WARNING - clock: clock sync unknown (0/1 ok)\n',
+      });
+      expect((await run(['--url', url, '--format', 'datto'])).stdout.split('\n')[0]).toBe('<-Start Result->');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('claimbox check, exits 3 UNKNOWN, when nothing answers', async () => {
+    const out = await run(['--url', 'http://127.0.0.1:9/health']);
+    expect(out.code).toBe(3);
+    expect(out.stdout).toMatch(/^CLAIMBOX UNKNOWN - /);
+  });
+
+  it('claimbox check, exits 64, on a bad --format', async () => {
+    expect((await run(['--format', 'xml'])).code).toBe(64);
   });
 });
