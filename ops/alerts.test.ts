@@ -96,6 +96,20 @@ describe('createAlerter', () => {
     expect(sink.got.map((n) => n.state)).toEqual(['started']);
   });
 
+  it('alerter, sends only the clear, for an episode resumed from before a restart', async () => {
+    const sink = memorySink();
+    const a = createAlerter({
+      holdSeconds: 0,
+      sinks: [sink],
+      logger: silentLogger(),
+      resume: [{ key: 'ups.on_battery', severity: 'critical', message: 'on battery', startedAt: 5 }],
+    });
+    a.set({ key: 'ups.on_battery', active: true, severity: 'critical', message: 'on battery' });
+    a.set({ key: 'ups.on_battery', active: false, severity: 'critical', message: 'back' });
+    await a.flush();
+    expect(sink.got.map((n) => [n.state, n.since])).toEqual([['cleared', 5]]);
+  });
+
   it('alerter, keeps the other sinks going, when one sink fails', async () => {
     const sink = memorySink();
     const broken: AlertSink = { name: 'broken', send: () => Promise.reject(new Error('down')) };

@@ -69,6 +69,11 @@ export interface AlerterOptions {
   logger: Logger;
   clock?: Clock;
   host?: string;
+  /**
+   * Episodes still open from before a restart (listOpenAlerts): tracked as already alerted, so a
+   * condition that is still true does not alert twice and one that cleared meanwhile gets its clear.
+   */
+  resume?: readonly { key: string; severity: string; message: string; startedAt: number }[];
 }
 
 interface Tracked extends ActiveAlert {
@@ -82,6 +87,15 @@ export function createAlerter(options: AlerterOptions): Alerter {
   const host = options.host ?? hostname();
   const tracked = new Map<string, Tracked>();
   const inFlight = new Set<Promise<void>>();
+  for (const r of options.resume ?? [])
+    tracked.set(r.key, {
+      key: r.key,
+      severity: r.severity === 'critical' ? 'critical' : 'warning',
+      message: r.message,
+      since: r.startedAt,
+      alerted: true,
+      timer: undefined,
+    });
 
   const dispatch = (notice: AlertNotice) => {
     for (const sink of sinks) {
