@@ -28,6 +28,7 @@ const state = (over: Partial<TargetState> = {}): TargetState => ({
   name: 'u1',
   kind: 'ups',
   reachable: true,
+  silent: false,
   lastOkAt: 1,
   lastError: null,
   lastPollMs: 2,
@@ -64,7 +65,7 @@ describe('upsChecks', () => {
   });
 
   it('upsChecks, is critical, when the UPS stopped answering', () => {
-    expect(upsChecks(state({ reachable: false, lastError: 'timeout' }), 5)).toEqual([
+    expect(upsChecks(state({ reachable: false, silent: true, lastError: 'timeout' }), 5)).toEqual([
       expect.objectContaining({ name: 'ups.u1.power', status: 'critical' }),
     ]);
   });

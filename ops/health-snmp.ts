@@ -15,17 +15,16 @@ export const CHARGE_WARN_PCT = 20;
 export function upsChecks(s: TargetState, shutdownRuntimeMinutes: number): CheckResult[] {
   const base = `ups.${s.name}`;
   const r: UpsReading | undefined = s.ups;
-  if (!s.reachable || !r) {
-    const waiting = s.lastOkAt === null && s.lastError === null;
+  if (s.silent || !r) {
     return [
       {
         name: `${base}.power`,
-        status: waiting ? 'degraded' : 'critical',
+        status: s.silent ? 'critical' : 'degraded',
         value: r?.output ?? 'unknown',
         threshold: 'silent for 3 polls critical',
-        message: waiting
-          ? `UPS ${s.name}: waiting for first poll`
-          : `UPS ${s.name} not answering SNMP${r ? ` (last seen ${r.output})` : ''}`,
+        message: s.silent
+          ? `UPS ${s.name} not answering SNMP${r ? ` (last seen ${r.output})` : ''}`
+          : `UPS ${s.name}: waiting for a first answer${s.lastError ? ` (${s.lastError})` : ''}`,
       },
     ];
   }
@@ -82,15 +81,16 @@ export function upsChecks(s: TargetState, shutdownRuntimeMinutes: number): Check
 /** The checks for one switch target: reachability and each watched port (pure). */
 export function switchChecks(s: TargetState, watch: readonly string[]): CheckResult[] {
   const base = `switch.${s.name}`;
-  if (!s.reachable || !s.switch) {
-    const waiting = s.lastOkAt === null && s.lastError === null;
+  if (s.silent || !s.switch) {
     return [
       {
         name: base,
         status: 'degraded',
         value: false,
         threshold: 'silent for 3 polls degraded',
-        message: waiting ? `switch ${s.name}: waiting for first poll` : `switch ${s.name} not answering SNMP`,
+        message: s.silent
+          ? `switch ${s.name} not answering SNMP`
+          : `switch ${s.name}: waiting for a first answer`,
       },
     ];
   }

@@ -147,7 +147,7 @@ export function createMetricsRegistry(options: MetricsOptions = {}): OpsMetrics 
       const l = { target: s.name, kind: s.kind };
       target.up.set(l, s.reachable ? 1 : 0);
       if (s.lastPollMs !== null) target.poll.set(l, s.lastPollMs / 1000);
-      if (s.kind === 'ups' && !s.reachable && s.lastOkAt !== null) ups.up.set({ target: s.name }, 0);
+      if (s.kind === 'ups' && s.silent) ups.up.set({ target: s.name }, 0);
     },
     observePower(state, held) {
       for (const s of POWER) power.state.set({ state: s }, s === state ? 1 : 0);

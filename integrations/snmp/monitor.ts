@@ -30,7 +30,10 @@ export interface SnmpEvent {
 export interface TargetState {
   name: string;
   kind: 'ups' | 'switch';
+  /** The last poll was answered. */
   reachable: boolean;
+  /** No answer for SILENT_AFTER_POLLS poll intervals: the target itself is an alert. */
+  silent: boolean;
   /** Epoch ms of the last answered poll. */
   lastOkAt: number | null;
   lastError: string | null;
@@ -157,6 +160,7 @@ export function createSnmpMonitor(options: SnmpMonitorOptions): SnmpMonitor {
   const markOk = (r: Runner, started: number) => {
     const now = clock.now();
     r.state.reachable = true;
+    r.state.silent = false;
     r.state.lastOkAt = now;
     r.state.lastError = null;
     r.state.lastPollMs = now - started;
@@ -179,6 +183,7 @@ export function createSnmpMonitor(options: SnmpMonitorOptions): SnmpMonitor {
   const markFailed = (r: Runner, err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     r.state.lastError = message;
+    r.state.reachable = false;
     const now = clock.now();
     const silentFor = now - (r.state.lastOkAt ?? r.startedAt);
     if (silentFor < SILENT_AFTER_POLLS * pollMs) {
@@ -187,7 +192,7 @@ export function createSnmpMonitor(options: SnmpMonitorOptions): SnmpMonitor {
     }
     if (!r.unreachableActive) logger.error({ target: r.cfg.name, err: message }, 'snmp target silent');
     r.unreachableActive = true;
-    r.state.reachable = false;
+    r.state.silent = true;
     setConditions(r, [unreachable(r, true)]);
     if (r.cfg.kind === 'ups') safe('onUps', options.onUps, { target: r.cfg.name, at: now, silent: true });
   };
@@ -228,6 +233,7 @@ export function createSnmpMonitor(options: SnmpMonitorOptions): SnmpMonitor {
         name: cfg.name,
         kind: cfg.kind,
         reachable: false,
+        silent: false,
         lastOkAt: null,
         lastError: null,
         lastPollMs: null,
