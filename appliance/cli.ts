@@ -11,6 +11,7 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   restore: () => import('./cli/restore.js'),
   user: () => import('./cli/user.js'),
   sandbox: () => import('./cli/sandbox.js'),
+  check: () => import('./cli/check.js'),
 };
 
 function usage(): string {
