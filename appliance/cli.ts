@@ -3,7 +3,10 @@
 // appliance/cli/<verb>.ts and is listed here once; verbs load lazily so `check` stays fast.
 import { UsageError, type Verb } from './cli/verb.js';
 
-const verbs: Record<string, () => Promise<{ default: Verb }>> = {};
+const verbs: Record<string, () => Promise<{ default: Verb }>> = {
+  code: () => import('./cli/code.js'),
+  codes: () => import('./cli/codes.js'),
+};
 
 function usage(): string {
   return [
