@@ -1,0 +1,59 @@
+// The verbs as an operator runs them: a real process, a real database in a temp data dir.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let dataDir: string;
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'appliance/cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CLAIMBOX_DATA_DIR: dataDir, CLAIMBOX_CONFIG: '' },
+  });
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'claimbox-cli-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('claimbox code and codes', () => {
+  it('codes one JSON encounter and prints codes with reasons, storing nothing', () => {
+    const r = run('code', 'test/fixtures/coding/office-visit.json');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/99214-25\s+x1\s+\$200\.00/);
+    expect(r.stdout).toMatch(/em\.higher-of-mdm-or-time/);
+    expect(r.stdout).toMatch(/Status: coded/);
+  });
+
+  it('prints JSON and exits 2 when the encounter needs review', () => {
+    const r = run('code', 'test/fixtures/coding/office-visit.json', '--payer', 'NOBODY', '--json');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).review[0].code).toBe('PAYER_UNKNOWN');
+  });
+
+  it('refuses an HL7 file with a clear message (JSON intake shape only for now)', () => {
+    const r = run('code', 'test/fixtures/coding/office-visit.hl7');
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(/looks like HL7 v2/);
+  });
+
+  it('imports a code set, and stops a malformed one naming the line', () => {
+    const ok = run('codes', 'import', 'icd10', 'test/fixtures/codesets/icd10cm_order_2025.txt');
+    expect(ok.stdout).toMatch(/imported icd10 icd10cm_order_2025\.txt: 21 rows/);
+    const bad = run(
+      'codes',
+      'import',
+      'mue',
+      'test/fixtures/codesets/mue_malformed.csv',
+      '--effective',
+      '2025-01-01',
+    );
+    expect(bad.status).toBe(65);
+    expect(bad.stderr).toMatch(/mue line 6: MUE value "one" is not a whole number/);
+    const coded = run('code', 'test/fixtures/coding/office-visit.json');
+    expect(coded.stdout).toMatch(/icd10\.valid/);
+  });
+});
