@@ -1,9 +1,11 @@
 // The verbs as an operator runs them: a real process, a real database in a temp data dir.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedTables } from '../store/code-tables.js';
+import { openStore } from '../store/open.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -55,5 +57,43 @@ describe('claimbox code and codes', () => {
     expect(bad.stderr).toMatch(/mue line 6: MUE value "one" is not a whole number/);
     const coded = run('code', 'test/fixtures/coding/office-visit.json');
     expect(coded.stdout).toMatch(/icd10\.valid/);
+  });
+});
+
+describe('claimbox code replay and compare', () => {
+  beforeAll(() => {
+    const store = openStore(join(dataDir, 'claimbox.db'));
+    seedTables(store, 'family-medicine');
+    const input = readFileSync(join(ROOT, 'test/fixtures/coding/office-visit.json'), 'utf8');
+    store.sqlite
+      .prepare(
+        `INSERT INTO encounters (source_system, visit_number, kind, patient_id, date_of_service, status, input, finalized_at, received_at, updated_at)
+         VALUES ('SAMPLE-EHR', 'V-TEST-0001', 'medical', 1, '2025-03-03', 'coded', ?, 0, 0, 0)`,
+      )
+      .run(input);
+    store.close();
+  });
+
+  it('lists the encounters a changed fee schedule would change', () => {
+    const cand = join(dataDir, 'candidate');
+    mkdirSync(cand, { recursive: true });
+    const fees = readFileSync(join(ROOT, 'ops/tables/family-medicine/fee_schedule.csv'), 'utf8').replace(
+      ',STANDARD,99214,,20000',
+      ',STANDARD,99214,,21000',
+    );
+    writeFileSync(join(cand, 'fee_schedule.csv'), fees);
+    const r = run('code', 'replay', '--tables', cand, '--from', '2025-03-01', '--to', '2025-03-31');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/1 encounter\(s\) from 2025-03-01 to 2025-03-31; 1 would change/);
+    expect(r.stdout).toMatch(/99214 charge 20000 → 21000 cents/);
+  });
+
+  it('prints the parallel-testing report from human codes on the encounters', () => {
+    const r = run('code', 'compare', '--from', '2025-03-01', '--to', '2025-03-31');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /1 encounter\(s\); all codes match on 1 \(100\.0%; target 95\.0%\) MEETS TARGET/,
+    );
+    expect(r.stdout).toMatch(/Sampledoc \(1234567893\)/);
   });
 });

@@ -13,12 +13,12 @@ import {
 import { codeEncounter, dotted, emptyCodeSets } from '../coding/engine.js';
 import { replayTables } from '../coding/replay.js';
 import { readTableSetDir, tableSetDir } from '../coding/table-files.js';
-import { buildCodingTables, type CodingTables } from '../coding/tables.js';
+import { buildCodingTables, type CodingTables, type TableRow } from '../coding/tables.js';
 import { createCodeSets } from '../codesets/memory.js';
 import type { Config } from '../config.js';
 import type { CodedEncounter, EncounterInput } from '../domain/types.js';
 import type { CodeSets } from '../ports.js';
-import { listEncountersForCoding, loadCodingTables } from '../store/code-tables.js';
+import { currentRows, listEncountersForCoding, loadCodingTables } from '../store/code-tables.js';
 import type { Store } from '../store/open.js';
 import { EX_DATAERR, openDataStore } from './codes.js';
 import { UsageError, loadConfigOrExit, parseVerbArgs, type Verb } from './verb.js';
@@ -38,6 +38,8 @@ code FILE      Code one encounter (FILE: the JSON intake shape, EncounterInput) 
 
 code replay    Run a candidate table set over stored encounters with a date of service in
                [--from, --to] and list every encounter whose codes would change. Reads only.
+               The folder may hold only the changed tables (e.g. fee_schedule.csv); the others
+               stay as they are live.
 
 code compare   Parallel testing: compare the engine's codes with the codes people assigned
                (procedures/diagnoses marked humanCoded on the encounter, or --human CSV with
@@ -50,22 +52,36 @@ Examples:
   claimbox code compare --from 2025-01-01 --to 2025-01-31 --human coder-export.csv
 `;
 
-function tablesFrom(spec: string): CodingTables {
+function rowsFrom(spec: string): TableRow[] {
   const r = readTableSetDir(tableSetDir(spec));
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (!r.value || errors.length > 0)
     throw new UsageError(`table set ${spec}: ${errors[0]?.message ?? 'unreadable'}`);
-  return buildCodingTables(r.value, spec);
+  return r.value;
 }
 
-/** The live tables: the database's, or the configured sample set when the database has none. */
-function liveTables(config: Config, store: Store | undefined, explicit?: string): CodingTables {
-  if (explicit) return tablesFrom(explicit);
+/** The live rows: the database's tables, or the configured sample set when the database has none. */
+function liveRows(config: Config, store: Store | undefined): { rows: TableRow[]; label: string } {
   if (store) {
-    const t = loadCodingTables(store);
-    if (t.rowCount > 0) return t;
+    const rows = currentRows(store);
+    if (rows.length > 0) return { rows, label: loadCodingTables(store).label };
   }
-  return tablesFrom(config.coding.table_set === 'none' ? 'family-medicine' : config.coding.table_set);
+  const set = config.coding.table_set === 'none' ? 'family-medicine' : config.coding.table_set;
+  return { rows: rowsFrom(set), label: set };
+}
+
+function liveTables(config: Config, store: Store | undefined, explicit?: string): CodingTables {
+  if (explicit) return buildCodingTables(rowsFrom(explicit), explicit);
+  const { rows, label } = liveRows(config, store);
+  return buildCodingTables(rows, label);
+}
+
+/** A candidate folder may hold only the tables being changed: the others stay as they are live. */
+function candidateTables(config: Config, store: Store | undefined, spec: string): CodingTables {
+  const changed = rowsFrom(spec);
+  const names = new Set(changed.map((r) => r.table));
+  const live = liveRows(config, store).rows.filter((r) => !names.has(r.table));
+  return buildCodingTables([...live, ...changed], `candidate ${spec} (${[...names].join(', ')})`);
 }
 
 function codeSetsOf(store: Store | undefined): CodeSets {
@@ -199,13 +215,13 @@ function runReplay(
 ): number {
   if (!values.tables) throw new UsageError('--tables DIR is required (the candidate table set)');
   const range = { from: dateArg(values.from, 'from'), to: dateArg(values.to, 'to') };
-  const candidate = tablesFrom(values.tables);
   const store = openDataStore(config, true);
   if (!store) {
     process.stderr.write('claimbox code replay: no database yet (nothing to replay)\n');
     return 0;
   }
   try {
+    const candidate = candidateTables(config, store, values.tables);
     const r = replayTables(store, candidate, range, { currentTables: liveTables(config, store) });
     if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
