@@ -76,6 +76,8 @@ export const configSchema = z
         /** Raw inbound messages are kept for replay this many days, then pruned. */
         raw_retention_days: z.number().int().positive().default(90),
         backup_dir: z.string().default('./data/backups'),
+        /** `claimbox backup` keeps this many newest backups in backup_dir and prunes older ones. */
+        backup_keep: z.number().int().positive().default(14),
       })
       .strict()
       .prefault({}),
@@ -379,7 +381,14 @@ export interface LoadedConfig {
   source: string;
 }
 
-/** The config file to use: --config, else CLAIMBOX_CONFIG, else ./claimbox.toml if present. */
+/** Where scripts/install.sh puts the config; the CLI finds it there without CLAIMBOX_CONFIG. */
+export const INSTALLED_CONFIG = '/etc/claimbox/claimbox.toml';
+
+/**
+ * The config file to use: --config, else CLAIMBOX_CONFIG, else ./claimbox.toml if present, else
+ * the installed /etc/claimbox/claimbox.toml if present (a technician running `claimbox user add`
+ * as root from any folder must reach the installed appliance, not embedded dev defaults).
+ */
 export function configPath(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
@@ -387,6 +396,7 @@ export function configPath(
   if (explicit) return explicit;
   if (env.CLAIMBOX_CONFIG) return env.CLAIMBOX_CONFIG;
   if (existsSync('claimbox.toml')) return 'claimbox.toml';
+  if (existsSync(INSTALLED_CONFIG)) return INSTALLED_CONFIG;
   return undefined;
 }
 
@@ -487,6 +497,11 @@ function crossChecks(c: Config, problems: ConfigProblem[]): void {
         message: 'SNMPv3 authPriv needs user, auth_key and priv_key',
       });
   }
+  if (c.practice.address.zip.length !== 9)
+    problems.push({
+      key: 'practice.address.zip',
+      message: 'the billing provider needs a 9-digit ZIP+4 (837 2010AA N403); add the 4-digit suffix',
+    });
   if (c.health.disk_critical_free_pct >= c.health.disk_warn_free_pct)
     problems.push({ key: 'health.disk_critical_free_pct', message: 'must be below disk_warn_free_pct' });
 }
