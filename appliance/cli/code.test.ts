@@ -36,10 +36,11 @@ describe('claimbox code and codes', () => {
     expect(JSON.parse(r.stdout).review[0].code).toBe('PAYER_UNKNOWN');
   });
 
-  it('refuses an HL7 file with a clear message (JSON intake shape only for now)', () => {
+  it('codes an HL7 DFT^P03 through the configured intake profile', () => {
     const r = run('code', 'test/fixtures/coding/office-visit.hl7');
-    expect(r.status).toBe(65);
-    expect(r.stderr).toMatch(/looks like HL7 v2/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Encounter DEMOEHR\/V00000003/);
+    expect(r.stdout).toMatch(/87880\s+x1\s+\$25\.00/);
   });
 
   it('imports a code set, and stops a malformed one naming the line', () => {

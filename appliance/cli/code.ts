@@ -20,6 +20,8 @@ import type { CodedEncounter, EncounterInput } from '../domain/types.js';
 import type { CodeSets } from '../ports.js';
 import { currentRows, listEncountersForCoding, loadCodingTables } from '../store/code-tables.js';
 import type { Store } from '../store/open.js';
+import { toEnvelope } from '../../integrations/hl7/map.js';
+import { getProfile } from '../../integrations/hl7/profiles.js';
 import { EX_DATAERR, openDataStore } from './codes.js';
 import { UsageError, loadConfigOrExit, parseVerbArgs, type Verb } from './verb.js';
 
@@ -27,9 +29,9 @@ const help = `usage: claimbox code FILE [--json] [--payer ID] [--tables DIR|SET]
        claimbox code replay --tables DIR|SET --from YYYY-MM-DD --to YYYY-MM-DD [--json]
        claimbox code compare [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--human FILE.csv] [--tables DIR|SET] [--json]
 
-code FILE      Code one encounter (FILE: the JSON intake shape, EncounterInput) and print every code
-               with the rule and input behind it, plus review reasons. Nothing is stored.
-               HL7 files are not accepted yet: convert them to the JSON intake shape first.
+code FILE      Code one encounter and print every code with the rule and input behind it, plus
+               review reasons. Nothing is stored. FILE is the JSON intake shape (EncounterInput)
+               or an HL7 v2 DFT^P03 message, read with the configured intake.profile.
   --payer ID   code as if the primary payer were ID
   --tables     use a table set folder (or a sample set name: family-medicine, general-dentistry)
                instead of the database's tables (default: the database, else coding.table_set)
@@ -129,15 +131,29 @@ export function formatCoded(enc: EncounterInput, c: CodedEncounter, tablesLabel:
   return out.join('\n') + '\n';
 }
 
-function readEncounter(file: string): EncounterInput | string {
-  let text: string;
+/** An HL7 v2 charge message (DFT^P03) mapped by the configured EHR profile, as intake would. */
+function fromHl7(config: Config, file: string, raw: Buffer): EncounterInput | string {
+  const profile = getProfile(config.intake.profile);
+  if (!profile) return `intake.profile: unknown HL7 profile '${config.intake.profile}'`;
+  const r = toEnvelope(raw, 'cli', profile);
+  if (r.reject) return `${file}: ${r.reject.reason} (${r.reject.code})`;
+  const env = r.envelope;
+  if (env?.quarantine)
+    return `${file}: intake would quarantine it: ${env.quarantine.reason} (${env.quarantine.code})`;
+  if (!env?.encounter)
+    return `${file}: not a charge message intake codes (${env?.ignore ?? env?.messageType ?? 'no encounter'})`;
+  return env.encounter;
+}
+
+function readEncounter(config: Config, file: string): EncounterInput | string {
+  let raw: Buffer;
   try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    raw = readFileSync(file);
   } catch (err) {
     return `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (/^\s*(MSH|FHS|BHS)\|/.test(text) || /\.hl7$/i.test(file))
-    return `${file} looks like HL7 v2: claimbox code accepts the JSON intake shape only for now (convert the message with the HL7 intake first)`;
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (/^\s*(MSH|FHS|BHS)\|/.test(text)) return fromHl7(config, file, raw);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -175,7 +191,7 @@ async function runCode(
   file: string,
   values: { json?: boolean; payer?: string; tables?: string },
 ): Promise<number> {
-  const input = readEncounter(file);
+  const input = readEncounter(config, file);
   if (typeof input === 'string') {
     process.stderr.write(`claimbox code: ${input}\n`);
     return EX_DATAERR;
