@@ -97,4 +97,13 @@ describe('claimbox code replay and compare', () => {
     );
     expect(r.stdout).toMatch(/Sampledoc \(1234567893\)/);
   });
+
+  it('exports the live tables as one CSV per table', () => {
+    const out = join(dataDir, 'export');
+    const r = run('code', 'tables', 'export', out);
+    expect(r.stdout).toMatch(/wrote 8 table file\(s\)/);
+    expect(readFileSync(join(out, 'em_levels.csv'), 'utf8').split('\n')[0]).toBe(
+      'key,effective_from,effective_to,visitType,code,mdm,minMinutes,nurse',
+    );
+  });
 });

@@ -12,13 +12,19 @@ import {
 } from '../coding/compare.js';
 import { codeEncounter, dotted, emptyCodeSets } from '../coding/engine.js';
 import { replayTables } from '../coding/replay.js';
-import { readTableSetDir, tableSetDir } from '../coding/table-files.js';
+import { readTableSetDir, tableSetDir, writeTableSetDir } from '../coding/table-files.js';
 import { buildCodingTables, type CodingTables, type TableRow } from '../coding/tables.js';
 import { createCodeSets } from '../codesets/memory.js';
 import type { Config } from '../config.js';
 import type { CodedEncounter, EncounterInput } from '../domain/types.js';
 import type { CodeSets } from '../ports.js';
-import { currentRows, listEncountersForCoding, loadCodingTables } from '../store/code-tables.js';
+import {
+  currentRows,
+  importTables,
+  listEncountersForCoding,
+  listTables,
+  loadCodingTables,
+} from '../store/code-tables.js';
 import type { Store } from '../store/open.js';
 import { toEnvelope } from '../../integrations/hl7/map.js';
 import { getProfile } from '../../integrations/hl7/profiles.js';
@@ -28,6 +34,7 @@ import { UsageError, loadConfigOrExit, parseVerbArgs, type Verb } from './verb.j
 const help = `usage: claimbox code FILE [--json] [--payer ID] [--tables DIR|SET] [--config FILE]
        claimbox code replay --tables DIR|SET --from YYYY-MM-DD --to YYYY-MM-DD [--json]
        claimbox code compare [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--human FILE.csv] [--tables DIR|SET] [--json]
+       claimbox code tables list | export DIR | import DIR
 
 code FILE      Code one encounter and print every code with the rule and input behind it, plus
                review reasons. Nothing is stored. FILE is the JSON intake shape (EncounterInput)
@@ -47,6 +54,9 @@ code compare   Parallel testing: compare the engine's codes with the codes peopl
                (procedures/diagnoses marked humanCoded on the encounter, or --human CSV with
                columns visit_number,type(em|procedure|diagnosis),code,modifiers,provider) and print
                the match rate per code type and provider and the top discrepancy reasons.
+
+code tables    List the coding tables and their versions; export them as one CSV per table; import a
+               folder of <table>.csv / .json files (each table in it becomes a new, audited version).
 
 Examples:
   claimbox code test/fixtures/coding/office-visit.json
@@ -297,6 +307,55 @@ function runCompare(
   }
 }
 
+function runTables(config: Config, positionals: string[]): number {
+  const [, action, dir] = positionals;
+  if (action === 'list') {
+    const store = openDataStore(config, true);
+    const rows = store ? listTables(store) : [];
+    store?.close();
+    for (const t of rows)
+      process.stdout.write(`${t.table.padEnd(14)} v${t.version}  ${String(t.rows).padStart(6)} rows\n`);
+    if (rows.length === 0) process.stdout.write('no database yet\n');
+    return 0;
+  }
+  if ((action !== 'export' && action !== 'import') || !dir)
+    throw new UsageError('expected: code tables list | export DIR | import DIR');
+  if (action === 'export') {
+    const store = openDataStore(config, true);
+    if (!store) {
+      process.stderr.write('claimbox code tables: no database yet\n');
+      return 1;
+    }
+    try {
+      const files = writeTableSetDir(dir, currentRows(store));
+      process.stdout.write(`wrote ${files.length} table file(s) to ${dir}\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  }
+  const parsed = readTableSetDir(tableSetDir(dir));
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.value || errors.length > 0) {
+    for (const d of errors.slice(0, 20)) process.stderr.write(`claimbox code tables: ${d.message}\n`);
+    return EX_DATAERR;
+  }
+  const store = openDataStore(config)!;
+  try {
+    const results = importTables(store, parsed.value, {
+      actor: `user:${process.env.USER ?? 'cli'}`,
+      source: `import:${dir}`,
+    });
+    for (const r of results)
+      process.stdout.write(
+        `${r.table.padEnd(14)} v${r.previousVersion} → v${r.version}: +${r.added} -${r.removed} ~${r.changed}\n`,
+      );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 const verb: Verb = {
   name: 'code',
   summary: 'code one encounter and explain it; what-if replay; parallel-testing compare',
@@ -314,7 +373,9 @@ const verb: Verb = {
     const [first] = positionals;
     if (first === 'replay') return runReplay(config, values);
     if (first === 'compare') return runCompare(config, values);
-    if (!first || positionals.length > 1) throw new UsageError('expected one FILE, or replay / compare');
+    if (first === 'tables') return runTables(config, positionals);
+    if (!first || positionals.length > 1)
+      throw new UsageError('expected one FILE, or replay / compare / tables');
     return runCode(config, first, values);
   },
 };
