@@ -12,6 +12,8 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   user: () => import('./cli/user.js'),
   sandbox: () => import('./cli/sandbox.js'),
   check: () => import('./cli/check.js'),
+  code: () => import('./cli/code.js'),
+  codes: () => import('./cli/codes.js'),
 };
 
 function usage(): string {

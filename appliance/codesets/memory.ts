@@ -88,14 +88,37 @@ function load(store: Store): Loaded {
   return { icd10, children, hcpcs, ptp, mue, addons };
 }
 
+/** Changes whenever an import commits (code_set_imports gains or replaces a row). */
+export function importsFingerprint(store: Store): string {
+  const r = store.sqlite.prepare('SELECT max(id) AS m, count(*) AS n FROM code_set_imports').get() as {
+    m: number | null;
+    n: number;
+  };
+  return `${r.m ?? 0}:${r.n}`;
+}
+
+export type MemoryCodeSets = CodeSets & {
+  reload(): void;
+  /** Reload only if an import committed since the last load (e.g. `claimbox codes import` in another process). */
+  reloadIfChanged(): boolean;
+  counts(): Record<string, number>;
+};
+
 /** CodeSets over the imported official files, held in memory. Call reload() after an import. */
-export function createCodeSets(
-  store: Store,
-): CodeSets & { reload(): void; counts(): Record<string, number> } {
+export function createCodeSets(store: Store): MemoryCodeSets {
+  let fp = importsFingerprint(store);
   let d = load(store);
   return {
     reload() {
+      fp = importsFingerprint(store);
       d = load(store);
+    },
+    reloadIfChanged() {
+      const f = importsFingerprint(store);
+      if (f === fp) return false;
+      fp = f;
+      d = load(store);
+      return true;
     },
     counts: () => ({
       icd10: d.icd10.size,
