@@ -37,6 +37,8 @@ const verb: Verb = {
   async run(argv) {
     const { values } = parseVerbArgs(argv, { out: { type: 'string' }, keep: { type: 'string' } }, false);
     const { config } = loadConfigOrExit(values.config);
+    // The database and backups hold PHI: whatever this verb creates is private to its owner.
+    process.umask(0o077);
     const keep = values.keep === undefined ? config.data.backup_keep : Number(values.keep);
     if (!Number.isInteger(keep) || keep < 1) throw new UsageError('--keep takes a whole number of 1 or more');
     try {

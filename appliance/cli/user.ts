@@ -102,6 +102,8 @@ const verb: Verb = {
     const role = values.role ?? 'biller';
     if (!isRole(role)) throw new UsageError('--role is admin, biller or viewer');
     const { config } = loadConfigOrExit(values.config);
+    // The database and backups hold PHI: whatever this verb creates is private to its owner.
+    process.umask(0o077);
     // Read the password before anything touches the database (and before dropping root).
     const password = action === 'add' || action === 'passwd' ? await readPassword() : '';
     becomeDataDirOwner(config.data.dir);
