@@ -183,8 +183,13 @@ install_app() {
     say "installing runtime dependencies (npm ci --omit=dev)"
     local nodedir=/usr
     [ -f /usr/include/node/node_api.h ] || nodedir="$(dirname "$(dirname "$(command -v node)")")"
-    run env -C "$stage" npm_config_build_from_source=true npm_config_nodedir="$nodedir" \
-      npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    local npm_env=(env -C "$stage" npm_config_build_from_source=true npm_config_nodedir="$nodedir")
+    if ! run "${npm_env[@]}" npm ci --omit=dev --no-audit --no-fund --loglevel=error; then
+      # npm ci refuses a lock file that lacks other platforms' optional packages (written by an
+      # older npm); npm install still takes every locked version it has, so fall back, loudly.
+      warn "npm ci failed (see above); retrying with npm install --omit=dev, which keeps the locked versions"
+      run "${npm_env[@]}" npm install --omit=dev --no-save --no-audit --no-fund --loglevel=error
+    fi
   fi
   local version
   version="$(node -p "require('$SRC/package.json').version" 2>/dev/null || echo unknown)"

@@ -23,6 +23,9 @@ exit: 0 written, 1 failed.
 export function actorName(): string {
   // systemd sets INVOCATION_ID for units: the nightly timer is the service, not a person.
   if (process.env.INVOCATION_ID) return 'service:backup';
+  // Under sudo, the person behind it is the one to name in the audit log.
+  const sudoUser = process.env.SUDO_USER;
+  if (sudoUser) return `cli:${sudoUser}`;
   try {
     return `cli:${userInfo().username}`;
   } catch {

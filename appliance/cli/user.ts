@@ -106,9 +106,11 @@ const verb: Verb = {
     process.umask(0o077);
     // Read the password before anything touches the database (and before dropping root).
     const password = action === 'add' || action === 'passwd' ? await readPassword() : '';
+    // The actor is who ran the command, named before switching to the data dir's owner.
+    const actor = actorName();
     becomeDataDirOwner(config.data.dir);
     const store: Store = openStore(databasePath(config.data.dir));
-    const ctx: ChangeContext = { actor: actorName(), now: Date.now() };
+    const ctx: ChangeContext = { actor, now: Date.now() };
     try {
       switch (action) {
         case 'add': {
