@@ -101,6 +101,9 @@ const verb: Verb = {
     if (needsName && !username) throw new UsageError(`user ${action} needs a USERNAME`);
     const role = values.role ?? 'biller';
     if (!isRole(role)) throw new UsageError('--role is admin, biller or viewer');
+    if (action === 'role' && !isRole(arg)) throw new UsageError('user role USERNAME admin|biller|viewer');
+    if (!['add', 'list', 'passwd', 'disable', 'enable', 'role'].includes(action))
+      throw new UsageError(`unknown action '${action}'`);
     const { config } = loadConfigOrExit(values.config);
     // The database and backups hold PHI: whatever this verb creates is private to its owner.
     process.umask(0o077);
