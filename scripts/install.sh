@@ -184,11 +184,26 @@ install_app() {
     local nodedir=/usr
     [ -f /usr/include/node/node_api.h ] || nodedir="$(dirname "$(dirname "$(command -v node)")")"
     local npm_env=(env -C "$stage" npm_config_build_from_source=true npm_config_nodedir="$nodedir")
-    if ! run "${npm_env[@]}" npm ci --omit=dev --no-audit --no-fund --loglevel=error; then
-      # npm ci refuses a lock file that lacks other platforms' optional packages (written by an
-      # older npm); npm install still takes every locked version it has, so fall back, loudly.
-      warn "npm ci failed (see above); retrying with npm install --omit=dev, which keeps the locked versions"
-      run "${npm_env[@]}" npm install --omit=dev --no-save --no-audit --no-fund --loglevel=error
+    local npm_flags=(--omit=dev --no-audit --no-fund --loglevel=error)
+    if [ "$DRY_RUN" = 1 ]; then
+      run "${npm_env[@]}" npm ci "${npm_flags[@]}"
+    else
+      local log
+      log="$(mktemp)"
+      if ! "${npm_env[@]}" npm ci "${npm_flags[@]}" >"$log" 2>&1; then
+        if grep -q 'EUSAGE' "$log" && grep -q 'in sync' "$log"; then
+          # npm ci refuses a lock file that lacks other platforms' optional packages (a known npm
+          # quirk); npm install still takes every version the lock pins, so fall back, loudly.
+          warn "npm ci refused package-lock.json ($(grep -m1 'Missing:' "$log" | sed 's/npm error //')...);" \
+            "using npm install --omit=dev, which keeps every locked version"
+          "${npm_env[@]}" npm install --no-save "${npm_flags[@]}" || die "npm install failed"
+        else
+          cat "$log" >&2
+          rm -f "$log"
+          die "npm ci failed (above). Needs the npm registry and, for SQLite, make/g++/python3."
+        fi
+      fi
+      rm -f "$log"
     fi
   fi
   local version
