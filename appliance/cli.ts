@@ -4,9 +4,12 @@
 import { UsageError, type Verb } from './cli/verb.js';
 
 const verbs: Record<string, () => Promise<{ default: Verb }>> = {
+  serve: () => import('./cli/serve.js'),
+  ingest: () => import('./cli/ingest.js'),
   backup: () => import('./cli/backup.js'),
   restore: () => import('./cli/restore.js'),
   user: () => import('./cli/user.js'),
+  sandbox: () => import('./cli/sandbox.js'),
 };
 
 function usage(): string {

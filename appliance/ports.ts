@@ -1,5 +1,6 @@
 // The few interfaces the core needs from outside. Integrations implement them; main.ts wires them.
-import type { EncounterInput } from './domain/types.js';
+import type { EncounterInput, CodedEncounter, Claim, ReviewReason } from './domain/types.js';
+import type { AuditInput } from './domain/audit.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -87,6 +88,14 @@ export interface CodeSets {
   mue(code: string, dateOfService: string): MueEntry | undefined;
   /** Primary codes an add-on code needs (one of them on the same claim); undefined if not an add-on. */
   addonPrimaries(code: string): string[] | undefined;
+  /** True when the code exists in any imported ICD-10-CM release (tells "inactive on this date" from "never existed"). */
+  icd10Exists?(code: string): boolean;
+  /** False when no NCCI PTP file has been imported (then a 59/X modifier cannot be judged). */
+  hasPtp?(): boolean;
+  /** False when no HCPCS Level II file has been imported. */
+  hasHcpcs?(): boolean;
+  /** A HCPCS Level II code valid on the date of service (added on or before it, not terminated). */
+  hcpcs?(code: string, dateOfService: string): { code: string; description: string } | undefined;
 }
 
 // ------------------------------------------------------------------ clearinghouse
@@ -160,4 +169,130 @@ export interface HoldSwitch {
   isHeld(): boolean;
   set(reason: string, held: boolean): void;
   reasons(): string[];
+}
+
+// ------------------------------------------------------------------ pipeline state (implemented in appliance/store)
+
+/** How a failing item is retried: exponential backoff with jitter, then parked. */
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  maxAttempts: number;
+}
+
+export interface ItemFailure {
+  id: number;
+  code: string;
+  errorClass: 'transient' | 'ambiguous' | 'permanent';
+  message: string;
+}
+
+export interface EncounterWork {
+  id: number;
+  patientId: number;
+  input: EncounterInput;
+  version: number;
+  finalizedAt: number;
+  coded?: CodedEncounter;
+}
+
+export interface CodingOutcome {
+  id: number;
+  coded: CodedEncounter;
+}
+
+/** A claim built and scrubbed for an encounter; findings with severity 'error' hold it. */
+export interface DraftClaim {
+  claim: Claim;
+  findings: {
+    ruleId: string;
+    severity: 'error' | 'warning';
+    message: string;
+    fix: string;
+    field?: string;
+    line?: number;
+  }[];
+}
+
+export interface ScrubOutcome {
+  id: number;
+  drafts: DraftClaim[];
+  /** Non-empty: the encounter goes to needs_review instead. */
+  review: ReviewReason[];
+  /** The claim this encounter's claim replaces (a changed encounter whose claim went out). */
+  replaces?: { claimId: number; payerClaimNumber: string };
+}
+
+export interface ClaimWork {
+  id: number;
+  encounterId: number;
+  pcn: string;
+  claim: Claim;
+  payerId: string;
+}
+
+export interface BatchWork {
+  id: number;
+  fileName: string;
+  content: string;
+  status: string;
+  attempts: number;
+  claimIds: number[];
+}
+
+/** The durable state the stages read and write; every write method is one transaction + audit. */
+export interface PipelineStore {
+  /** Work for a stage: due (next_attempt_at ≤ now), not parked, oldest first. */
+  encountersIn(status: 'received' | 'coded' | 'scrubbed', limit: number, now: number): EncounterWork[];
+  saveCoding(outcomes: CodingOutcome[], now: number): void;
+  saveScrub(outcomes: ScrubOutcome[], now: number): void;
+  /** Draft claims without scrub errors, ready to be promoted. */
+  draftClaims(limit: number, now: number): ClaimWork[];
+  promoteClaims(ids: number[], now: number): void;
+  readyClaims(limit: number): ClaimWork[];
+  /** A charge like this one was already billed or is waiting (other visits only). */
+  hasOtherCharge(key: {
+    patientId: number;
+    dateOfService: string;
+    code: string;
+    pos: string;
+    npi: string;
+    encounterId: number;
+  }): boolean;
+  /** Sent claim for an earlier version of the same visit (for replacement claims). */
+  priorSentClaim(encounterId: number): { claimId: number; payerClaimNumber: string } | undefined;
+  failEncounters(failures: ItemFailure[], policy: RetryPolicy, now: number): void;
+  failClaims(failures: ItemFailure[], policy: RetryPolicy, now: number): void;
+  audit(entries: AuditInput[], now: number): void;
+}
+
+/** The outbox (batches of 837s) and its claims. */
+export interface SubmissionStore {
+  /** Ready claims that are in no live batch. */
+  unbatchedReadyClaims(limit: number): ClaimWork[];
+  /**
+   * In one transaction: allocate never-reused ISA13/GS06/ST02 control numbers, build the file with
+   * them, and record the batch (pending) with its claims. Retries resend these exact bytes.
+   */
+  createBatch(
+    claimIds: number[],
+    meta: { transport: string; testMode: boolean },
+    build: (controls: { isaControl: number; gsControl: number; stStart: number; batchId: number }) => {
+      fileName: string;
+      content: string;
+      stControls: string[];
+    },
+    now: number,
+  ): BatchWork;
+  dueBatches(now: number, limit: number): BatchWork[];
+  markSending(id: number, now: number): void;
+  markSent(id: number, remoteId: string | undefined, now: number): void;
+  /** transient → pending with backoff; ambiguous → 'ambiguous' (never blindly resent); permanent → 'parked'. */
+  failBatch(id: number, failure: ItemFailure, policy: RetryPolicy, now: number): void;
+  ambiguousBatches(): BatchWork[];
+  /** An ambiguous batch proved not received: resend the same bytes. */
+  requeueBatch(id: number, now: number): void;
+  /** At start: a batch left 'sending' by a crash may or may not have arrived → ambiguous. */
+  recoverInterrupted(now: number): number;
+  lastBatchAt(): number | undefined;
 }

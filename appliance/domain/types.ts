@@ -78,6 +78,8 @@ export interface DiagnosisInput {
   system: 'ICD10' | 'SNOMED' | 'LOCAL';
   code: string;
   text?: string;
+  /** A code a person assigned (parallel-testing mode), not used to bill. */
+  humanCoded?: boolean;
 }
 
 /** A procedure/charge as the EHR sent it (FT1/PR1 or JSON). */
@@ -176,6 +178,8 @@ export interface CodedEncounter {
   lines: ChargeLine[];
   /** Non-empty means the encounter goes to needs_review. */
   review: ReviewReason[];
+  /** Place of service the claim must carry when a payer rule overrides the EHR's (2300 CLM05-1). */
+  placeOfService?: string;
 }
 
 /** Billing provider and submitter identity, from config (the practice). */

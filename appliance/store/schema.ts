@@ -34,6 +34,18 @@ export const inboundMessages = sqliteTable(
   ],
 );
 
+/** A "note finalized" signal (MDM^T02/T04) keyed by visit; it may arrive before or after the charges. */
+export const finalizations = sqliteTable(
+  'finalizations',
+  {
+    sourceSystem: text('source_system').notNull(),
+    visitNumber: text('visit_number').notNull(),
+    finalizedAt: integer('finalized_at').notNull(),
+    inboundId: integer('inbound_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceSystem, t.visitNumber] })],
+);
+
 // ---------------------------------------------------------------- parties
 export const patients = sqliteTable('patients', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -251,6 +251,14 @@ CREATE TABLE `encounters` (
 CREATE UNIQUE INDEX `encounter_visit_version` ON `encounters` (`source_system`,`visit_number`,`version`);--> statement-breakpoint
 CREATE INDEX `encounter_status` ON `encounters` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `encounter_patient` ON `encounters` (`patient_id`);--> statement-breakpoint
+CREATE TABLE `finalizations` (
+	`source_system` text NOT NULL,
+	`visit_number` text NOT NULL,
+	`finalized_at` integer NOT NULL,
+	`inbound_id` integer NOT NULL,
+	PRIMARY KEY(`source_system`, `visit_number`)
+);
+--> statement-breakpoint
 CREATE TABLE `hcpcs_codes` (
 	`code` text NOT NULL,
 	`short_desc` text NOT NULL,

@@ -1,0 +1,279 @@
+// Composition root: config → store → integrations → pipeline → servers. The only place that wires
+// integrations into the core. `claimbox serve`, `demo` and `bench` all start the appliance here.
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Clock, ClearinghouseTransport, CursorStore, HoldSwitch } from './ports.js';
+import { systemClock } from './ports.js';
+import type { EncounterInput } from './domain/types.js';
+import { openStore, type Store } from './store/open.js';
+import { commitInbound, pruneRawMessages } from './store/intake.js';
+import { createPipelineStore } from './store/pipeline-store.js';
+import { createSubmissionStore } from './store/submission.js';
+import { createCursorStore, getSetting, setSetting } from './store/settings.js';
+import { createIntakeSink, type GroupCommitSink } from './pipeline/intake.js';
+import { codingStage, type Coder } from './pipeline/coding.js';
+import { scrubStage } from './pipeline/scrub-stage.js';
+import { claimsStage } from './pipeline/claims-stage.js';
+import { submitStage, type BatchWriter } from './pipeline/submit.js';
+import { orderStages } from './pipeline/index.js';
+import { createRunner, type Runner } from './pipeline/runner.js';
+import { createHoldSwitch } from './pipeline/hold.js';
+import type { StageContext } from './pipeline/stage.js';
+import { remitStage, type X12Readers } from './pipeline/remit-stage.js';
+import { createRemitStore } from './store/remit.js';
+import { createEngineCoder } from './coding/coder.js';
+import { seedTables } from './store/code-tables.js';
+import { createHealthRegistry, type HealthRegistry } from './web/health.js';
+import { coreHealthSources } from './web/checks.js';
+import { createWebApp } from './web/app.js';
+import { serveApp, type Bound } from './web/serve.js';
+
+export const VERSION = '0.1.0';
+
+export interface ApplianceOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Bind HTTP and intake listeners (false for in-process demo/bench/tests). */
+  listen?: boolean;
+  /** Start the background runner loop (false: the caller drives runUntilIdle). */
+  runLoop?: boolean;
+  /** Replace the configured clearinghouse transport (tests). */
+  transport?: ClearinghouseTransport;
+}
+
+export interface Appliance {
+  config: Config;
+  store: Store;
+  sink: GroupCommitSink;
+  runner: Runner;
+  hold: HoldSwitch;
+  health: HealthRegistry;
+  app: ReturnType<typeof createWebApp>;
+  http?: Bound;
+  /** Listeners and pollers started by integrations, closed in reverse order on stop. */
+  closers: { name: string; close(): Promise<void> }[];
+  stop(reason: string): Promise<void>;
+}
+
+export function dataDirOf(config: Config): string {
+  return resolve(config.data.dir);
+}
+
+export function dbPathOf(config: Config): string {
+  return join(dataDirOf(config), 'claimbox.db');
+}
+
+/**
+ * Days from DOS a payer accepts a claim, by program, until payer tables carry their own figure:
+ * Medicare is 12 months by statute (42 CFR 424.44); Medicaid commonly 365; commercial contracts
+ * commonly 90–180, so 180 warns late rather than never.
+ */
+function timelyFilingDays(program: string | undefined): number {
+  return program === 'medicare' || program === 'medicaid' ? 365 : 180;
+}
+
+export interface Wiring {
+  /** Replace the rules engine (tests). */
+  coder?: Coder;
+  writer?: BatchWriter;
+  /** The clearinghouse transport, made once the store (and its cursors) exists. */
+  transport?: (deps: { cursors: CursorStore }) => ClearinghouseTransport;
+  readers?: X12Readers;
+}
+
+export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}): Promise<Appliance> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const dataDir = dataDirOf(config);
+  mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  const store = openStore(dbPathOf(config));
+  const closers: Appliance['closers'] = [];
+
+  const seeded = seedTables(store, config.coding.table_set, { now: clock.now() });
+  if (seeded.seeded)
+    logger.info({ set: config.coding.table_set, rows: seeded.rows }, 'loaded sample coding tables');
+  const engine = createEngineCoder(store, { clock });
+
+  const pstore = createPipelineStore(store);
+  const outbox = createSubmissionStore(store);
+  const hold = createHoldSwitch(
+    [
+      ...(config.submission.hold ? ['config'] : []),
+      ...(getSetting<string[]>(store, 'submission.hold') ?? []),
+    ].filter((r, i, a) => a.indexOf(r) === i),
+    (reasons) => {
+      // Only a person's hold survives a restart; the power policy re-asserts its own.
+      setSetting(
+        store,
+        'submission.hold',
+        reasons.filter((r) => r === 'operator'),
+        clock.now(),
+      );
+      logger.info({ reasons }, 'submission hold changed');
+    },
+  );
+
+  const ctx: StageContext = {
+    store: pstore,
+    clock,
+    logger,
+    policy: {
+      baseMs: config.pipeline.retry_base_ms,
+      maxMs: config.pipeline.retry_max_ms,
+      maxAttempts: config.pipeline.max_attempts,
+    },
+    batchSize: config.pipeline.batch_size,
+  };
+  const practice = config.practice;
+  const billing = {
+    name: practice.name,
+    npi: practice.npi,
+    taxId: practice.tax_id,
+    taxonomy: practice.taxonomy,
+    address: practice.address,
+    contactName: practice.contact_name,
+    contactPhone: practice.contact_phone,
+  };
+  let submitNow = false;
+  const transport =
+    opts.transport ?? wiring.transport?.({ cursors: createCursorStore(store, () => clock.now()) });
+  const remit = createRemitStore(store);
+  const submit =
+    transport && wiring.writer
+      ? submitStage(ctx, {
+          outbox,
+          transport,
+          hold,
+          writer: wiring.writer,
+          mode: config.submission.mode,
+          intervalMs: config.submission.interval_minutes * 60_000,
+          maxClaimsPerBatch: config.submission.max_claims_per_batch,
+          testMode: !config.clearinghouse.live,
+          takeSubmitNow: () => {
+            const v = submitNow;
+            submitNow = false;
+            return v;
+          },
+        })
+      : undefined;
+  if (submit) {
+    const n = submit.recover(clock.now());
+    if (n > 0)
+      logger.warn({ batches: n }, 'uploads interrupted by the last stop are ambiguous until confirmed');
+  }
+  const stages = orderStages({
+    coding: codingStage(ctx, wiring.coder ?? engine),
+    scrub: scrubStage(ctx, {
+      billing,
+      codeSets: engine.codeSets,
+      payer: (payerId) => {
+        const p = engine.tables.get().payer(payerId, new Date(clock.now()).toISOString().slice(0, 10));
+        return p ? { payerId, timelyFilingDays: timelyFilingDays(p.program) } : undefined;
+      },
+    }),
+    claims: claimsStage(ctx, undefined),
+    submit,
+    remit:
+      transport && wiring.readers
+        ? remitStage(ctx, {
+            transport,
+            remit,
+            readers: wiring.readers,
+            autoPost: config.remit.auto_post,
+            pollMs: config.clearinghouse.poll_seconds * 1000,
+            busyPollMs: 100,
+          })
+        : undefined,
+  });
+  const runner = createRunner(stages, { clock, logger, idleMs: config.pipeline.idle_poll_ms });
+  const sink = createIntakeSink((envs, now) => commitInbound(store, envs, now), clock, {
+    onCommitted: () => runner.kick(),
+  });
+
+  const health = createHealthRegistry(VERSION, () => clock.now());
+  for (const s of coreHealthSources({
+    store,
+    config,
+    dataDir,
+    now: () => clock.now(),
+    lastError: () => runner.lastError,
+    hold,
+  }))
+    health.add(s);
+  await health.refresh();
+
+  const app = createWebApp({
+    store,
+    health,
+    sink,
+    hold,
+    clock,
+    logger,
+    apiTokens: config.intake.api.tokens,
+    validateEncounter: (body) =>
+      typeof body === 'object' && body !== null
+        ? { value: body as EncounterInput, errors: [] }
+        : { errors: [{ path: '', message: 'an encounter object is required' }] },
+    requestSubmitNow: () => {
+      submitNow = true;
+      runner.kick();
+    },
+  });
+
+  let http: Bound | undefined;
+  if (opts.listen !== false) {
+    http = await serveApp(app, {
+      host: config.server.host,
+      port: config.server.port,
+      tlsCert: config.server.tls_cert,
+      tlsKey: config.server.tls_key,
+    });
+    closers.push({ name: 'http', close: () => http!.close() });
+    health.start(config.health.refresh_seconds * 1000);
+    const prune = setInterval(() => {
+      const n = pruneRawMessages(store, clock.now() - config.data.raw_retention_days * 86_400_000);
+      if (n > 0) logger.info({ messages: n }, 'pruned raw inbound messages past retention');
+    }, 6 * 3600_000);
+    prune.unref();
+    closers.push({ name: 'prune', close: () => Promise.resolve(clearInterval(prune)) });
+  }
+  if (opts.runLoop !== false) runner.start();
+
+  let stopped = false;
+  return {
+    config,
+    store,
+    sink,
+    runner,
+    hold,
+    health,
+    app,
+    http,
+    closers,
+    async stop(reason: string) {
+      if (stopped) return;
+      stopped = true;
+      logger.info({ reason }, 'stopping');
+      sink.stop(reason);
+      for (const c of [...closers].reverse()) {
+        try {
+          await c.close();
+        } catch (err) {
+          logger.warn(
+            { closer: c.name, err: err instanceof Error ? err.message : String(err) },
+            'close failed',
+          );
+        }
+      }
+      await sink.drain();
+      await runner.stop();
+      health.stop();
+      await transport?.close();
+      store.close();
+      logger.info({ reason }, 'stopped cleanly');
+    },
+  };
+}

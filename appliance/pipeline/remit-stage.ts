@@ -1,0 +1,126 @@
+// Stage 6, remit: fetch what the clearinghouse made available (999, 277CA, 835), store it durably,
+// only then confirm it remotely (cursor advance / remote delete), and apply it: 999 to batches,
+// 277CA to claims, 835 reconciled to the cent and proposed for posting (auto-posted if configured).
+import type { ClearinghouseTransport, RemoteDocument } from '../ports.js';
+import {
+  proposePostings,
+  statusFrom277CA,
+  statusFrom999,
+  type Ack277CAIn,
+  type Ack999In,
+  type Ack999Status,
+  type BilledClaim,
+  type ClaimAckStatus,
+  type PostingPlan,
+  type RemitDocumentIn,
+} from './remit.js';
+import { failureOf, type Stage, type StageContext } from './stage.js';
+
+export interface StoredResponse {
+  id: number;
+  kind: string;
+  content: string;
+}
+
+/** The remittance side of the store (implemented in appliance/store/remit.ts). */
+export interface RemitStore {
+  /** Durably store a fetched document; false when it was already stored (then confirm it again). */
+  saveResponse(transport: string, doc: RemoteDocument, now: number): boolean;
+  newResponses(limit: number): StoredResponse[];
+  failResponse(id: number, message: string, now: number): void;
+  apply999(responseId: number, status: Ack999Status, now: number): void;
+  apply277(responseId: number, statuses: ClaimAckStatus[], now: number): void;
+  lookupClaim(pcn: string): BilledClaim | undefined;
+  /** Record the plan: held when it does not reconcile, else proposed (and posted if autoPost). */
+  save835(responseId: number, plan: PostingPlan, autoPost: boolean, now: number): number;
+  /** A person approved a proposed remittance: post it. */
+  approve(remittanceId: number, actor: string, now: number): { posted: boolean; reason?: string };
+  /** Batches sent and still waiting for a 999, or claims waiting for a 277CA. */
+  awaitingAcks(): number;
+}
+
+type Read<T> = { value: T | undefined; diagnostics: { severity: string; message: string }[] };
+
+/** The X12 readers (integrations/x12), injected: the core never imports integrations. */
+export interface X12Readers {
+  kindOf(content: string): '999' | '277CA' | '835' | 'other';
+  read999(content: string): Read<Ack999In>;
+  read277CA(content: string): Read<Ack277CAIn>;
+  read835(content: string): Read<RemitDocumentIn>;
+}
+
+export interface RemitDeps {
+  transport: ClearinghouseTransport;
+  remit: RemitStore;
+  readers: X12Readers;
+  autoPost: boolean;
+  /** How often to poll when nothing is outstanding; while acknowledgments are due it polls every pass. */
+  pollMs: number;
+  /** Minimum gap between polls while acknowledgments are outstanding. */
+  busyPollMs: number;
+}
+
+function firstError<T>(r: Read<T>): string | undefined {
+  if (r.value === undefined) return r.diagnostics[0]?.message ?? 'unreadable';
+  return r.diagnostics.find((d) => d.severity === 'error')?.message;
+}
+
+export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
+  let lastPoll = -Infinity;
+
+  async function fetchNew(now: number): Promise<number> {
+    const busy = deps.remit.awaitingAcks() > 0;
+    if (now - lastPoll < (busy ? deps.busyPollMs : deps.pollMs)) return 0;
+    lastPoll = now;
+    const docs = await deps.transport.fetch();
+    for (const doc of docs) {
+      deps.remit.saveResponse(deps.transport.name, doc, now);
+      // Stored (synchronous=FULL) before the clearinghouse is told we have it.
+      await deps.transport.confirm(doc);
+    }
+    return docs.length;
+  }
+
+  function apply(now: number): number {
+    const rows = deps.remit.newResponses(ctx.batchSize);
+    for (const r of rows) {
+      try {
+        const kind = r.kind === 'other' ? deps.readers.kindOf(r.content) : r.kind;
+        if (kind === '999') {
+          const doc = deps.readers.read999(r.content);
+          const err = firstError(doc);
+          if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
+          deps.remit.apply999(r.id, statusFrom999(doc.value), now);
+        } else if (kind === '277CA') {
+          const doc = deps.readers.read277CA(r.content);
+          const err = firstError(doc);
+          if (err || !doc.value) throw new Error(`277CA unreadable: ${err}`);
+          deps.remit.apply277(r.id, statusFrom277CA(doc.value), now);
+        } else if (kind === '835') {
+          const doc = deps.readers.read835(r.content);
+          const err = firstError(doc);
+          if (err || !doc.value) throw new Error(`835 unreadable: ${err}`);
+          deps.remit.save835(
+            r.id,
+            proposePostings(doc.value, (pcn) => deps.remit.lookupClaim(pcn)),
+            deps.autoPost,
+            now,
+          );
+        } else throw new Error('not a 999, 277CA or 835');
+      } catch (err) {
+        const f = failureOf(r.id, err);
+        ctx.logger.warn({ responseId: r.id, code: f.code }, 'clearinghouse response could not be applied');
+        deps.remit.failResponse(r.id, f.message, now);
+      }
+    }
+    return rows.length;
+  }
+
+  return {
+    name: 'remit',
+    async run(now: number): Promise<number> {
+      const fetched = await fetchNew(now);
+      return fetched + apply(now);
+    },
+  };
+}

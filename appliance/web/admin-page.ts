@@ -1,0 +1,225 @@
+// The admin page: server-rendered HTML (hono's html template escapes every value), no external
+// assets. Staff see what is waiting, what went out, and what needs them.
+import { html, raw } from 'hono/html';
+import type { HealthReport } from './health.js';
+import type { EncounterSummary, LagStat } from '../store/queries.js';
+
+export interface AdminPageData {
+  counts: { encounters: Record<string, number>; claims: Record<string, number> };
+  encounters: EncounterSummary[];
+  claims: {
+    id: number;
+    pcn: string;
+    status: string;
+    frequency: string;
+    payerId: string;
+    totalChargeCents: number;
+    paidCents: number;
+    lastError: string | null;
+  }[];
+  work: {
+    id: number;
+    kind: string;
+    entityType: string;
+    entityId: number;
+    category: string | null;
+    reasons: unknown;
+  }[];
+  batches: {
+    id: number;
+    fileName: string;
+    status: string;
+    claimCount: number;
+    testMode: boolean;
+    attempts: number;
+  }[];
+  lags: LagStat[];
+  health: HealthReport;
+  hold: string[];
+}
+
+const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const secs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+const STYLE = `
+body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
+header{background:#1d3557;color:#fff;padding:12px 20px;display:flex;gap:16px;align-items:center}
+header h1{font-size:18px;margin:0}main{padding:16px 20px;display:grid;gap:16px}
+section{background:#fff;border:1px solid #d9e0e8;border-radius:6px;padding:12px 16px}
+h2{font-size:15px;margin:0 0 8px}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef1f5;font-variant-numeric:tabular-nums}
+.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e8eef6}
+.ok{background:#d8f3dc}.degraded{background:#fff3bf}.critical{background:#ffd6d6}
+.counts span{margin-right:12px}button{padding:4px 10px}`;
+
+function reasonsText(reasons: unknown): string {
+  if (!Array.isArray(reasons)) return '';
+  return reasons
+    .map((r) =>
+      typeof r === 'object' && r && 'message' in r ? String((r as { message: unknown }).message) : '',
+    )
+    .join(' · ');
+}
+
+export function adminPage(d: AdminPageData) {
+  const countRow = (rec: Record<string, number>) =>
+    Object.entries(rec).map(([k, v]) => html`<span><span class="pill">${k}</span> ${v}</span>`);
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>claimbox</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <h1>claimbox</h1>
+          <span class="pill ${d.health.status}" id="health">health: ${d.health.status}</span>
+          <span id="hold">${d.hold.length ? `submission held: ${d.hold.join(', ')}` : 'submitting'}</span>
+          <button
+            id="submit-now"
+            onclick="fetch('/api/submission/submit-now',{method:'POST'}).then(()=>location.reload())"
+          >
+            Submit now
+          </button>
+          <button
+            id="toggle-hold"
+            onclick="fetch('/api/submission/hold',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({held:${
+              d.hold.length ? 'false' : 'true'
+            }})}).then(()=>location.reload())"
+          >
+            ${d.hold.length ? 'Release hold' : 'Hold submissions'}
+          </button>
+        </header>
+        <main>
+          <section class="counts" id="counts">
+            <h2>Status</h2>
+            <div>Encounters: ${countRow(d.counts.encounters)}</div>
+            <div>Claims: ${countRow(d.counts.claims)}</div>
+          </section>
+          <section id="lags">
+            <h2>Speed (note finalized → claim accepted)</h2>
+            <table>
+              <tr>
+                <th>Stage</th>
+                <th>Count</th>
+                <th>p50</th>
+                <th>p95</th>
+                <th>p99</th>
+              </tr>
+              ${d.lags.map(
+                (l) =>
+                  html`<tr>
+                    <td>${l.stage}</td>
+                    <td>${l.count}</td>
+                    <td>${secs(l.p50Ms)}</td>
+                    <td>${secs(l.p95Ms)}</td>
+                    <td>${secs(l.p99Ms)}</td>
+                  </tr>`,
+              )}
+            </table>
+          </section>
+          <section id="work">
+            <h2>Needs a person (${d.work.length})</h2>
+            <table>
+              <tr>
+                <th>#</th>
+                <th>Kind</th>
+                <th>Item</th>
+                <th>Category</th>
+                <th>Reasons</th>
+              </tr>
+              ${d.work.map(
+                (w) =>
+                  html`<tr>
+                    <td>${w.id}</td>
+                    <td>${w.kind}</td>
+                    <td>${w.entityType} ${w.entityId}</td>
+                    <td>${w.category ?? ''}</td>
+                    <td>${reasonsText(w.reasons)}</td>
+                  </tr>`,
+              )}
+            </table>
+          </section>
+          <section id="encounters">
+            <h2>Encounters</h2>
+            <table>
+              <tr>
+                <th>#</th>
+                <th>Visit</th>
+                <th>Patient</th>
+                <th>DOS</th>
+                <th>Kind</th>
+                <th>Status</th>
+                <th>Problem</th>
+              </tr>
+              ${d.encounters.map(
+                (e) =>
+                  html`<tr>
+                    <td>${e.id}</td>
+                    <td>${e.visitNumber}${e.version > 1 ? ` v${e.version}` : ''}</td>
+                    <td>${e.patientLabel}</td>
+                    <td>${e.dateOfService}</td>
+                    <td>${e.kind}</td>
+                    <td><span class="pill">${e.status}</span></td>
+                    <td>${e.lastError ?? ''}</td>
+                  </tr>`,
+              )}
+            </table>
+          </section>
+          <section id="claims">
+            <h2>Claims</h2>
+            <table>
+              <tr>
+                <th>#</th>
+                <th>PCN</th>
+                <th>Payer</th>
+                <th>Freq</th>
+                <th>Charge</th>
+                <th>Paid</th>
+                <th>Status</th>
+              </tr>
+              ${d.claims.map(
+                (c) =>
+                  html`<tr>
+                    <td>${c.id}</td>
+                    <td>${c.pcn}</td>
+                    <td>${c.payerId}</td>
+                    <td>${c.frequency}</td>
+                    <td>${money(c.totalChargeCents)}</td>
+                    <td>${money(c.paidCents)}</td>
+                    <td><span class="pill">${c.status}</span></td>
+                  </tr>`,
+              )}
+            </table>
+          </section>
+          <section id="batches">
+            <h2>Batches sent to the clearinghouse</h2>
+            <table>
+              <tr>
+                <th>#</th>
+                <th>File</th>
+                <th>Claims</th>
+                <th>Mode</th>
+                <th>Status</th>
+                <th>Attempts</th>
+              </tr>
+              ${d.batches.map(
+                (b) =>
+                  html`<tr>
+                    <td>${b.id}</td>
+                    <td>${b.fileName}</td>
+                    <td>${b.claimCount}</td>
+                    <td>${b.testMode ? 'test' : 'live'}</td>
+                    <td><span class="pill">${b.status}</span></td>
+                    <td>${b.attempts}</td>
+                  </tr>`,
+              )}
+            </table>
+          </section>
+        </main>
+      </body>
+    </html>`;
+}

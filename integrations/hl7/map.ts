@@ -1,0 +1,670 @@
+// HL7 v2 → the domain: DFT^P03 into EncounterInput, MDM^T02/T04 into a "note finalized" signal,
+// and toEnvelope(), which every HL7 channel calls to turn raw bytes into an InboundEnvelope (or a
+// reject the channel answers with AR). Pure: no I/O, no clock (times come from the message).
+
+import type { IntakeChannel, InboundEnvelope } from '../../appliance/ports.js';
+import type {
+  Address,
+  Coverage,
+  DiagnosisInput,
+  Diagnostic,
+  EncounterInput,
+  Person,
+  Practitioner,
+  ProcedureInput,
+  Relationship,
+  Sex,
+} from '../../appliance/domain/types.js';
+import {
+  all,
+  decodeBytes,
+  first,
+  get,
+  parseMessage,
+  repetitions,
+  leaf,
+  type Message,
+  type Segment,
+} from './parse.js';
+import { compileRef, type CompiledRef, type FieldRef, type Hl7Profile } from './profiles.js';
+
+// ------------------------------------------------------------------ values
+
+/** HL7 DT/DTM → 'YYYY-MM-DD' (needs at least YYYYMMDD and a real calendar day). */
+export function hl7Date(value: string): string | undefined {
+  if (!/^\d{8}/.test(value)) return undefined;
+  const y = Number(value.slice(0, 4));
+  const m = Number(value.slice(4, 6));
+  const d = Number(value.slice(6, 8));
+  if (y < 1850 || m < 1 || m > 12 || d < 1) return undefined;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d > days) return undefined;
+  return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
+}
+
+/** HL7 DTM (YYYYMMDD[HH[MM[SS[.S+]]]][+/-ZZZZ]) → ISO-8601 UTC instant. */
+export function hl7Instant(value: string, defaultOffset = '+0000'): string | undefined {
+  const m = /^(\d{8})(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?$/.exec(value);
+  if (!m) return undefined;
+  const date = hl7Date(m[1]!);
+  if (!date) return undefined;
+  const hh = Number(m[2] ?? 0);
+  const mi = Number(m[3] ?? 0);
+  const ss = Number(m[4] ?? 0);
+  if (hh > 23 || mi > 59 || ss > 59) return undefined;
+  const ms = m[5] ? Math.round(Number(`0.${m[5]}`) * 1000) : 0;
+  const off = m[6] ?? defaultOffset;
+  const sign = off[0] === '-' ? -1 : 1;
+  const offMin = sign * (Number(off.slice(1, 3)) * 60 + Number(off.slice(3, 5)));
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const t = Date.UTC(y, mo - 1, d, hh, mi, ss, ms) - offMin * 60_000;
+  return new Date(t).toISOString();
+}
+
+/** '125.00' / '125' / '125.5' → integer cents without floating point; undefined if not money. */
+export function toCents(value: string): number | undefined {
+  const m = /^(-)?(\d+)(?:\.(\d{0,2}))?$/.exec(value.trim());
+  if (!m) return undefined;
+  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0') || '0');
+  return m[1] ? -cents : cents;
+}
+
+function sexOf(v: string): Sex {
+  return v === 'M' || v === 'F' ? v : 'U';
+}
+
+const digits = (v: string) => v.replace(/\D/g, '');
+
+// ------------------------------------------------------------------ profile refs
+
+const compiled = new WeakMap<Hl7Profile, Map<FieldRef, CompiledRef | undefined>>();
+
+function refOf(profile: Hl7Profile, ref: FieldRef): CompiledRef | undefined {
+  let cache = compiled.get(profile);
+  if (!cache) compiled.set(profile, (cache = new Map<FieldRef, CompiledRef | undefined>()));
+  if (!cache.has(ref)) cache.set(ref, compileRef(ref));
+  return cache.get(ref);
+}
+
+/** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
+function readRef(msg: Message, profile: Hl7Profile, ref: FieldRef | undefined, scope?: Segment): string {
+  if (!ref) return '';
+  const r = refOf(profile, ref);
+  if (!r) return '';
+  let seg: Segment | undefined;
+  if (scope && scope.id === r.segment) seg = scope;
+  else if (r.filter) {
+    const f = r.filter;
+    seg = all(msg, r.segment).find((s) => get(msg, s, f.field).toUpperCase() === f.value.toUpperCase());
+  } else seg = first(msg, r.segment);
+  return get(msg, seg, r.field, r.component, r.subcomponent).trim();
+}
+
+// ------------------------------------------------------------------ pieces
+
+function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
+  const line1 = get(msg, seg, n, 1);
+  const city = get(msg, seg, n, 3);
+  const state = get(msg, seg, n, 4).toUpperCase();
+  const zip = digits(get(msg, seg, n, 5));
+  if (!line1 && !city && !zip) return undefined;
+  const a: Address = { line1, city, state, zip };
+  const line2 = get(msg, seg, n, 2);
+  if (line2) a.line2 = line2;
+  return a;
+}
+
+function person(
+  msg: Message,
+  seg: Segment | undefined,
+  f: { name: number; dob: number; sex: number; addr: number; phone?: number },
+): Person {
+  const p: Person = {
+    lastName: get(msg, seg, f.name, 1),
+    firstName: get(msg, seg, f.name, 2),
+    dob: hl7Date(get(msg, seg, f.dob)) ?? '',
+    sex: sexOf(get(msg, seg, f.sex)),
+  };
+  const middle = get(msg, seg, f.name, 3);
+  if (middle) p.middleName = middle;
+  const a = address(msg, seg, f.addr);
+  if (a) p.address = a;
+  if (f.phone !== undefined) {
+    const phone = digits(get(msg, seg, f.phone, 1)) || digits(get(msg, seg, f.phone, 12));
+    if (phone) p.phone = phone;
+  }
+  return p;
+}
+
+/** XCN (id^family^given) → Practitioner; the id is the NPI in the EHR exports we take. */
+function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
+  const npi = get(msg, seg, n, 1);
+  const lastName = get(msg, seg, n, 2);
+  if (!npi && !lastName) return undefined;
+  const p: Practitioner = { npi, lastName };
+  const given = get(msg, seg, n, 3);
+  if (given) p.firstName = given;
+  return p;
+}
+
+/** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
+function mrnOf(msg: Message, pid: Segment | undefined): string {
+  const d = msg.delimiters;
+  const reps = repetitions(msg, pid, 3);
+  const mr = reps.find((r) => leaf(r, 5, 1, d) === 'MR') ?? reps[0];
+  return (mr ? leaf(mr, 1, 1, d) : '') || get(msg, pid, 2) || get(msg, pid, 4);
+}
+
+/** HL7 table 0063 and X12 individual relationship codes → ours. */
+function relationshipOf(code: string): Relationship {
+  switch (code.toUpperCase()) {
+    case 'SEL':
+    case 'SELF':
+    case '18':
+    case '01S':
+      return 'self';
+    case 'SPO':
+    case 'SPOUSE':
+    case '01':
+      return 'spouse';
+    case 'CHD':
+    case 'CHILD':
+    case '19':
+      return 'child';
+    case '':
+      return 'self';
+    default:
+      return 'other';
+  }
+}
+
+/** SBR09 claim filing indicator codes an EHR may put in IN1-15 plan type. */
+const FILING = new Set([
+  'CI',
+  'MB',
+  'MA',
+  'MC',
+  'BL',
+  'HM',
+  'CH',
+  'VA',
+  'WC',
+  'DS',
+  'OF',
+  'ZZ',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  'AM',
+  'TV',
+  'LM',
+  'FI',
+  'PO',
+  'EP',
+]);
+
+function coverages(msg: Message): Coverage[] {
+  const out: Coverage[] = [];
+  const in1s = all(msg, 'IN1');
+  for (let i = 0; i < in1s.length; i++) {
+    const in1 = in1s[i]!;
+    const next = msg.segments[in1.index + 1];
+    const in2 = next?.id === 'IN2' ? next : undefined;
+    const setId = Number(get(msg, in1, 1));
+    const order = setId >= 1 && setId <= 3 ? setId : i + 1;
+    if (order > 3) continue;
+    const relationship = relationshipOf(get(msg, in1, 17));
+    const c: Coverage = {
+      order: order as 1 | 2 | 3,
+      payerId: get(msg, in1, 3),
+      payerName: get(msg, in1, 4),
+      // IN1-36 policy number, IN1-49 insured's id, IN2-8 Medicare health insurance card number.
+      memberId: get(msg, in1, 36) || get(msg, in1, 49) || get(msg, in2, 8),
+      relationship,
+    };
+    const group = get(msg, in1, 8);
+    if (group) c.groupNumber = group;
+    const plan = get(msg, in1, 15).toUpperCase();
+    if (FILING.has(plan)) c.filingIndicator = plan;
+    if (relationship !== 'self') c.subscriber = person(msg, in1, { name: 16, dob: 18, sex: 43, addr: 19 });
+    out.push(c);
+  }
+  return out.sort((a, b) => a.order - b.order);
+}
+
+const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+
+function diagnosisSystem(profile: Hl7Profile, system: string, code: string): DiagnosisInput['system'] {
+  const s = profile.diagnosisSystems[system.toUpperCase()];
+  if (s) return s;
+  if (!system && ICD10_SHAPE.test(code)) return 'ICD10';
+  if (!system && /^\d{6,18}$/.test(code)) return 'SNOMED';
+  return 'LOCAL';
+}
+
+function normCode(system: DiagnosisInput['system'], code: string): string {
+  return system === 'ICD10' ? code.replace('.', '').toUpperCase() : code;
+}
+
+// ------------------------------------------------------------------ DFT^P03
+
+export interface MapResult {
+  value: EncounterInput | undefined;
+  diagnostics: Diagnostic[];
+}
+
+const q = (code: string, message: string, segment: string, field?: string): Diagnostic => {
+  const d: Diagnostic = { code, message, severity: 'error', segment };
+  if (field) d.field = field;
+  return d;
+};
+
+/** Map a parsed DFT^P03 (or P11) into an EncounterInput; errors mean quarantine. */
+export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
+  const diagnostics: Diagnostic[] = [];
+  const msh = msg.segments[0];
+  const pid = first(msg, 'PID');
+  const pv1 = first(msg, 'PV1');
+  const ft1s = all(msg, 'FT1');
+
+  const mrn = mrnOf(msg, pid);
+  if (!pid) diagnostics.push(q('HL7_NO_PID', 'no PID segment', 'PID'));
+  else if (!mrn)
+    diagnostics.push(q('HL7_NO_PATIENT_ID', 'PID-3 patient identifier is empty', 'PID', 'PID-3'));
+  const visitNumber = get(msg, pv1, 19);
+  if (!visitNumber)
+    diagnostics.push(q('HL7_NO_VISIT_NUMBER', 'PV1-19 visit number is empty', 'PV1', 'PV1-19'));
+
+  const patient = { ...person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), mrn };
+  if (pid && !patient.lastName)
+    diagnostics.push(q('HL7_NO_PATIENT_NAME', 'PID-5 patient name is empty', 'PID', 'PID-5'));
+  const rawDob = get(msg, pid, 7);
+  if (pid && !patient.dob)
+    diagnostics.push(
+      q(
+        'HL7_BAD_DATE',
+        rawDob ? 'PID-7 birth date is not a valid date' : 'PID-7 birth date is empty',
+        'PID',
+        'PID-7',
+      ),
+    );
+
+  const firstFt1 = ft1s[0];
+  const rawDos = get(msg, pv1, 44) || get(msg, firstFt1, 4);
+  const dateOfService = hl7Date(rawDos);
+  if (!dateOfService)
+    diagnostics.push(
+      q(
+        'HL7_BAD_DATE',
+        rawDos ? 'PV1-44/FT1-4 date of service is not a valid date' : 'no date of service (PV1-44 or FT1-4)',
+        'PV1',
+        'PV1-44',
+      ),
+    );
+
+  // Diagnoses (DG1-3 CE/CWE code^text^system), then any FT1-19 code not already listed.
+  const diagnoses: DiagnosisInput[] = [];
+  const bySeqKey = new Map<string, number>();
+  const addDx = (code: string, text: string, system: string) => {
+    const sys = diagnosisSystem(profile, system, code);
+    const key = normCode(sys, code);
+    const known = bySeqKey.get(key);
+    if (known !== undefined) return known;
+    const dx: DiagnosisInput = { seq: diagnoses.length + 1, system: sys, code: key };
+    if (text) dx.text = text;
+    diagnoses.push(dx);
+    bySeqKey.set(key, dx.seq);
+    return dx.seq;
+  };
+  for (const dg1 of all(msg, 'DG1')) {
+    const code = get(msg, dg1, 3, 1);
+    if (code) addDx(code, get(msg, dg1, 3, 2) || get(msg, dg1, 4), get(msg, dg1, 3, 3));
+  }
+
+  const procedures: ProcedureInput[] = [];
+  const d = msg.delimiters;
+  for (const ft1 of ft1s) {
+    // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
+    const type = get(msg, ft1, 6).toUpperCase();
+    if (type && type !== 'CG') continue;
+    const code = get(msg, ft1, 25, 1) || get(msg, ft1, 7, 1);
+    if (!code) {
+      diagnostics.push({
+        code: 'HL7_FT1_NO_CODE',
+        message: `FT1 #${get(msg, ft1, 1) || ft1.index} has no procedure code (FT1-25/FT1-7); skipped`,
+        severity: 'warning',
+        segment: 'FT1',
+        position: ft1.index,
+        field: 'FT1-25',
+      });
+      continue;
+    }
+    const system = get(msg, ft1, 25, 3) || get(msg, ft1, 7, 3);
+    const p: ProcedureInput = {
+      system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
+      code: code.toUpperCase(),
+    };
+    const text = get(msg, ft1, 25, 2) || get(msg, ft1, 8);
+    if (text) p.text = text;
+    if (profile.modifierField !== undefined) {
+      const mods = repetitions(msg, ft1, profile.modifierField)
+        .map((r) => leaf(r, 1, 1, d).toUpperCase())
+        .filter(Boolean);
+      if (mods.length) p.modifiers = mods;
+    }
+    const qty = get(msg, ft1, 10);
+    const units = qty ? Number(qty) : 1;
+    if (!Number.isFinite(units) || units <= 0) {
+      diagnostics.push(
+        q('HL7_BAD_UNITS', `FT1-10 quantity '${qty}' is not a positive number`, 'FT1', 'FT1-10'),
+      );
+    } else p.units = units;
+    // FT1-11 extended amount (CP: MO quantity&denomination ^ ...), else FT1-12 unit amount × units.
+    const ext = get(msg, ft1, 11, 1, 1);
+    const unit = get(msg, ft1, 12, 1, 1);
+    const cents = ext ? toCents(ext) : unit ? mulCents(toCents(unit), p.units ?? 1) : undefined;
+    if ((ext || unit) && cents === undefined)
+      diagnostics.push(q('HL7_BAD_AMOUNT', 'FT1-11/FT1-12 charge is not an amount', 'FT1', 'FT1-11'));
+    else if (cents !== undefined) p.chargeCents = cents;
+    const links = repetitions(msg, ft1, 19)
+      .map((r) => {
+        const c = leaf(r, 1, 1, d);
+        return c ? addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d)) : 0;
+      })
+      .filter((n) => n > 0);
+    if (links.length) p.diagnosisSeqs = [...new Set(links)];
+    const rawDate = get(msg, ft1, 4, 1, 1);
+    const date = hl7Date(rawDate);
+    if (rawDate && !date)
+      diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
+    if (date && date !== dateOfService) p.date = date;
+    const tooth = readRef(msg, profile, profile.tooth, ft1);
+    if (tooth) p.tooth = tooth.toUpperCase();
+    const surfaces = readRef(msg, profile, profile.surfaces, ft1);
+    if (surfaces) p.surfaces = surfaces.toUpperCase();
+    const area = readRef(msg, profile, profile.area, ft1);
+    if (area) p.area = area.toUpperCase();
+    procedures.push(p);
+  }
+  // PR1 only when the EHR sent no coded charges: procedures without charge data.
+  if (procedures.length === 0) {
+    for (const pr1 of all(msg, 'PR1')) {
+      const code = get(msg, pr1, 3, 1);
+      if (!code) continue;
+      const system = get(msg, pr1, 3, 3);
+      const p: ProcedureInput = {
+        system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
+        code: code.toUpperCase(),
+      };
+      const text = get(msg, pr1, 3, 2) || get(msg, pr1, 4);
+      if (text) p.text = text;
+      const mods = repetitions(msg, pr1, 16)
+        .map((r) => leaf(r, 1, 1, d).toUpperCase())
+        .filter(Boolean);
+      if (mods.length) p.modifiers = mods;
+      const date = hl7Date(get(msg, pr1, 5));
+      if (date && date !== dateOfService) p.date = date;
+      procedures.push(p);
+    }
+  }
+  if (procedures.length === 0)
+    diagnostics.push(q('HL7_NO_PROCEDURES', 'no procedure codes in FT1-25/FT1-7 or PR1-3', 'FT1', 'FT1-25'));
+
+  const rendering = practitioner(msg, firstFt1, 20) ?? practitioner(msg, pv1, 7) ?? { npi: '', lastName: '' };
+  if (!rendering.npi)
+    diagnostics.push({
+      code: 'HL7_NO_RENDERING',
+      message: 'no rendering provider id in FT1-20 or PV1-7',
+      severity: 'warning',
+      segment: 'PV1',
+      field: 'PV1-7',
+    });
+
+  const finalizedAt =
+    hl7Instant(get(msg, first(msg, 'EVN'), 2), profile.defaultOffset) ??
+    hl7Instant(get(msg, msh, 7), profile.defaultOffset);
+  if (!finalizedAt)
+    diagnostics.push(q('HL7_BAD_DATE', 'EVN-2/MSH-7 timestamp is not a valid date/time', 'MSH', 'MSH-7'));
+
+  if (diagnostics.some((x) => x.severity === 'error') || !dateOfService || !finalizedAt)
+    return { value: undefined, diagnostics };
+
+  let placeOfService = profile.defaultPos;
+  for (const ref of profile.pos) {
+    const v = readRef(msg, profile, ref, firstFt1).toUpperCase();
+    const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
+    if (pos) {
+      placeOfService = pos;
+      break;
+    }
+  }
+  const enc: EncounterInput = {
+    kind: profile.kind,
+    source: { system: sourceSystem(msg), visitNumber },
+    patient,
+    coverages: coverages(msg),
+    rendering,
+    dateOfService,
+    placeOfService,
+    diagnoses,
+    procedures,
+    finalizedAt,
+  };
+  const referring = practitioner(msg, pv1, 8) ?? practitioner(msg, firstFt1, 21);
+  if (referring && referring.npi !== rendering.npi) enc.referring = referring;
+  const gt1 = first(msg, 'GT1');
+  if (gt1) enc.guarantor = person(msg, gt1, { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 });
+  const end = hl7Date(get(msg, pv1, 45));
+  if (end && end !== dateOfService) enc.endDate = end;
+  if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
+  const mdm = profile.mdmMap[readRef(msg, profile, profile.mdm).toUpperCase()];
+  if (mdm) enc.mdm = mdm;
+  const minutes = readRef(msg, profile, profile.totalMinutes);
+  if (minutes) {
+    const n = Number(minutes);
+    if (Number.isInteger(n) && n > 0) enc.totalMinutes = n;
+    else
+      diagnostics.push({
+        code: 'HL7_BAD_MINUTES',
+        message: `total minutes '${minutes}' is not a whole number; ignored`,
+        severity: 'warning',
+        field: profile.totalMinutes ?? '',
+      });
+  }
+  const visitType = profile.visitTypeMap[readRef(msg, profile, profile.visitType).toUpperCase()];
+  if (visitType) enc.visitType = visitType;
+  const nurse = readRef(msg, profile, profile.nurseVisit).toUpperCase();
+  if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
+  const auth = readRef(msg, profile, profile.authorization);
+  if (auth) enc.authorizationNumber = auth;
+  return { value: enc, diagnostics };
+}
+
+function mulCents(c: number | undefined, units: number): number | undefined {
+  return c === undefined ? undefined : Math.round(c * units);
+}
+
+function sourceSystem(msg: Message): string {
+  const msh = msg.segments[0];
+  return get(msg, msh, 3) || get(msg, msh, 4) || 'unknown';
+}
+
+// ------------------------------------------------------------------ envelope
+
+/** HL7 table 0357 message error condition codes used in ERR-3 (v2.5+) / ERR-1.4 (2.3/2.4). */
+export type Hl7ErrorCode = '100' | '101' | '102' | '103' | '200' | '201' | '202' | '203' | '207';
+
+export interface Reject {
+  code: string;
+  reason: string;
+  /** Table 0357 code for the ERR segment. */
+  hl7Code: Hl7ErrorCode;
+}
+
+export interface EnvelopeResult {
+  envelope?: InboundEnvelope;
+  reject?: Reject;
+  /** The parsed message (for ACK building) when parsing got that far. */
+  message?: Message;
+  diagnostics: Diagnostic[];
+}
+
+/** ERR location and 0357 code for a quarantine diagnostic code. */
+export function errorCodeFor(code: string): Hl7ErrorCode {
+  switch (code) {
+    case 'HL7_NO_PID':
+    case 'HL7_NO_PATIENT_ID':
+    case 'HL7_NO_VISIT_NUMBER':
+    case 'HL7_NO_PATIENT_NAME':
+    case 'HL7_NO_PROCEDURES':
+      return '101';
+    case 'HL7_BAD_DATE':
+    case 'HL7_BAD_UNITS':
+    case 'HL7_BAD_AMOUNT':
+      return '102';
+    default:
+      return '207';
+  }
+}
+
+/** MSH-3^MSH-4: the dedupe key's sender half (ports.ts InboundEnvelope.sender). */
+export function senderOf(msg: Message): string {
+  const msh = msg.segments[0];
+  return `${get(msg, msh, 3)}^${get(msg, msh, 4)}`;
+}
+
+/**
+ * Raw HL7 bytes → an envelope for the sink (encounter / finalizes / quarantine / ignore), or a
+ * reject (unparseable or unsupported type: the MLLP channel answers AR and stores nothing).
+ */
+export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Profile): EnvelopeResult {
+  const { text } = decodeBytes(raw);
+  const parsed = parseMessage(text);
+  const msg = parsed.value;
+  const diagnostics = parsed.diagnostics;
+  if (!msg) {
+    const e = diagnostics.find((x) => x.severity === 'error');
+    return {
+      reject: {
+        code: e?.code ?? 'HL7_UNPARSEABLE',
+        reason: e?.message ?? 'not an HL7 v2 message',
+        hl7Code: '100',
+      },
+      diagnostics,
+    };
+  }
+  if (!msg.messageCode)
+    return {
+      reject: { code: 'HL7_NO_TYPE', reason: 'MSH-9 message type is empty', hl7Code: '200' },
+      message: msg,
+      diagnostics,
+    };
+  const base: InboundEnvelope = {
+    channel,
+    sender: senderOf(msg),
+    messageType: `${msg.messageCode}^${msg.triggerEvent}`,
+    raw,
+  };
+  if (msg.controlId) base.controlId = msg.controlId;
+  const code = msg.messageCode.toUpperCase();
+  const trigger = msg.triggerEvent.toUpperCase();
+
+  if (code === 'DFT') {
+    if (trigger !== 'P03' && trigger !== 'P11')
+      return {
+        reject: {
+          code: 'HL7_UNSUPPORTED_EVENT',
+          reason: `DFT^${trigger} is not supported (P03, P11)`,
+          hl7Code: '201',
+        },
+        message: msg,
+        diagnostics,
+      };
+    const mapped = mapDft(msg, profile);
+    diagnostics.push(...mapped.diagnostics);
+    if (!mapped.value)
+      return {
+        envelope: { ...base, quarantine: quarantineOf(mapped.diagnostics) },
+        message: msg,
+        diagnostics,
+      };
+    const envelope: InboundEnvelope = { ...base, encounter: mapped.value };
+    if (profile.finalSignal === 'mdm') envelope.awaitingFinal = true;
+    return { envelope, message: msg, diagnostics };
+  }
+  if (code === 'MDM') {
+    if (profile.finalSignal !== 'mdm')
+      return {
+        envelope: { ...base, ignore: `profile ${profile.name} takes "final" from the DFT` },
+        message: msg,
+        diagnostics,
+      };
+    if (trigger !== 'T02' && trigger !== 'T04')
+      return {
+        envelope: { ...base, ignore: `MDM^${trigger} does not finalize a note` },
+        message: msg,
+        diagnostics,
+      };
+    const txa = first(msg, 'TXA');
+    // TXA-17 document completion status (table 0271): AU authenticated, LA legally authenticated.
+    const status = get(msg, txa, 17).toUpperCase();
+    if (!profile.finalStatuses.includes(status))
+      return {
+        envelope: { ...base, ignore: `note not final (TXA-17 ${status || 'empty'})` },
+        message: msg,
+        diagnostics,
+      };
+    const visitNumber = get(msg, first(msg, 'PV1'), 19);
+    // TXA-22.15 authentication time (PPN), TXA-4 activity time, then EVN-2 and MSH-7.
+    const at =
+      hl7Instant(get(msg, txa, 22, 15), profile.defaultOffset) ??
+      hl7Instant(get(msg, txa, 4), profile.defaultOffset) ??
+      hl7Instant(get(msg, first(msg, 'EVN'), 2), profile.defaultOffset) ??
+      hl7Instant(get(msg, msg.segments[0], 7), profile.defaultOffset);
+    if (!visitNumber || !at) {
+      const dx = !visitNumber
+        ? q(
+            'HL7_NO_VISIT_NUMBER',
+            'PV1-19 visit number is empty: cannot tell which visit the note finalizes',
+            'PV1',
+            'PV1-19',
+          )
+        : q('HL7_BAD_DATE', 'no valid authentication time in TXA-22/TXA-4/EVN-2/MSH-7', 'TXA', 'TXA-22');
+      diagnostics.push(dx);
+      return { envelope: { ...base, quarantine: quarantineOf([dx]) }, message: msg, diagnostics };
+    }
+    return {
+      envelope: { ...base, finalizes: { sourceSystem: sourceSystem(msg), visitNumber, finalizedAt: at } },
+      message: msg,
+      diagnostics,
+    };
+  }
+  if (profile.ignoredMessageCodes.includes(code))
+    return {
+      envelope: { ...base, ignore: `${code}^${trigger} is not used for billing` },
+      message: msg,
+      diagnostics,
+    };
+  return {
+    reject: {
+      code: 'HL7_UNSUPPORTED_TYPE',
+      reason: `message type ${code}^${trigger} is not supported`,
+      hl7Code: '200',
+    },
+    message: msg,
+    diagnostics,
+  };
+}
+
+function quarantineOf(diagnostics: Diagnostic[]): { code: string; reason: string } {
+  const errors = diagnostics.filter((x) => x.severity === 'error');
+  const firstErr = errors[0];
+  return {
+    code: firstErr?.code ?? 'HL7_UNUSABLE',
+    reason: errors.map((x) => x.message).join('; ') || 'message cannot be used',
+  };
+}

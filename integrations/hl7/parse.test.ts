@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  all,
+  decodeBytes,
+  first,
+  get,
+  parseMessage,
+  repetitions,
+  splitBatch,
+  unescape,
+  escape,
+  DEFAULT_DELIMITERS,
+} from './parse.js';
+import { sampleDft, sampleBatch, sampleMdm } from './sample.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/hl7/${name}`, import.meta.url));
+
+describe('parseMessage', () => {
+  it('reads delimiters, fields, components, repetitions and subcomponents, when MSH is standard', () => {
+    const { value: m, diagnostics } = parseMessage(sampleDft({ index: 1 }));
+    expect(diagnostics).toEqual([]);
+    expect(m!.messageCode).toBe('DFT');
+    expect(m!.triggerEvent).toBe('P03');
+    expect(m!.controlId).toBe('MSG00000001');
+    expect(m!.version).toBe('2.5.1');
+    const msh = m!.segments[0];
+    expect(get(m!, msh, 1)).toBe('|');
+    expect(get(m!, msh, 2)).toBe('^~\\&');
+    const pid = first(m!, 'PID');
+    expect(get(m!, pid, 5, 1)).toBe('Sampleton');
+    expect(get(m!, pid, 3, 1, 1, 1)).toBe('000000001');
+    expect(repetitions(m!, pid, 3)).toHaveLength(2);
+    const ft1 = all(m!, 'FT1')[0];
+    expect(get(m!, ft1, 11, 1, 1)).toBe('80.00');
+    expect(all(m!, 'FT1')).toHaveLength(6);
+  });
+
+  it('keeps Z-segments in the tree, when present', () => {
+    const { value: m } = parseMessage(sampleDft({ index: 1 }));
+    expect(get(m!, first(m!, 'ZPV'), 2)).toBe('internal|note');
+  });
+
+  it('gives the same tree, whatever the segment terminator (CR, LF, CRLF)', () => {
+    const cr = parseMessage(sampleDft({ index: 3 })).value!;
+    for (const eol of ['\n', '\r\n']) {
+      const other = parseMessage(sampleDft({ index: 3, eol })).value!;
+      expect(other.segments.map((s) => s.fields)).toEqual(cr.segments.map((s) => s.fields));
+    }
+  });
+
+  it('skips a byte order mark and leading blank lines, when present', () => {
+    const { value, diagnostics } = parseMessage('\ufeff\r\n' + sampleDft({ index: 1 }));
+    expect(diagnostics).toEqual([]);
+    expect(value!.controlId).toBe('MSG00000001');
+  });
+
+  it('honours odd delimiters declared in MSH-1 and MSH-2', () => {
+    const { value: m, diagnostics } = parseMessage(fixture('dft-p03-odd-delimiters.hl7').toString('utf8'));
+    expect(diagnostics).toEqual([]);
+    expect(m!.delimiters).toMatchObject({
+      field: '#',
+      component: '$',
+      repetition: '*',
+      escape: '@',
+      subcomponent: '%',
+    });
+    expect(get(m!, first(m!, 'PID'), 3, 1, 1, 1)).toBe('000000006');
+    expect(get(m!, first(m!, 'PV2'), 12)).toBe('Office visit % labs'); // \T\ is this message's subcomponent delimiter
+  });
+
+  it('accepts versions 2.3 to 2.8 and warns outside them', () => {
+    expect(parseMessage(sampleDft({ index: 1, version: '2.3' })).diagnostics).toEqual([]);
+    expect(parseMessage(sampleDft({ index: 1, version: '2.8' })).diagnostics).toEqual([]);
+    expect(parseMessage(sampleDft({ index: 1, version: '2.9' })).diagnostics[0]?.code).toBe('HL7_VERSION');
+  });
+
+  it('returns diagnostics with positions instead of throwing, when MSH is bad', () => {
+    expect(parseMessage('').diagnostics[0]?.code).toBe('HL7_NO_MSH');
+    expect(parseMessage('PID|1').diagnostics[0]?.code).toBe('HL7_NO_MSH');
+    expect(parseMessage('MSH|^~').diagnostics[0]?.code).toBe('HL7_BAD_MSH');
+    const dup = parseMessage('MSH|^^\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5');
+    expect(dup.value).toBeUndefined();
+    expect(dup.diagnostics[0]).toMatchObject({ code: 'HL7_BAD_DELIMITERS', segment: 'MSH', field: 'MSH-2' });
+    const junk = parseMessage('MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\r@@garbage\rPID|1');
+    expect(junk.value!.segments.map((s) => s.id)).toEqual(['MSH', 'PID']);
+    expect(junk.diagnostics[0]).toMatchObject({ code: 'HL7_BAD_SEGMENT_ID', segment: '#1' });
+  });
+
+  it('reads the HL7 explicit null "" as empty', () => {
+    const { value: m } = parseMessage('MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\rPID|1||""');
+    expect(get(m!, first(m!, 'PID'), 3)).toBe('');
+  });
+});
+
+describe('escapes', () => {
+  it('resolves \\F\\ \\S\\ \\T\\ \\R\\ \\E\\, hex and line breaks', () => {
+    const d = DEFAULT_DELIMITERS;
+    expect(unescape('a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f', d)).toBe('a|b^c&d~e\\f');
+    expect(unescape('x\\X0D0A\\y\\.br\\z', d)).toBe('x\r\ny\nz');
+    expect(unescape('keep \\Q\\ unknown', d)).toBe('keep \\Q\\ unknown');
+    expect(unescape('unterminated \\F', d)).toBe('unterminated \\F');
+  });
+
+  it('round-trips every delimiter through escape and unescape', () => {
+    const s = 'a|b^c&d~e\\f';
+    expect(unescape(escape(s), DEFAULT_DELIMITERS)).toBe(s);
+  });
+});
+
+describe('splitBatch', () => {
+  it('splits FHS/BHS/BTS/FTS batches into messages, with LF line ends', () => {
+    const text = sampleBatch([sampleDft({ index: 1 }), sampleMdm({ index: 1 })], '\n');
+    const { value, diagnostics } = splitBatch(text);
+    expect(diagnostics).toEqual([]);
+    expect(value.isBatch).toBe(true);
+    expect(value.messages).toHaveLength(2);
+    expect(parseMessage(value.messages[1]!.text).value!.messageCode).toBe('MDM');
+  });
+
+  it('warns when BTS-1 disagrees with the messages found', () => {
+    const text = sampleBatch([sampleDft({ index: 1 })]).replace('BTS|1', 'BTS|2');
+    expect(splitBatch(text).diagnostics[0]?.code).toBe('HL7_BATCH_COUNT');
+  });
+
+  it('gives one message for a plain message, and several for back-to-back MSH without envelopes', () => {
+    expect(splitBatch(sampleDft({ index: 1 })).value.messages).toHaveLength(1);
+    expect(splitBatch(sampleDft({ index: 1 }) + '\r' + sampleDft({ index: 2 })).value.messages).toHaveLength(
+      2,
+    );
+  });
+});
+
+describe('decodeBytes', () => {
+  it('falls back to windows-1252, when the bytes are not UTF-8', () => {
+    const { text, charset } = decodeBytes(fixture('dft-p03-win1252.hl7'));
+    expect(charset).toBe('windows-1252');
+    expect(text).toContain('Zo\u00eb^');
+  });
+});
+
+describe('interop', () => {
+  it('reads a message built with hl7-standard the same way hl7-standard does', () => {
+    const require = createRequire(import.meta.url);
+    const HL7 = require('hl7-standard') as new (raw?: string) => {
+      transform(): void;
+      build(): string;
+      get(path: string): unknown;
+    };
+    const src = sampleDft({ index: 21 });
+    const h = new HL7(src);
+    h.transform();
+    const built = h.build();
+    const m = parseMessage(built).value!;
+    expect(get(m, first(m, 'PID'), 5, 1)).toBe(h.get('PID.5.1'));
+    expect(get(m, first(m, 'PV1'), 19, 1)).toBe(h.get('PV1.19.1'));
+    expect(m.controlId).toBe(h.get('MSH.10'));
+  });
+});

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { read837 } from './read-837.js';
+import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
+import { write837 } from './write-837.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/x12/${name}`, import.meta.url), 'utf8');
+
+describe('read837', () => {
+  for (const name of ['golden-837p.x12', 'golden-837d.x12', 'golden-837p-oneline-odd.x12']) {
+    it(`golden ${name} round-trips byte for byte through read then write`, () => {
+      const text = fixture(name);
+      const r = read837(text);
+      expect(r.diagnostics).toEqual([]);
+      expect(write837(r.value!.claims, r.value!.envelope)).toBe(text);
+    });
+  }
+
+  it('generated batches round-trip the claims themselves, split across several ST/SE', () => {
+    for (const kind of ['medical', 'dental'] as const) {
+      const claims = syntheticClaims(kind, 60, 9);
+      const text = write837(claims, syntheticEnvelope({ claimsPerSt: 25 }));
+      const r = read837(text);
+      expect(r.value!.claims).toEqual(claims);
+      expect(r.value!.envelope.claimsPerSt).toBe(25);
+    }
+  });
+
+  it('reader reports a bad amount with its segment position, not an exception', () => {
+    const text = write837(syntheticClaims('medical', 1), syntheticEnvelope()).replace(
+      /CLM\*([^*]+)\*[^*]+/,
+      'CLM*$1*12.3.4',
+    );
+    const r = read837(text);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'X12_BAD_AMOUNT', segment: 'CLM', field: 'CLM02' });
+  });
+});

@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { billedProcedure, read277CA, read835, read999 } from './read-acks.js';
+import type { Ack277CA, Ack999, Remit835 } from './types.js';
+import { write277CA, write835, write999 } from './write-acks.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/x12/${name}`, import.meta.url), 'utf8');
+const env = {
+  senderId: 'SANDBOXCH',
+  receiverId: 'CLAIMBOXTEST',
+  isaControl: 900,
+  gsControl: 900,
+  stStart: 1,
+  testMode: true,
+  now: new Date(Date.UTC(2026, 10, 3, 8, 0)),
+};
+
+describe('read835', () => {
+  it('realistic 835 reads payment, claims, reversal, service CAS, remarks and PLB to the cent', () => {
+    const r = read835(fixture('835-realistic.x12'));
+    expect(r.diagnostics).toEqual([]);
+    const v = r.value!;
+    expect(v.payment).toEqual({
+      handling: 'I',
+      amountCents: 6325,
+      creditDebit: 'C',
+      method: 'ACH',
+      date: '2026-11-12',
+    });
+    expect(v.trace).toEqual({ number: 'EFT0001234', originatorId: '1999999999' });
+    expect(v.payer).toMatchObject({ name: 'SAMPLE HEALTH PLAN', id: '60054' });
+    expect(v.payee).toMatchObject({ npi: '1234567893', taxId: '990000001' });
+    expect(v.claims.map((c) => c.status)).toEqual(['1', '4', '22']);
+    const [paid, denied, reversal] = v.claims;
+    expect(paid!.services[0]!.adjustments).toEqual([
+      { group: 'CO', reason: '45', amountCents: 1000 },
+      { group: 'PR', reason: '1', amountCents: 2000 },
+      { group: 'PR', reason: '2', amountCents: 1000 },
+    ]);
+    expect(paid!.services[0]!.remarks).toEqual(['N130']);
+    expect(paid!.services[0]!.amounts).toEqual([{ qualifier: 'B6', cents: 14000 }]);
+    expect(denied!.remarks).toEqual(['MA130']);
+    expect(denied!.services[0]!.adjustments[0]).toMatchObject({ group: 'CO', reason: '16' });
+    expect(reversal!).toMatchObject({
+      chargeCents: -12000,
+      paidCents: -10000,
+      patientResponsibilityCents: -2000,
+    });
+    expect(v.providerAdjustments).toEqual([
+      {
+        providerId: '1234567893',
+        fiscalPeriodDate: '2026-12-31',
+        items: [
+          { reason: 'WO', reference: 'PAYER0099', amountCents: 1750 },
+          { reason: 'L6', amountCents: -75 },
+        ],
+      },
+    ]);
+    // Reconciles: BPR = sum(CLP04) - sum(PLB); each claim charge = paid + adjustments.
+    const plb = v.providerAdjustments.flatMap((p) => p.items).reduce((a, i) => a + i.amountCents, 0);
+    expect(v.claims.reduce((a, c) => a + c.paidCents, 0) - plb).toBe(v.payment.amountCents);
+    for (const c of v.claims) {
+      const adj = [...c.adjustments, ...c.services.flatMap((s) => s.adjustments)].reduce(
+        (a, x) => a + x.amountCents,
+        0,
+      );
+      expect(c.paidCents + adj).toBe(c.chargeCents);
+    }
+  });
+
+  it('billedProcedure matches the billed line when the payer dropped a modifier', () => {
+    const svc = read835(fixture('835-realistic.x12')).value!.claims[0]!.services[0]!;
+    expect(svc.modifiers).toEqual([]);
+    expect(billedProcedure(svc)).toEqual({ qualifier: 'HC', code: '99213', modifiers: ['25'] });
+  });
+
+  it('write835 then read835 gives back the remittance, including six-triplet CAS and PLB', () => {
+    const remit: Remit835 = {
+      payment: { handling: 'C', amountCents: 9000, creditDebit: 'C', method: 'CHK', date: '2026-11-12' },
+      trace: { number: 'CHK555', originatorId: '1999999999' },
+      productionDate: '2026-11-10',
+      payer: {
+        name: 'Demo Mutual',
+        id: '87726',
+        address: { line1: '1 Way', city: 'Springfield', state: 'IL', zip: '62701' },
+        technicalContact: { name: 'EDI', phone: '5555550199' },
+      },
+      payee: { name: 'Example Family Practice', npi: '1234567893', taxId: '990000001' },
+      claims: [
+        {
+          patientControlNumber: 'PCN1',
+          status: '2',
+          chargeCents: 10000,
+          paidCents: 10000,
+          patientResponsibilityCents: 0,
+          filingIndicator: 'CI',
+          payerClaimNumber: 'P1',
+          facilityType: '11',
+          frequency: '1',
+          adjustments: [
+            { group: 'OA', reason: '23', amountCents: 1 },
+            { group: 'OA', reason: '94', amountCents: 2 },
+            { group: 'OA', reason: '45', amountCents: 3 },
+            { group: 'OA', reason: '59', amountCents: 4 },
+            { group: 'OA', reason: '97', amountCents: 5 },
+            { group: 'OA', reason: '253', amountCents: 6 },
+            { group: 'OA', reason: '18', amountCents: -21, quantity: 1 },
+          ],
+          patient: { lastName: 'Testperson', firstName: 'Alpha', memberId: 'XM1' },
+          refs: [{ qualifier: 'EA', value: 'MRN0001' }],
+          dates: [{ qualifier: '050', date: '2026-11-01' }],
+          amounts: [{ qualifier: 'AU', cents: 10000 }],
+          remarks: [],
+          services: [],
+          header: 1,
+        },
+      ],
+      providerAdjustments: [
+        {
+          providerId: '1234567893',
+          fiscalPeriodDate: '2026-12-31',
+          items: [{ reason: 'FB', reference: 'X1', amountCents: 1000 }],
+        },
+      ],
+    };
+    const back = read835(write835(remit, env));
+    expect(back.diagnostics).toEqual([]);
+    const c = back.value!.claims[0]!;
+    delete c.segment;
+    expect(back.value).toEqual(remit);
+  });
+});
+
+describe('read277CA', () => {
+  it('mixed 277CA reads an accepted and a rejected claim with CLM01 echo and payer claim number', () => {
+    const r = read277CA(fixture('277ca-mixed.x12'));
+    expect(r.diagnostics).toEqual([]);
+    const v = r.value!;
+    expect(v.batchStatuses[0]).toMatchObject({
+      category: 'A1',
+      status: '19',
+      entity: 'PR',
+      action: 'WQ',
+      amountCents: 45000,
+    });
+    expect(v).toMatchObject({
+      acceptedQuantity: 1,
+      rejectedQuantity: 1,
+      acceptedAmountCents: 25000,
+      rejectedAmountCents: 20000,
+    });
+    const [ok, bad] = v.claims;
+    expect(ok).toMatchObject({
+      patientControlNumber: 'PCN0010000001',
+      accepted: true,
+      payerClaimNumber: 'PAYER0001',
+      clearinghouseTrace: 'CHTRACE0001',
+      serviceDate: '2026-10-20',
+      billingProviderNpi: '1234567893',
+    });
+    expect(bad).toMatchObject({
+      patientControlNumber: 'PCN0010000002',
+      accepted: false,
+      serviceDate: '2026-10-20',
+      serviceDateEnd: '2026-10-21',
+    });
+    expect(bad!.statuses[0]).toMatchObject({
+      category: 'A7',
+      status: '562',
+      entity: '85',
+      action: 'U',
+      more: [{ category: 'A7', status: '128', entity: 'IL' }],
+      message: 'Billing provider NPI invalid',
+    });
+  });
+
+  it('write277CA then read277CA gives back the acknowledgment', () => {
+    const ack: Ack277CA = {
+      reference: 'R1',
+      createdDate: '2026-11-03',
+      source: { name: 'Sandbox Clearinghouse', id: 'SANDBOXCH' },
+      receiver: { name: 'Example Family Practice', id: 'CLAIMBOXTEST' },
+      receivedDate: '2026-11-03',
+      processDate: '2026-11-03',
+      batchStatuses: [
+        { category: 'A1', status: '19', entity: 'PR', date: '2026-11-03', action: 'WQ', amountCents: 12345 },
+      ],
+      acceptedQuantity: 1,
+      rejectedQuantity: 0,
+      acceptedAmountCents: 12345,
+      rejectedAmountCents: 0,
+      claims: [
+        {
+          patientControlNumber: 'PCN9',
+          payerClaimNumber: 'PC9',
+          statuses: [
+            {
+              category: 'A2',
+              status: '20',
+              entity: 'PR',
+              date: '2026-11-03',
+              action: 'WQ',
+              amountCents: 12345,
+            },
+          ],
+          accepted: true,
+          patient: { lastName: 'Testperson', firstName: 'Alpha', memberId: 'XM9' },
+          serviceDate: '2026-10-01',
+          billingProviderNpi: '1234567893',
+          billingProviderName: 'Example Family Practice',
+        },
+      ],
+    };
+    const back = read277CA(write277CA(ack, env));
+    expect(back.diagnostics).toEqual([]);
+    delete back.value!.claims[0]!.segment;
+    expect(back.value).toEqual(ack);
+  });
+});
+
+describe('read999', () => {
+  it('write999 then read999 gives back a rejection with IK3/CTX/IK4 and AK9 counts', () => {
+    const ack: Ack999 = {
+      functionalId: 'HC',
+      groupControlNumber: '101',
+      groupVersion: '005010X222A1',
+      transactions: [
+        {
+          setId: '837',
+          controlNumber: '0001',
+          version: '005010X222A1',
+          segmentErrors: [],
+          status: 'A',
+          codes: [],
+        },
+        {
+          setId: '837',
+          controlNumber: '0002',
+          version: '005010X222A1',
+          segmentErrors: [
+            {
+              segmentId: 'NM1',
+              position: 9,
+              loopId: '2010AA',
+              code: '8',
+              claimRef: 'PCN1',
+              elements: [{ position: 9, elementRef: '67', code: '7', badValue: '1234567890' }],
+            },
+            {
+              segmentId: 'CLM',
+              position: 22,
+              loopId: '2300',
+              code: '8',
+              elements: [{ position: 5, component: 3, code: '7', badValue: '9' }],
+            },
+          ],
+          status: 'R',
+          codes: ['5'],
+        },
+      ],
+      status: 'P',
+      included: 2,
+      received: 2,
+      accepted: 1,
+      groupErrors: [],
+    };
+    const text = write999(ack, env);
+    expect(text).toContain('IK4*5:3**7*9~');
+    const back = read999(text);
+    expect(back.diagnostics).toEqual([]);
+    expect(back.value).toEqual(ack);
+  });
+
+  it('reader refuses a file that is not a 999, as a diagnostic', () => {
+    const r = read999(fixture('277ca-mixed.x12'));
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics[0]).toMatchObject({ code: 'X12_WRONG_SET', segment: 'ST' });
+  });
+});

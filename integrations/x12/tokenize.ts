@@ -1,0 +1,172 @@
+// X12 tokenizer: delimiters come from the fixed-width ISA (element separator at ISA position 3,
+// repetition ISA11 at 82, component ISA16 at 104, segment terminator at 105), never assumed.
+// Newlines after terminators (CR, LF, CRLF) and a BOM are tolerated. Streaming: push chunks, get segments.
+import type { Diagnostic } from '../../appliance/domain/types.js';
+import type { Segment, Separators } from './types.js';
+
+export const ISA_LENGTH = 106;
+
+/** Read the delimiters from the first 106 characters of an interchange. */
+export function detectSeparators(isa: string): { separators?: Separators; diagnostics: Diagnostic[] } {
+  if (!isa.startsWith('ISA') || isa.length < ISA_LENGTH) {
+    return {
+      diagnostics: [
+        {
+          code: 'X12_NO_ISA',
+          message: 'file does not start with a 106-character ISA segment',
+          severity: 'error',
+          segment: 'ISA',
+          position: 1,
+        },
+      ],
+    };
+  }
+  const element = isa[3]!;
+  const repetition = isa[82]!;
+  const component = isa[104]!;
+  const term = isa[105]!;
+  // A newline right after the ISA terminator means the file is wrapped one segment per line.
+  const segment =
+    term === '\n'
+      ? term
+      : isa.startsWith('\r\n', 106)
+        ? term + '\r\n'
+        : isa[106] === '\n'
+          ? term + '\n'
+          : term;
+  const diagnostics: Diagnostic[] = [];
+  // Every ISA element has a fixed width, so the separators sit at fixed positions.
+  const fixed = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
+  if (fixed.some((i) => isa[i] !== element)) {
+    diagnostics.push({
+      code: 'X12_ISA_WIDTH',
+      message: 'ISA elements are not at their fixed widths (ISA must be exactly 106 characters)',
+      severity: 'error',
+      segment: 'ISA',
+      position: 1,
+    });
+  }
+  const set = new Set([element, component, term]);
+  if (set.size < 3 || /[A-Za-z0-9 ]/.test(element + component + term)) {
+    diagnostics.push({
+      code: 'X12_DELIMITERS',
+      message: `delimiters must be distinct non-alphanumeric characters (element '${element}', component '${component}', segment '${term}')`,
+      severity: 'error',
+      segment: 'ISA',
+      position: 1,
+    });
+  }
+  return { separators: { element, component, repetition, segment }, diagnostics };
+}
+
+function stripLead(text: string): string {
+  let i = 0;
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  while (i < text.length && (text[i] === '\r' || text[i] === '\n' || text[i] === ' ' || text[i] === '\t'))
+    i++;
+  return i ? text.slice(i) : text;
+}
+
+export interface Tokenized {
+  segments: Segment[];
+  separators?: Separators;
+  diagnostics: Diagnostic[];
+}
+
+/** Whole-text tokenizer (the fast path). */
+export function tokenize(input: string): Tokenized {
+  const tk = new X12Tokenizer();
+  const segments = tk.push(input);
+  const rest = tk.end();
+  for (const s of rest) segments.push(s);
+  return { segments, separators: tk.separators, diagnostics: tk.diagnostics };
+}
+
+/**
+ * Incremental tokenizer: `push(chunk)` returns the segments completed so far, `end()` the rest.
+ * Offsets are character offsets into the concatenated input (after any BOM/leading whitespace).
+ */
+export class X12Tokenizer {
+  separators: Separators | undefined;
+  readonly diagnostics: Diagnostic[] = [];
+  private buf = '';
+  private base = 0;
+  private n = 0;
+  private started = false;
+
+  push(chunk: string): Segment[] {
+    this.buf += chunk;
+    // Wait for the ISA plus two characters (to see a newline after its terminator).
+    if (!this.started && !this.start(ISA_LENGTH + 2)) return [];
+    return this.separators ? this.drain(false) : [];
+  }
+
+  end(): Segment[] {
+    if (!this.started && !this.start(ISA_LENGTH)) {
+      this.diagnostics.push(...detectSeparators(stripLead(this.buf)).diagnostics);
+      return [];
+    }
+    return this.separators ? this.drain(true) : [];
+  }
+
+  private start(need: number): boolean {
+    const trimmed = stripLead(this.buf);
+    if (trimmed.length < need) return false;
+    this.buf = trimmed;
+    this.started = true;
+    const d = detectSeparators(trimmed.slice(0, ISA_LENGTH + 2));
+    this.diagnostics.push(...d.diagnostics);
+    this.separators = d.separators;
+    return true;
+  }
+
+  private drain(final: boolean): Segment[] {
+    const sep = this.separators!;
+    const term = sep.segment[0] ?? '~';
+    const el = sep.element;
+    const buf = this.buf;
+    const out: Segment[] = [];
+    let i = 0;
+    const len = buf.length;
+    for (;;) {
+      // Skip line breaks between segments (files wrapped at the terminator).
+      while (i < len) {
+        const ch = buf.charCodeAt(i);
+        if (ch === 10 || ch === 13) i++;
+        else break;
+      }
+      if (i >= len) break;
+      let j = buf.indexOf(term, i);
+      if (j < 0) {
+        if (!final) break;
+        j = len;
+        let text = buf.slice(i, j);
+        text = text.replace(/[\r\n\s]+$/, '');
+        if (text.length > 0) {
+          this.diagnostics.push({
+            code: 'X12_UNTERMINATED',
+            message: `segment ${this.n + 1} has no segment terminator '${term}'`,
+            severity: 'error',
+            segment: text.slice(0, 3),
+            position: this.n + 1,
+          });
+          out.push({ el: text.split(el), n: ++this.n, offset: this.base + i });
+        }
+        i = len;
+        break;
+      }
+      let text = buf.slice(i, j);
+      if (term === '\n' && text.endsWith('\r')) text = text.slice(0, -1);
+      out.push({ el: text.split(el), n: ++this.n, offset: this.base + i });
+      i = j + 1;
+    }
+    this.buf = buf.slice(i);
+    this.base += i;
+    return out;
+  }
+}
+
+/** Split a composite element into components. */
+export function components(value: string, sep: Separators): string[] {
+  return value.split(sep.component);
+}

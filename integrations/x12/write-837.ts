@@ -1,0 +1,267 @@
+// 837P (005010X222A1) and 837D (005010X224A2) writer: Claim[] → one interchange, text only.
+// Template strings joined once: the whole 1,000-claim file is built without intermediate objects.
+import type { Address, Claim, ClaimLine, Person, Practitioner } from '../../appliance/domain/types.js';
+import type { Envelope837 } from './types.js';
+import {
+  d8,
+  interchangeHead,
+  interchangeTail,
+  makeClean,
+  money,
+  qty,
+  separatorsOf,
+  stControl,
+} from './values.js';
+
+export const VERSION_837P = '005010X222A1';
+export const VERSION_837D = '005010X224A2';
+
+/** 2000C PAT01 individual relationship code (patient to subscriber). */
+const PAT01: Record<string, string> = { spouse: '01', child: '19', other: 'G8' };
+
+/** 2400 SV304 oral cavity designation codes (837D): quadrants and arches. */
+export const ORAL_CAVITY: Record<string, string> = {
+  UR: '10',
+  UL: '20',
+  LL: '30',
+  LR: '40',
+  U: '01',
+  L: '02',
+};
+
+/**
+ * Write one interchange (ISA/GS, one or more ST/SE, GE/IEA). All claims must be of one kind.
+ * Claims sharing a billing provider (consecutive) share one 2000A billing HL; each claim has its
+ * own 2000B subscriber HL and, when the patient is not the subscriber, a 2000C patient HL.
+ */
+export function write837(claims: Claim[], env: Envelope837): string {
+  const dental = claims[0]?.kind === 'dental';
+  const version = dental ? VERSION_837D : VERSION_837P;
+  const sep = separatorsOf(env);
+  const e = sep.element;
+  const c = sep.component;
+  const t = sep.segment;
+  const clean = makeClean(sep);
+  const head = interchangeHead(env, 'HC', version);
+  const st = head.stamp;
+  const out: string[] = [head.text];
+  const perSt = Math.max(1, env.claimsPerSt ?? 5000);
+  let sets = 0;
+
+  // NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
+  const nm1 = (
+    code: string,
+    p: { lastName: string; firstName?: string; middleName?: string },
+    q: string,
+    id: string,
+  ): string => {
+    if (p.firstName) {
+      const mid = p.middleName ? clean(p.middleName) : '';
+      const base = `NM1${e}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
+      return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
+    }
+    const base = `NM1${e}${code}${e}2${e}${clean(p.lastName)}`;
+    return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
+  };
+  const addr = (a: Address): string =>
+    `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
+  const dmg = (p: Person): string => (p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '');
+  const prov = (code: string, p: Practitioner): string =>
+    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+
+  for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
+    const batch = claims.slice(from, from + perSt);
+    const st02 = stControl(env.stStart + sets);
+    sets++;
+    const seg: string[] = [];
+    seg.push(`ST${e}837${e}${st02}${e}${version}`);
+    // BHT01 0019 information source/subscriber/dependent structure; BHT02 00 original; BHT06 CH chargeable.
+    seg.push(`BHT${e}0019${e}00${e}${env.isaControl}${st02}${e}${st.date8}${e}${st.time4}${e}CH`);
+    // 1000A submitter, 1000B receiver.
+    const con = env.submitterContact;
+    seg.push(`NM1${e}41${e}2${e}${clean(env.submitterName)}${e}${e}${e}${e}${e}46${e}${env.senderId}`);
+    seg.push(
+      `PER${e}IC${e}${clean(con.name)}${con.phone ? `${e}TE${e}${con.phone}` : ''}${con.email ? `${e}EM${e}${clean(con.email)}` : ''}`,
+    );
+    seg.push(`NM1${e}40${e}2${e}${clean(env.receiverName)}${e}${e}${e}${e}${e}46${e}${env.receiverId}`);
+    let body = seg.join(t) + t;
+    let count = seg.length;
+    let hl = 0;
+    let billingHl = 0;
+    let lastBilling: Claim['billing'] | undefined;
+    const parts: string[] = [];
+    for (const claim of batch) {
+      const b = claim.billing;
+      if (!lastBilling || !sameBilling(lastBilling, b)) {
+        lastBilling = b;
+        billingHl = ++hl;
+        // 2000A billing provider HL (HL03 20, always has children), 2010AA.
+        let s = `HL${e}${billingHl}${e}${e}20${e}1${t}`;
+        count++;
+        if (b.taxonomy) {
+          s += `PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`;
+          count++;
+        }
+        s += `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`;
+        s += `PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`;
+        count += 5;
+        parts.push(s);
+      }
+      const cov = claim.coverage;
+      const self = cov.relationship === 'self';
+      const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
+      const subHl = ++hl;
+      // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
+      let s = `HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`;
+      s += `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`;
+      s += `${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`;
+      count += 3;
+      if (subscriber.address) {
+        s += addr(subscriber.address);
+        count += 2;
+      }
+      if (subscriber.dob) {
+        s += dmg(subscriber);
+        count++;
+      }
+      s += `NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`;
+      count++;
+      if (!self) {
+        const p = claim.patient;
+        s += `HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`;
+        s += `${nm1('QC', p, '', '')}${t}`;
+        count += 3;
+        if (p.address) {
+          s += addr(p.address);
+          count += 2;
+        }
+        s += dmg(p);
+        count++;
+      }
+      const w = claimBody(claim, dental, e, c, t, clean, nm1, addr, prov);
+      parts.push(s, w.text);
+      count += w.count;
+    }
+    body += parts.join('');
+    count++; // SE
+    out.push(body, `SE${e}${count}${e}${st02}${t}`);
+    if (claims.length === 0) break;
+  }
+  out.push(interchangeTail(env, sets));
+  return out.join('');
+}
+
+function sameBilling(a: Claim['billing'], b: Claim['billing']): boolean {
+  return (
+    a === b ||
+    (a.npi === b.npi &&
+      a.name === b.name &&
+      a.taxId === b.taxId &&
+      a.taxonomy === b.taxonomy &&
+      a.contactName === b.contactName &&
+      a.contactPhone === b.contactPhone &&
+      a.address.line1 === b.address.line1 &&
+      a.address.line2 === b.address.line2 &&
+      a.address.city === b.address.city &&
+      a.address.state === b.address.state &&
+      a.address.zip === b.address.zip)
+  );
+}
+
+function allSameDate(lines: ClaimLine[]): string | undefined {
+  const first = lines[0]?.dateOfService;
+  if (!first) return undefined;
+  for (const l of lines) if (l.dateOfService !== first) return undefined;
+  return first;
+}
+
+/** 2300 claim, 2310x providers, 2400 lines. */
+function claimBody(
+  claim: Claim,
+  dental: boolean,
+  e: string,
+  c: string,
+  t: string,
+  clean: (v: string) => string,
+  nm1: (code: string, p: Practitioner, q: string, id: string) => string,
+  addr: (a: Address) => string,
+  prov: (code: string, p: Practitioner) => string,
+): { text: string; count: number } {
+  // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
+  // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
+  let s = `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`;
+  let n = 1;
+  const claimDate = dental ? allSameDate(claim.lines) : undefined;
+  if (claimDate) {
+    // 837D 2300 DTP*472: service date at claim level when every line shares it.
+    s += `DTP${e}472${e}D8${e}${d8(claimDate)}${t}`;
+    n++;
+  }
+  if (claim.priorAuthorization) {
+    s += `REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`;
+    n++;
+  }
+  if (claim.originalClaimNumber && claim.frequency !== '1') {
+    // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
+    s += `REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`;
+    n++;
+  }
+  if (!dental && claim.patient.mrn) {
+    // 837P 2300 REF*EA medical record number (the 837D has no such REF).
+    s += `REF${e}EA${e}${clean(claim.patient.mrn)}${t}`;
+    n++;
+  }
+  if (claim.diagnoses.length > 0) {
+    let hi = `HI${e}ABK${c}${claim.diagnoses[0]}`;
+    for (let i = 1; i < claim.diagnoses.length; i++) hi += `${e}ABF${c}${claim.diagnoses[i]}`;
+    s += hi + t;
+    n++;
+  }
+  if (claim.referring) {
+    s += prov('DN', claim.referring);
+    n += claim.referring.taxonomy ? 2 : 1;
+  }
+  if (claim.rendering.npi !== claim.billing.npi) {
+    // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
+    s += prov('82', claim.rendering);
+    n += claim.rendering.taxonomy ? 2 : 1;
+  }
+  if (claim.facility) {
+    const f = claim.facility;
+    s += `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`;
+    n += 3;
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < claim.lines.length; i++) {
+    const l = claim.lines[i]!;
+    const ptr = l.diagnosisPointers.join(c);
+    let mods = '';
+    for (const m of l.modifiers) mods += c + m;
+    let x = `LX${e}${i + 1}${t}`;
+    if (dental) {
+      // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
+      const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
+      x += `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`;
+      x += ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t;
+      let k = 2;
+      if (l.tooth) {
+        const surf = l.surfaces ? e + l.surfaces.split('').join(c) : '';
+        x += `TOO${e}JP${e}${l.tooth}${surf}${t}`;
+        k++;
+      }
+      if (!claimDate) {
+        x += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
+        k++;
+      }
+      lines.push(x);
+      n += k;
+    } else {
+      // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
+      x += `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`;
+      x += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
+      lines.push(x);
+      n += 3;
+    }
+  }
+  return { text: s + lines.join(''), count: n };
+}
