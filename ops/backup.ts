@@ -190,20 +190,27 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     fsyncPath(o.outDir);
     matchOwner([o.outDir, ...written], dirname(o.dbPath));
 
-    source.tx(() =>
-      appendAudit(
-        source,
-        [
-          {
-            event: 'EXPORT',
-            actor: o.actor ?? 'service:backup',
-            entityType: 'database',
-            detail: { kind: 'backup', file: `${stem}.db`, auditHeadSeq, sha256: files[0]!.sha256 },
-          },
-        ],
-        now.getTime(),
+    written.length = 0; // complete: from here on a failure keeps the backup
+    await withBusyRetry(() =>
+      source.tx(() =>
+        appendAudit(
+          source,
+          [
+            {
+              event: 'EXPORT',
+              actor: o.actor ?? 'service:backup',
+              entityType: 'database',
+              detail: { kind: 'backup', file: `${stem}.db`, auditHeadSeq, sha256: files[0]!.sha256 },
+            },
+          ],
+          now.getTime(),
+        ),
       ),
-    );
+    ).catch((err: unknown) => {
+      throw new Error(
+        `backup ${dbFile} is complete, but its audit entry could not be written: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
     const pruned = pruneBackups(o.outDir, o.keep);
     return { stem, dbFile, manifestFile, files, auditHeadSeq, pruned };
   } catch (err) {
@@ -211,6 +218,22 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     throw err;
   } finally {
     source.close();
+  }
+}
+
+/**
+ * The service commits in bursts; SQLite's busy handler polls and can lose the race for the write
+ * lock to a busy writer for longer than busy_timeout. Between attempts we yield to the event loop.
+ */
+async function withBusyRetry<T>(fn: () => T, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return fn();
+    } catch (err) {
+      const busy = (err as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
+      if (!busy || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+    }
   }
 }
 

@@ -23,6 +23,9 @@ exit: 0 written, 1 failed.
 export function actorName(): string {
   // systemd sets INVOCATION_ID for units: the nightly timer is the service, not a person.
   if (process.env.INVOCATION_ID) return 'service:backup';
+  // Under sudo, the person behind it is the one to name in the audit log.
+  const sudoUser = process.env.SUDO_USER;
+  if (sudoUser) return `cli:${sudoUser}`;
   try {
     return `cli:${userInfo().username}`;
   } catch {
@@ -37,6 +40,8 @@ const verb: Verb = {
   async run(argv) {
     const { values } = parseVerbArgs(argv, { out: { type: 'string' }, keep: { type: 'string' } }, false);
     const { config } = loadConfigOrExit(values.config);
+    // The database and backups hold PHI: whatever this verb creates is private to its owner.
+    process.umask(0o077);
     const keep = values.keep === undefined ? config.data.backup_keep : Number(values.keep);
     if (!Number.isInteger(keep) || keep < 1) throw new UsageError('--keep takes a whole number of 1 or more');
     try {

@@ -30,6 +30,8 @@ const verb: Verb = {
     const { values, positionals } = parseVerbArgs(argv, {});
     if (positionals.length !== 1) throw new UsageError('give exactly one backup FILE');
     const { config } = loadConfigOrExit(values.config);
+    // The database and backups hold PHI: whatever this verb creates is private to its owner.
+    process.umask(0o077);
     let refusedBecauseRunning = false;
     const r = await restoreBackup({
       file: positionals[0]!,

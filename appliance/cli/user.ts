@@ -101,12 +101,19 @@ const verb: Verb = {
     if (needsName && !username) throw new UsageError(`user ${action} needs a USERNAME`);
     const role = values.role ?? 'biller';
     if (!isRole(role)) throw new UsageError('--role is admin, biller or viewer');
+    if (action === 'role' && !isRole(arg)) throw new UsageError('user role USERNAME admin|biller|viewer');
+    if (!['add', 'list', 'passwd', 'disable', 'enable', 'role'].includes(action))
+      throw new UsageError(`unknown action '${action}'`);
     const { config } = loadConfigOrExit(values.config);
+    // The database and backups hold PHI: whatever this verb creates is private to its owner.
+    process.umask(0o077);
     // Read the password before anything touches the database (and before dropping root).
     const password = action === 'add' || action === 'passwd' ? await readPassword() : '';
+    // The actor is who ran the command, named before switching to the data dir's owner.
+    const actor = actorName();
     becomeDataDirOwner(config.data.dir);
     const store: Store = openStore(databasePath(config.data.dir));
-    const ctx: ChangeContext = { actor: actorName(), now: Date.now() };
+    const ctx: ChangeContext = { actor, now: Date.now() };
     try {
       switch (action) {
         case 'add': {

@@ -192,6 +192,23 @@ describe('admin sign-in', () => {
     expect((await req(app, '/api/claims', { headers: { cookie } })).status).toBe(401);
   });
 
+  it('signing in again issues a new session id and ends the old one', async () => {
+    await addUser('alice');
+    const auth = createAuth({ store, clock, logger: silentLogger() });
+    const app = makeApp(auth);
+    const first = cookieOf(await login(app, 'alice', PASSWORD));
+    const again = await req(app, '/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: first },
+      body: JSON.stringify({ username: 'alice', password: PASSWORD }),
+    });
+    const second = cookieOf(again);
+    expect(second).not.toBe(first);
+    expect((await req(app, '/api/me', { headers: { cookie: first } })).status).toBe(401);
+    expect((await req(app, '/api/me', { headers: { cookie: second } })).status).toBe(200);
+    expect(auth.sessionCount()).toBe(1);
+  });
+
   it('a forged or missing cookie is refused', async () => {
     const app = makeApp(createAuth({ store, clock, logger: silentLogger() }));
     expect((await req(app, '/api/me')).status).toBe(401);

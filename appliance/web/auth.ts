@@ -188,6 +188,9 @@ export function createAuth(opts: AuthOptions): Auth {
 
   function startSession(c: Context, user: SessionUser, now: number): void {
     sweep(now);
+    // A fresh id at every sign-in (no session fixation); the old session, if any, ends.
+    const old = getCookie(c, SESSION_COOKIE);
+    if (old) sessions.delete(old);
     const id = randomBytes(32).toString('base64url');
     sessions.set(id, { user, createdAt: now, lastSeen: now });
     setCookie(c, SESSION_COOKIE, id, {
