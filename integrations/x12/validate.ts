@@ -667,7 +667,7 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       case 'N3':
       case 'N4':
       case 'DMG':
-        if (p.loop === '2010BA') subscriberParts.add(el[0]);
+        if (p.loop === '2010BA') subscriberParts.add(el[0] ?? '');
         break;
       case 'CLM': {
         finishClaim();
