@@ -3,7 +3,9 @@
 // appliance/cli/<verb>.ts and is listed here once; verbs load lazily so `check` stays fast.
 import { UsageError, type Verb } from './cli/verb.js';
 
-const verbs: Record<string, () => Promise<{ default: Verb }>> = {};
+const verbs: Record<string, () => Promise<{ default: Verb }>> = {
+  x12: () => import('./cli/x12.js'),
+};
 
 function usage(): string {
   return [
