@@ -5,6 +5,7 @@ import { UsageError, type Verb } from './cli/verb.js';
 
 const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   sandbox: () => import('./cli/sandbox.js'),
+  x12: () => import('./cli/x12.js'),
 };
 
 function usage(): string {
