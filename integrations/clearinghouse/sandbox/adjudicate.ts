@@ -84,12 +84,14 @@ function rng(seed: number, key: string): () => number {
 /** IK403 implementation data element syntax error code from a reader/validator diagnostic. */
 function ik4Code(d: Diagnostic): string {
   const c = d.code.toUpperCase();
+  if (/NOT_USED/.test(c)) return 'I10';
   if (/MISSING|REQUIRED|EMPTY/.test(c)) return '1';
+  if (/TOO_MANY/.test(c)) return '3';
   if (/DATE/.test(c)) return '8';
   if (/TIME/.test(c)) return '9';
   if (/SHORT/.test(c)) return '4';
   if (/LONG|LENGTH/.test(c)) return '5';
-  if (/AMOUNT|NUMBER|NUMERIC|CHAR/.test(c)) return '6';
+  if (/AMOUNT|NUMBER|NUMERIC|DECIMAL|CHAR/.test(c)) return '6';
   return '7';
 }
 
@@ -100,7 +102,17 @@ function ik3Code(d: Diagnostic): string {
   if (/MISSING/.test(c)) return '3';
   if (/ORDER|SEQUENCE|ORPHAN/.test(c)) return '7';
   if (/UNKNOWN|UNRECOGNIZED/.test(c)) return '1';
-  return '2';
+  if (/UNEXPECTED/.test(c)) return '2';
+  return '8';
+}
+
+/** 'CLM05-3' → element 5, component 3 (IK401-1 and IK401-2). */
+function elementOf(field: string | undefined): { position: number; component?: number } | undefined {
+  const m = /(\d{2})(?:-(\d+))?$/.exec(field ?? '');
+  if (!m) return undefined;
+  const position = Number(m[1]);
+  if (!(position > 0)) return undefined;
+  return m[2] ? { position, component: Number(m[2]) } : { position };
 }
 
 /**
@@ -119,16 +131,21 @@ export function acknowledge(reading: UploadReading): Ack999 {
     const inSet = errors.filter(
       (d) => d.position !== undefined && d.position >= set.stN && d.position <= set.seN,
     );
-    const segmentErrors: Ack999SegmentError[] = inSet.map((d) => {
-      const position = d.position! - set.stN + 1;
-      const fieldNo = Number(/(\d{2})$/.exec(d.field ?? '')?.[1] ?? NaN);
-      return {
+    // One IK3 per segment and element: the reader and the validator may both flag the same spot.
+    const seen = new Set<string>();
+    const segmentErrors: Ack999SegmentError[] = [];
+    for (const d of inSet) {
+      const key = `${d.position}:${d.field ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const el = elementOf(d.field);
+      segmentErrors.push({
         segmentId: d.segment ?? 'UNK',
-        position,
+        position: d.position! - set.stN + 1,
         code: ik3Code(d),
-        elements: Number.isFinite(fieldNo) && fieldNo > 0 ? [{ position: fieldNo, code: ik4Code(d) }] : [],
-      };
-    });
+        elements: el ? [{ ...el, code: ik4Code(d) }] : [],
+      });
+    }
     return {
       setId: '837',
       controlNumber: set.control,
