@@ -424,7 +424,13 @@ function remitFor(
     },
     trace: { number: trace, originatorId: `1${String(hash(opts.seed, payerId) % 1e9).padStart(9, '0')}` },
     productionDate: date,
-    payer: { name: payerName.toUpperCase(), id: payerId },
+    // 1000A requires the payer's address (N3/N4) and technical contact (PER*BL); synthetic values.
+    payer: {
+      name: payerName.toUpperCase(),
+      id: payerId,
+      address: { line1: '1 SANDBOX WAY', city: 'TESTVILLE', state: 'TX', zip: '75001' },
+      technicalContact: { name: 'SANDBOX EDI SUPPORT', phone: '5555550199' },
+    },
     payee: { name: billing.name.toUpperCase(), npi: billing.npi, taxId: billing.taxId },
     claims,
     providerAdjustments:
