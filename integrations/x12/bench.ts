@@ -1,6 +1,7 @@
 // `claimbox bench` figures for X12 (issue 4 targets: write ≥100 MB/s, read/validate ≥50 MB/s), with
 // node-x12 parsing the same 1,000-claim 837P in the same run for comparison. Medians of several runs.
 import { createRequire } from 'node:module';
+import type * as NodeX12 from 'node-x12';
 import { read837 } from './read-837.js';
 import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
 import { tokenize } from './tokenize.js';
@@ -51,7 +52,7 @@ export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
   try {
     // node-x12 is a devDependency: absent in a production install, so load it lazily.
     const require = createRequire(import.meta.url);
-    const { X12Parser } = require('node-x12') as typeof import('node-x12');
+    const { X12Parser } = require('node-x12') as typeof NodeX12;
     const parser = new X12Parser(true);
     rows.push({
       name: 'node-x12 837P parse',
