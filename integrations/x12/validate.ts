@@ -831,8 +831,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
   let svcAdj = 0;
   let svc: Segment | undefined;
   let svcSumAdj = 0;
-  let hasSvc = false;
-  let svcPaidSum = 0;
   const finishSvc = () => {
     if (!svc) return;
     const charge = parseCents(svc.el[2] ?? '');
@@ -845,7 +843,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         2,
       );
     svcSumAdj += svcAdj;
-    svcPaidSum += paid ?? 0;
     svc = undefined;
     svcAdj = 0;
   };
@@ -861,13 +858,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         `claim charge ${clp.el[3] ?? ''} − paid ${clp.el[4] ?? ''} does not equal the claim and line adjustments ${((claimAdj + svcSumAdj) / 100).toFixed(2)}`,
         3,
       );
-    if (hasSvc && paid !== undefined && paid !== svcPaidSum)
-      r.err(
-        'X12_835_CLAIM_PAID',
-        clp,
-        `claim paid ${clp.el[4] ?? ''} does not equal the sum of line payments ${(svcPaidSum / 100).toFixed(2)}`,
-        4,
-      );
     clp = undefined;
   };
   for (const p of placed) {
@@ -882,14 +872,11 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         clp = s;
         claimAdj = 0;
         svcSumAdj = 0;
-        svcPaidSum = 0;
-        hasSvc = false;
         paidTotal += parseCents(el[4] ?? '') ?? 0;
         break;
       case 'SVC':
         finishSvc();
         svc = s;
-        hasSvc = true;
         break;
       case 'CAS': {
         let t = 0;
@@ -939,7 +926,8 @@ function check999(placed: Placed[], r: Report) {
       const [, code, inc, rec, acc] = el;
       if (Number(rec) > Number(inc)) r.err('X12_999_COUNTS', p.s, 'received count exceeds included count', 3);
       if (Number(acc) > Number(rec)) r.err('X12_999_COUNTS', p.s, 'accepted count exceeds received count', 4);
-      if (ak2 > 0 && Number(acc) !== accepted)
+      // Only when every set has its AK2 (some 999s list only the rejected ones).
+      if (ak2 > 0 && ak2 === Number(inc) && Number(acc) !== accepted)
         r.err('X12_999_COUNTS', p.s, `AK904 says ${acc ?? ''} accepted, IK5 segments accept ${accepted}`, 4);
       const want = Number(acc) === 0 ? 'R' : Number(acc) < Number(rec) ? 'P' : undefined;
       if (want && code !== want && !(want === 'R' && code === 'R'))
