@@ -1129,7 +1129,11 @@ export function spec277CA(): LoopNode {
               MANY,
               'Claim Status Tracking Number',
               seg('TRN', 'R', 1, 'Claim Status Tracking Number', { req: [1, 2], codes: { 1: ['2'] } }),
-              seg('STC', 'R', MANY, 'Claim Level Status Information', STC_RULE),
+              seg('STC', 'R', MANY, 'Claim Level Status Information', {
+                req: [1, 2, 3, 4],
+                na: [5, 6, 7, 8, 9],
+                codes: { 3: ['WQ', 'U'] },
+              }),
               ref('S', 1, 'Payer Claim Control Number', ['1K']),
               ref('S', 1, 'Clearinghouse Trace Number', ['D9']),
               ref('S', 1, 'Institutional Bill Type Identification', ['BLT']),

@@ -291,11 +291,13 @@ function matches(n: SegNode, s: Segment, component: string): boolean {
   return n.q.codes.includes(v);
 }
 
+const STOPS = new Set(['SE', 'ST', 'GE', 'IEA', 'GS', 'ISA']);
+
 function transaction(segs: Segment[], start: number, sep: Separators, r: Report, gs: Segment): number {
   const st = segs[start]!;
   // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
   let end = start + 1;
-  while (end < segs.length && !['SE', 'ST', 'GE', 'IEA', 'GS', 'ISA'].includes(segs[end]!.el[0] ?? '')) end++;
+  while (end < segs.length && !STOPS.has(segs[end]!.el[0] ?? '')) end++;
   const se = segs[end]?.el[0] === 'SE' ? segs[end] : undefined;
   if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
   else {
@@ -320,6 +322,24 @@ function transaction(segs: Segment[], start: number, sep: Separators, r: Report,
   return se ? end + 1 : end;
 }
 
+const byId = new WeakMap<LoopNode, Map<string, Node[]>>();
+const NONE: Node[] = [];
+/** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
+function candidates(l: LoopNode, id: string): Node[] {
+  let m = byId.get(l);
+  if (!m) {
+    m = new Map();
+    for (const k of l.kids) {
+      const sid = k.t === 's' ? k.id : trigger(k).id;
+      const list = m.get(sid);
+      if (list) list.push(k);
+      else m.set(sid, [k]);
+    }
+    byId.set(l, m);
+  }
+  return m.get(id) ?? NONE;
+}
+
 function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Placed[] {
   const placed: Placed[] = [];
   const first = body[0]!;
@@ -329,7 +349,7 @@ function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Plac
     let qualifierMiss: SegNode | undefined;
     for (let d = stack.length - 1; d >= 0 && !found; d--) {
       const f = stack[d]!;
-      for (const k of f.loop.kids) {
+      for (const k of candidates(f.loop, s.el[0] ?? '')) {
         if (k.pos < f.pos) continue;
         if (k === f.loop.kids[0] && d > 0) continue; // a loop's trigger only opens a new iteration from the parent
         const seg = k.t === 's' ? k : trigger(k);
@@ -481,10 +501,7 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
   for (const k of node.na ?? [])
     if (el[k]) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
   if (node.codes) {
-    for (const [key, codes] of Object.entries(node.codes)) {
-      if (codes.length === 0) continue;
-      const [a, b] = key.split('-');
-      const k = Number(a);
+    for (const { k, b, codes } of codeRules(node)) {
       const v = el[k];
       if (!v) continue;
       if (b === undefined) {
@@ -501,6 +518,21 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
       }
     }
   }
+}
+
+const codeCache = new WeakMap<SegNode, { k: number; b: string | undefined; codes: readonly string[] }[]>();
+function codeRules(node: SegNode) {
+  let r = codeCache.get(node);
+  if (!r) {
+    r = Object.entries(node.codes ?? {})
+      .filter(([, codes]) => codes.length > 0)
+      .map(([key, codes]) => {
+        const [a, b] = key.split('-');
+        return { k: Number(a), b, codes };
+      });
+    codeCache.set(node, r);
+  }
+  return r;
 }
 
 function list(codes: readonly string[]): string {
@@ -554,6 +586,9 @@ function hierarchy(placed: Placed[], r: Report) {
     PT: ['19'],
   };
   const hls = placed.filter((p) => p.s.el[0] === 'HL');
+  // For each HL, the index of the last HL that names it as parent (children always come later).
+  const lastChild = new Map<string, number>();
+  hls.forEach((p, idx) => lastChild.set(p.s.el[2] ?? '', idx));
   let expect = 1;
   hls.forEach((p, idx) => {
     const s = p.s;
@@ -574,7 +609,7 @@ function hierarchy(placed: Placed[], r: Report) {
     } else if (parentOf[level])
       r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
     levels.set(id, level);
-    const hasChild = hls.slice(idx + 1).some((q) => q.s.el[2] === id);
+    const hasChild = (lastChild.get(id) ?? -1) > idx;
     if (child === '1' && !hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
     if (child === '0' && hasChild)
@@ -796,8 +831,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
   let svcAdj = 0;
   let svc: Segment | undefined;
   let svcSumAdj = 0;
-  let hasSvc = false;
-  let svcPaidSum = 0;
   const finishSvc = () => {
     if (!svc) return;
     const charge = parseCents(svc.el[2] ?? '');
@@ -810,7 +843,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         2,
       );
     svcSumAdj += svcAdj;
-    svcPaidSum += paid ?? 0;
     svc = undefined;
     svcAdj = 0;
   };
@@ -826,13 +858,6 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         `claim charge ${clp.el[3] ?? ''} − paid ${clp.el[4] ?? ''} does not equal the claim and line adjustments ${((claimAdj + svcSumAdj) / 100).toFixed(2)}`,
         3,
       );
-    if (hasSvc && paid !== undefined && paid !== svcPaidSum)
-      r.err(
-        'X12_835_CLAIM_PAID',
-        clp,
-        `claim paid ${clp.el[4] ?? ''} does not equal the sum of line payments ${(svcPaidSum / 100).toFixed(2)}`,
-        4,
-      );
     clp = undefined;
   };
   for (const p of placed) {
@@ -847,14 +872,11 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         clp = s;
         claimAdj = 0;
         svcSumAdj = 0;
-        svcPaidSum = 0;
-        hasSvc = false;
         paidTotal += parseCents(el[4] ?? '') ?? 0;
         break;
       case 'SVC':
         finishSvc();
         svc = s;
-        hasSvc = true;
         break;
       case 'CAS': {
         let t = 0;
@@ -904,7 +926,8 @@ function check999(placed: Placed[], r: Report) {
       const [, code, inc, rec, acc] = el;
       if (Number(rec) > Number(inc)) r.err('X12_999_COUNTS', p.s, 'received count exceeds included count', 3);
       if (Number(acc) > Number(rec)) r.err('X12_999_COUNTS', p.s, 'accepted count exceeds received count', 4);
-      if (ak2 > 0 && Number(acc) !== accepted)
+      // Only when every set has its AK2 (some 999s list only the rejected ones).
+      if (ak2 > 0 && ak2 === Number(inc) && Number(acc) !== accepted)
         r.err('X12_999_COUNTS', p.s, `AK904 says ${acc ?? ''} accepted, IK5 segments accept ${accepted}`, 4);
       const want = Number(acc) === 0 ? 'R' : Number(acc) < Number(rec) ? 'P' : undefined;
       if (want && code !== want && !(want === 'R' && code === 'R'))
