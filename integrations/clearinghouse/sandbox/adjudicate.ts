@@ -201,7 +201,9 @@ const ymd = (d: Date) => d.toISOString().slice(0, 10);
  * The payer's front-end edits (2200D STC): content first, then a seeded share of member-id and
  * provider-enrollment rejections. Codes: category A7 (rejected for invalid information) with
  * claim status codes 562 (entity's NPI), 164 (entity's contract/member number), 255 (diagnosis
- * code), 187 (date of service), entities 85 billing, 82 rendering, IL subscriber.
+ * code), 187 (date of service); category A3 (returned as unprocessable) with 21 (missing or
+ * invalid information) and 116 (submitted to the incorrect payer); entities 85 billing,
+ * 82 rendering, IL subscriber, PR payer.
  */
 function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefined {
   const date = ymd(now);
@@ -225,6 +227,9 @@ function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefi
     return { category: 'A7', status: '255', action: 'U', message: 'Diagnosis code missing' };
   if (claim.lines.some((l) => l.dateOfService > date))
     return { category: 'A7', status: '187', action: 'U', message: 'Date of service in the future' };
+  // A replacement or void (CLM05-3 7/8) must name the claim it replaces (2300 REF*F8).
+  if (claim.frequency !== '1' && !claim.originalClaimNumber)
+    return { category: 'A3', status: '21', action: 'U', message: 'Original claim number missing' };
   const r = rng(seed, `277:${claim.patientControlNumber}`)();
   if (r < 0.03)
     return { category: 'A7', status: '164', entity: 'IL', action: 'U', message: 'Subscriber not found' };
@@ -235,6 +240,14 @@ function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefi
       entity: '82',
       action: 'U',
       message: 'Rendering provider not enrolled',
+    };
+  if (r < 0.055)
+    return {
+      category: 'A3',
+      status: '116',
+      entity: 'PR',
+      action: 'U',
+      message: 'Claim submitted to the incorrect payer',
     };
   return undefined;
 }
