@@ -328,3 +328,17 @@ describe('npiValid', () => {
     expect(npiValid('123456789')).toBe(false);
   });
 });
+
+describe('broken fixture corpus (test/fixtures/x12/broken)', () => {
+  const manifest = JSON.parse(fixture('broken/manifest.json')) as Record<
+    string,
+    { code: string; why: string }
+  >;
+  for (const [file, { code, why }] of Object.entries(manifest)) {
+    it(`${file} is rejected with ${code} (${why})`, () => {
+      const r = validateX12(fixture(`broken/${file}`));
+      expect(r.ok).toBe(false);
+      expect(r.errors.map((e) => e.code)).toContain(code);
+    });
+  }
+});

@@ -66,8 +66,9 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const addr = (a: Address): string =>
     `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
   const dmg = (p: Person): string => (p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '');
+  // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
   const prov = (code: string, p: Practitioner): string =>
-    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
 
   for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
     const batch = claims.slice(from, from + perSt);
@@ -223,7 +224,7 @@ function claimBody(
   }
   if (claim.referring) {
     parts.push(prov('DN', claim.referring));
-    n += claim.referring.taxonomy ? 2 : 1;
+    n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
