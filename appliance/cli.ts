@@ -14,6 +14,7 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   check: () => import('./cli/check.js'),
   code: () => import('./cli/code.js'),
   codes: () => import('./cli/codes.js'),
+  x12: () => import('./cli/x12.js'),
 };
 
 function usage(): string {

@@ -239,6 +239,11 @@ export const configSchema = z
         seed: z.number().int().default(42),
         /** Delay before the sandbox makes an 835 available, in seconds. */
         era_delay_seconds: z.number().min(0).default(2),
+        /**
+         * The sandbox's own SQLite file (uploads, responses, ERAs), relative to data.dir; '' keeps its
+         * state in memory. Durable by default so a restart keeps ResponseIDs the appliance's cursors know.
+         */
+        state_file: z.string().default('sandbox.sqlite'),
       })
       .strict()
       .prefault({}),

@@ -12,12 +12,15 @@ export function sniffKind(content: string): RemoteKind {
   // ISA is fixed width: the element separator is the 4th character, the segment terminator the 106th.
   const element = text[3]!;
   const terminator = text[105]!;
+  let gs08 = '';
   for (const raw of text.split(terminator)) {
     const seg = raw.trim();
+    if (seg.startsWith(`GS${element}`)) gs08 = seg.split(element)[8] ?? '';
     if (!seg.startsWith(`ST${element}`)) continue;
-    const st01 = seg.split(element)[1];
+    const [, st01, , st03] = seg.split(element);
     if (st01 === '999') return '999';
-    if (st01 === '277') return '277CA';
+    // A 277 answering a 276 status inquiry (005010X212) is not a claim acknowledgment (X214).
+    if (st01 === '277') return (st03 ?? gs08).includes('X212') ? 'other' : '277CA';
     if (st01 === '835') return '835';
     return 'other';
   }

@@ -160,7 +160,13 @@ export function createSftpTransport(opts: SftpTransportOptions): ClearinghouseTr
       await withClient('upload', async (c) => {
         if ((await c.exists(finalPath)) !== false)
           throw permanent('CH_SFTP_EXISTS', `inbound already holds ${file.fileName}; not overwriting`);
-        await c.put(Buffer.from(file.content, 'utf8'), tempPath);
+        try {
+          await c.put(Buffer.from(file.content, 'utf8'), tempPath);
+        } catch (err) {
+          // A partial temp file is invisible to the clearinghouse (dot name) but should not pile up.
+          await c.delete(tempPath, true).catch(() => undefined);
+          throw err;
+        }
       });
       // The rename is the moment of delivery: a link lost during it may or may not have delivered.
       const c = await connect();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { billedProcedure, read277CA, read835, read999 } from './read-acks.js';
 import type { Ack277CA, Ack999, Remit835 } from './types.js';
+import { validateX12 } from './validate.js';
 import { write277CA, write835, write999 } from './write-acks.js';
 
 const fixture = (name: string) =>
@@ -124,7 +125,9 @@ describe('read835', () => {
         },
       ],
     };
-    const back = read835(write835(remit, env));
+    const text = write835(remit, env);
+    expect(validateX12(text).errors).toEqual([]);
+    const back = read835(text);
     expect(back.diagnostics).toEqual([]);
     const c = back.value!.claims[0]!;
     delete c.segment;
@@ -209,10 +212,13 @@ describe('read277CA', () => {
           serviceDate: '2026-10-01',
           billingProviderNpi: '1234567893',
           billingProviderName: 'Example Family Practice',
+          totalChargeCents: 12345,
         },
       ],
     };
-    const back = read277CA(write277CA(ack, env));
+    const text = write277CA(ack, env);
+    expect(validateX12(text).errors).toEqual([]);
+    const back = read277CA(text);
     expect(back.diagnostics).toEqual([]);
     delete back.value!.claims[0]!.segment;
     expect(back.value).toEqual(ack);
@@ -267,6 +273,7 @@ describe('read999', () => {
     };
     const text = write999(ack, env);
     expect(text).toContain('IK4*5:3**7*9~');
+    expect(validateX12(text).errors).toEqual([]);
     const back = read999(text);
     expect(back.diagnostics).toEqual([]);
     expect(back.value).toEqual(ack);

@@ -263,6 +263,8 @@ export function read277CA(text: string): Read<Ack277CA> {
   }
   for (const c of ack.claims) {
     c.accepted = c.statuses.length > 0 && ACCEPTED_CATEGORIES.has(c.statuses[0]!.category);
+    const amt = c.statuses[0]?.amountCents;
+    if (amt !== undefined) c.totalChargeCents = amt;
     if (!c.patientControlNumber)
       o.diagnostics.push({
         code: 'X12_277_NO_TRN',

@@ -134,7 +134,13 @@ export function syntheticClaim(kind: 'medical' | 'dental', i: number, seed = 1):
       address: { line1: '200 Clinic Road', city: 'Springfield', state: 'IL', zip: '62702' },
     };
   if (r() < 0.1)
-    claim.referring = { npi: npiWithCheckDigit('111111111'), lastName: 'Referrer', firstName: 'Riley' };
+    claim.referring = {
+      npi: npiWithCheckDigit('111111111'),
+      lastName: 'Referrer',
+      firstName: 'Riley',
+      // The 837P has no PRV in 2310A, so only dental referrals carry a taxonomy through a round trip.
+      ...(dental ? { taxonomy: '122300000X' } : {}),
+    };
   return claim;
 }
 

@@ -198,6 +198,8 @@ export interface ClaimAck277 {
   statuses: StcStatus[];
   /** Convenience: first STC category is A1/A2 (not A3/A4/A6/A7/A8 ...). */
   accepted: boolean;
+  /** Total claim charge (STC04 of the claim-level STC, required there by X214). */
+  totalChargeCents?: number;
   /** 2100D NM1*QC patient. */
   patient: { lastName: string; firstName?: string; memberId?: string };
   /** 2200D DTP*472 service date (from, and to when a range). */

@@ -66,8 +66,9 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const addr = (a: Address): string =>
     `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
   const dmg = (p: Person): string => (p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '');
+  // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
   const prov = (code: string, p: Practitioner): string =>
-    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
 
   for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
     const batch = claims.slice(from, from + perSt);
@@ -96,51 +97,52 @@ export function write837(claims: Claim[], env: Envelope837): string {
         lastBilling = b;
         billingHl = ++hl;
         // 2000A billing provider HL (HL03 20, always has children), 2010AA.
-        let s = `HL${e}${billingHl}${e}${e}20${e}1${t}`;
+        parts.push(`HL${e}${billingHl}${e}${e}20${e}1${t}`);
         count++;
         if (b.taxonomy) {
-          s += `PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`;
+          parts.push(`PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`);
           count++;
         }
-        s += `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`;
-        s += `PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`;
+        parts.push(
+          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`,
+        );
+        parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
         count += 5;
-        parts.push(s);
       }
       const cov = claim.coverage;
       const self = cov.relationship === 'self';
       const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
       const subHl = ++hl;
       // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
-      let s = `HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`;
-      s += `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`;
-      s += `${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`;
+      parts.push(`HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
+      parts.push(
+        `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
+      );
+      parts.push(`${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
       count += 3;
       if (subscriber.address) {
-        s += addr(subscriber.address);
+        parts.push(addr(subscriber.address));
         count += 2;
       }
       if (subscriber.dob) {
-        s += dmg(subscriber);
+        parts.push(dmg(subscriber));
         count++;
       }
-      s += `NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`;
+      parts.push(`NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`);
       count++;
       if (!self) {
         const p = claim.patient;
-        s += `HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`;
-        s += `${nm1('QC', p, '', '')}${t}`;
+        parts.push(`HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
+        parts.push(`${nm1('QC', p, '', '')}${t}`);
         count += 3;
         if (p.address) {
-          s += addr(p.address);
+          parts.push(addr(p.address));
           count += 2;
         }
-        s += dmg(p);
+        parts.push(dmg(p));
         count++;
       }
-      const w = claimBody(claim, dental, e, c, t, clean, nm1, addr, prov);
-      parts.push(s, w.text);
-      count += w.count;
+      count += claimBody(parts, claim, dental, e, c, t, clean, nm1, addr, prov);
     }
     body += parts.join('');
     count++; // SE
@@ -175,8 +177,9 @@ function allSameDate(lines: ClaimLine[]): string | undefined {
   return first;
 }
 
-/** 2300 claim, 2310x providers, 2400 lines. */
+/** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
 function claimBody(
+  parts: string[],
   claim: Claim,
   dental: boolean,
   e: string,
@@ -186,82 +189,87 @@ function claimBody(
   nm1: (code: string, p: Practitioner, q: string, id: string) => string,
   addr: (a: Address) => string,
   prov: (code: string, p: Practitioner) => string,
-): { text: string; count: number } {
+): number {
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
-  let s = `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`;
+  parts.push(
+    `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
+  );
   let n = 1;
   const claimDate = dental ? allSameDate(claim.lines) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    s += `DTP${e}472${e}D8${e}${d8(claimDate)}${t}`;
+    parts.push(`DTP${e}472${e}D8${e}${d8(claimDate)}${t}`);
     n++;
   }
   if (claim.priorAuthorization) {
-    s += `REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`;
+    parts.push(`REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`);
     n++;
   }
   if (claim.originalClaimNumber && claim.frequency !== '1') {
     // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
-    s += `REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`;
+    parts.push(`REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`);
     n++;
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    s += `REF${e}EA${e}${clean(claim.patient.mrn)}${t}`;
+    parts.push(`REF${e}EA${e}${clean(claim.patient.mrn)}${t}`);
     n++;
   }
   if (claim.diagnoses.length > 0) {
     let hi = `HI${e}ABK${c}${claim.diagnoses[0]}`;
     for (let i = 1; i < claim.diagnoses.length; i++) hi += `${e}ABF${c}${claim.diagnoses[i]}`;
-    s += hi + t;
+    parts.push(hi + t);
     n++;
   }
   if (claim.referring) {
-    s += prov('DN', claim.referring);
-    n += claim.referring.taxonomy ? 2 : 1;
+    parts.push(prov('DN', claim.referring));
+    n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    s += prov('82', claim.rendering);
+    parts.push(prov('82', claim.rendering));
     n += claim.rendering.taxonomy ? 2 : 1;
   }
   if (claim.facility) {
     const f = claim.facility;
-    s += `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`;
+    parts.push(
+      `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`,
+    );
     n += 3;
   }
-  const lines: string[] = [];
   for (let i = 0; i < claim.lines.length; i++) {
     const l = claim.lines[i]!;
     const ptr = l.diagnosisPointers.join(c);
     let mods = '';
     for (const m of l.modifiers) mods += c + m;
-    let x = `LX${e}${i + 1}${t}`;
+    parts.push(`LX${e}${i + 1}${t}`);
     if (dental) {
       // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
       const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
-      x += `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`;
-      x += ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t;
+      parts.push(
+        `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`,
+      );
+      parts.push(ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t);
       let k = 2;
       if (l.tooth) {
         const surf = l.surfaces ? e + l.surfaces.split('').join(c) : '';
-        x += `TOO${e}JP${e}${l.tooth}${surf}${t}`;
+        parts.push(`TOO${e}JP${e}${l.tooth}${surf}${t}`);
         k++;
       }
       if (!claimDate) {
-        x += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
+        parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
         k++;
       }
-      lines.push(x);
       n += k;
     } else {
       // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
-      x += `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`;
-      x += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
-      lines.push(x);
+      parts.push(
+        `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
+      );
+      parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
       n += 3;
     }
   }
-  return { text: s + lines.join(''), count: n };
+  return n;
 }

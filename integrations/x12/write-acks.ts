@@ -89,19 +89,24 @@ export function write999(ack: Ack999, env: EnvelopeOptions): string {
 
 // ---------------------------------------------------------------- 277CA
 
+/** ACCEPTED categories get action WQ, everything else U (STC03). */
+const ACCEPT_CATEGORIES = new Set(['A0', 'A1', 'A2', 'A5']);
+
 function stc(
   add: (...e: (string | number | undefined)[]) => void,
   comp: (...p: (string | undefined)[]) => string,
   s: StcStatus,
   fallbackDate: string,
+  fallbackAmount?: number,
 ) {
   const more = s.more ?? [];
+  const amount = s.amountCents ?? fallbackAmount;
   add(
     'STC',
     comp(s.category, s.status, s.entity),
     d8(s.date ?? fallbackDate),
-    s.action,
-    s.amountCents === undefined ? undefined : money(s.amountCents),
+    s.action ?? (ACCEPT_CATEGORIES.has(s.category) ? 'WQ' : 'U'),
+    amount === undefined ? undefined : money(amount),
     undefined,
     undefined,
     undefined,
@@ -154,7 +159,8 @@ export function write277CA(ack: Ack277CA, env: EnvelopeOptions): string {
     ack.receiver.id,
   );
   add('TRN', '2', clean(ack.reference));
-  for (const s of ack.batchStatuses) stc(add, comp, s, today);
+  for (const s of ack.batchStatuses)
+    stc(add, comp, s, today, (ack.acceptedAmountCents ?? 0) + (ack.rejectedAmountCents ?? 0));
   if (ack.acceptedQuantity !== undefined) add('QTY', '90', ack.acceptedQuantity);
   if (ack.rejectedQuantity !== undefined) add('QTY', 'AA', ack.rejectedQuantity);
   if (ack.acceptedAmountCents !== undefined) add('AMT', 'YU', money(ack.acceptedAmountCents));
@@ -188,7 +194,7 @@ export function write277CA(ack: Ack277CA, env: EnvelopeOptions): string {
     );
     // 2200D TRN*2: the patient control number (CLM01) of the claim this status is about.
     add('TRN', '2', clean(c.patientControlNumber));
-    for (const s of c.statuses) stc(add, comp, s, today);
+    for (const s of c.statuses) stc(add, comp, s, today, c.totalChargeCents ?? 0);
     if (c.payerClaimNumber) add('REF', '1K', clean(c.payerClaimNumber));
     if (c.clearinghouseTrace) add('REF', 'D9', clean(c.clearinghouseTrace));
     if (c.serviceDate) {

@@ -1,5 +1,8 @@
 // The whole REST loop against the sandbox clearinghouse on a real socket (port 0):
 // upload → 999 → 277CA → 835 through the REST transport, rate limiting, ambiguous uploads.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaimboxError } from '../../appliance/domain/errors.js';
 import {
@@ -276,5 +279,41 @@ describe('sandbox 999 rejections', () => {
     expect(status.groupAccepted).toBe(false);
     expect(status.transactions[0]!.claimStatus).toBe('rejected');
     expect(status.transactions[0]!.errors.join('\n')).toMatch(/CLM02 at position \d+: invalid character/);
+  });
+});
+
+describe('sandbox durable state', () => {
+  it('keeps ResponseIDs and ERA ids across a restart, so persisted cursors miss nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claimbox-sandbox-'));
+    const stateFile = join(dir, 'sandbox.sqlite');
+    const clock = manualClock();
+    const cursors = memoryCursorStore();
+    try {
+      const opts = { seed: 4, eraDelayMs: 1000, accountKey: SANDBOX_ACCOUNT_KEY, clock, stateFile };
+      let s = await serveSandbox(opts);
+      let t = createSandboxTransport(s.url, { cursors, clock });
+      await t.upload({ fileName: 'before.837', content: file837(3, 30, 301) });
+      for (const d of await t.fetch()) await t.confirm(d);
+      await s.close(); // the sandbox dies
+
+      s = await serveSandbox(opts);
+      t = createSandboxTransport(s.url, { cursors, clock });
+      expect(s.sandbox.uploads().map((u) => u.filename)).toEqual(['before.837']);
+      expect(await t.wasUploaded!('before.837')).toBe(true);
+      await t.upload({ fileName: 'after.837', content: file837(3, 31, 302) });
+      clock.advance(1000);
+      const docs = await t.fetch();
+      expect(docs.filter((d) => d.kind !== '835').map((d) => d.remoteId)).toEqual([
+        'response:3',
+        'response:4',
+      ]);
+      // ERAs of both uploads, numbered on from the first life.
+      const eraIds = docs.filter((d) => d.kind === '835').map((d) => Number(d.remoteId.slice('era:'.length)));
+      expect(eraIds.length).toBe(s.sandbox.eras().length);
+      expect(new Set(eraIds).size).toBe(eraIds.length);
+      await s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

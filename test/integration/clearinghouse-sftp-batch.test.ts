@@ -15,6 +15,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSftpTransport, type SftpTransportOptions } from '../../integrations/clearinghouse/sftp.js';
 import { ClaimboxError } from '../../appliance/domain/errors.js';
+import { respondToUpload } from '../../integrations/clearinghouse/sandbox/respond.js';
+import { syntheticClaims, syntheticEnvelope } from '../../integrations/x12/synthetic.js';
+import { write837 } from '../../integrations/x12/write-837.js';
+import { read277CA, read835, read999 } from '../../integrations/x12/read-acks.js';
+import {
+  proposePostings,
+  reconcile835,
+  statusFrom277CA,
+  statusFrom999,
+} from '../../appliance/pipeline/remit.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/clearinghouse');
 const SSHD = '/usr/sbin/sshd';
@@ -220,6 +230,42 @@ describe.skipIf(!hasSshd)('SFTP batch transport against a real sshd', () => {
       expect(doc?.kind).toBe('999');
       await t.confirm(doc!);
       expect(existsSync(join(sshd.outbound, 'e.999'))).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('runs the whole loop over SFTP: 837 in, 999/277CA/835 out, read and reconciled', async () => {
+    const t = createSftpTransport({ ...base, archiveDir: sshd.archive });
+    try {
+      const claims = syntheticClaims('medical', 12, 4);
+      await t.upload({ fileName: 'claimbox-000000201.837', content: write837(claims, syntheticEnvelope()) });
+      // The clearinghouse side: pick the file up from inbound and answer into outbound.
+      const picked = readFileSync(join(sshd.inbound, 'claimbox-000000201.837'), 'utf8');
+      rmSync(join(sshd.inbound, 'claimbox-000000201.837'));
+      let control = 500;
+      const out = respondToUpload(picked, {
+        seed: 42,
+        fileId: '2001',
+        now: new Date(Date.UTC(2026, 10, 22, 12)),
+        nextControl: () => ++control,
+      });
+      if ('error' in out) throw new Error(out.error);
+      for (const d of out.documents) writeFileSync(join(sshd.outbound, d.fileName), d.content);
+
+      const docs = await t.fetch();
+      expect(docs.map((d) => d.kind).sort()).toEqual(out.documents.map((d) => d.kind).sort());
+      const ack = statusFrom999(read999(docs.find((d) => d.kind === '999')!.content).value!);
+      expect(ack.groupAccepted).toBe(true);
+      const ca = statusFrom277CA(read277CA(docs.find((d) => d.kind === '277CA')!.content).value!);
+      expect(ca).toHaveLength(12);
+      for (const d of docs.filter((x) => x.kind === '835')) {
+        const remit = read835(d.content).value!;
+        expect(reconcile835(remit)).toEqual([]);
+        expect(proposePostings(remit, () => undefined).postable).toBe(true);
+      }
+      for (const d of docs) await t.confirm(d);
+      expect(await t.fetch()).toEqual([]);
     } finally {
       await t.close();
     }

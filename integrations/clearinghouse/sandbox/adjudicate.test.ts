@@ -51,7 +51,10 @@ describe('sandbox adjudicate', () => {
     expect(statuses).toContain('22');
     expect(statuses).toContain('4');
     expect(out.remits.some((r) => r.remit.providerAdjustments.length > 0)).toBe(true);
-    expect(out.claimResults.some((r) => r.status === 'R')).toBe(true);
+    const categories = new Set(out.ack277!.claims.flatMap((c) => c.statuses.map((x) => x.category)));
+    expect(categories).toContain('A7');
+    expect(categories).toContain('A3');
+    expect(categories).toContain('A1');
   });
 
   it('denies a resent original claim as a duplicate (CO-18)', () => {

@@ -84,12 +84,14 @@ function rng(seed: number, key: string): () => number {
 /** IK403 implementation data element syntax error code from a reader/validator diagnostic. */
 function ik4Code(d: Diagnostic): string {
   const c = d.code.toUpperCase();
+  if (/NOT_USED/.test(c)) return 'I10';
   if (/MISSING|REQUIRED|EMPTY/.test(c)) return '1';
+  if (/TOO_MANY/.test(c)) return '3';
   if (/DATE/.test(c)) return '8';
   if (/TIME/.test(c)) return '9';
   if (/SHORT/.test(c)) return '4';
   if (/LONG|LENGTH/.test(c)) return '5';
-  if (/AMOUNT|NUMBER|NUMERIC|CHAR/.test(c)) return '6';
+  if (/AMOUNT|NUMBER|NUMERIC|DECIMAL|CHAR/.test(c)) return '6';
   return '7';
 }
 
@@ -100,7 +102,17 @@ function ik3Code(d: Diagnostic): string {
   if (/MISSING/.test(c)) return '3';
   if (/ORDER|SEQUENCE|ORPHAN/.test(c)) return '7';
   if (/UNKNOWN|UNRECOGNIZED/.test(c)) return '1';
-  return '2';
+  if (/UNEXPECTED/.test(c)) return '2';
+  return '8';
+}
+
+/** 'CLM05-3' → element 5, component 3 (IK401-1 and IK401-2). */
+function elementOf(field: string | undefined): { position: number; component?: number } | undefined {
+  const m = /(\d{2})(?:-(\d+))?$/.exec(field ?? '');
+  if (!m) return undefined;
+  const position = Number(m[1]);
+  if (!(position > 0)) return undefined;
+  return m[2] ? { position, component: Number(m[2]) } : { position };
 }
 
 /**
@@ -119,16 +131,21 @@ export function acknowledge(reading: UploadReading): Ack999 {
     const inSet = errors.filter(
       (d) => d.position !== undefined && d.position >= set.stN && d.position <= set.seN,
     );
-    const segmentErrors: Ack999SegmentError[] = inSet.map((d) => {
-      const position = d.position! - set.stN + 1;
-      const fieldNo = Number(/(\d{2})$/.exec(d.field ?? '')?.[1] ?? NaN);
-      return {
+    // One IK3 per segment and element: the reader and the validator may both flag the same spot.
+    const seen = new Set<string>();
+    const segmentErrors: Ack999SegmentError[] = [];
+    for (const d of inSet) {
+      const key = `${d.position}:${d.field ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const el = elementOf(d.field);
+      segmentErrors.push({
         segmentId: d.segment ?? 'UNK',
-        position,
+        position: d.position! - set.stN + 1,
         code: ik3Code(d),
-        elements: Number.isFinite(fieldNo) && fieldNo > 0 ? [{ position: fieldNo, code: ik4Code(d) }] : [],
-      };
-    });
+        elements: el ? [{ ...el, code: ik4Code(d) }] : [],
+      });
+    }
     return {
       setId: '837',
       controlNumber: set.control,
@@ -184,7 +201,9 @@ const ymd = (d: Date) => d.toISOString().slice(0, 10);
  * The payer's front-end edits (2200D STC): content first, then a seeded share of member-id and
  * provider-enrollment rejections. Codes: category A7 (rejected for invalid information) with
  * claim status codes 562 (entity's NPI), 164 (entity's contract/member number), 255 (diagnosis
- * code), 187 (date of service), entities 85 billing, 82 rendering, IL subscriber.
+ * code), 187 (date of service); category A3 (returned as unprocessable) with 21 (missing or
+ * invalid information) and 116 (submitted to the incorrect payer); entities 85 billing,
+ * 82 rendering, IL subscriber, PR payer.
  */
 function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefined {
   const date = ymd(now);
@@ -208,6 +227,9 @@ function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefi
     return { category: 'A7', status: '255', action: 'U', message: 'Diagnosis code missing' };
   if (claim.lines.some((l) => l.dateOfService > date))
     return { category: 'A7', status: '187', action: 'U', message: 'Date of service in the future' };
+  // A replacement or void (CLM05-3 7/8) must name the claim it replaces (2300 REF*F8).
+  if (claim.frequency !== '1' && !claim.originalClaimNumber)
+    return { category: 'A3', status: '21', action: 'U', message: 'Original claim number missing' };
   const r = rng(seed, `277:${claim.patientControlNumber}`)();
   if (r < 0.03)
     return { category: 'A7', status: '164', entity: 'IL', action: 'U', message: 'Subscriber not found' };
@@ -218,6 +240,14 @@ function frontEndEdit(claim: Claim, seed: number, now: Date): StcStatus | undefi
       entity: '82',
       action: 'U',
       message: 'Rendering provider not enrolled',
+    };
+  if (r < 0.055)
+    return {
+      category: 'A3',
+      status: '116',
+      entity: 'PR',
+      action: 'U',
+      message: 'Claim submitted to the incorrect payer',
     };
   return undefined;
 }
@@ -407,7 +437,13 @@ function remitFor(
     },
     trace: { number: trace, originatorId: `1${String(hash(opts.seed, payerId) % 1e9).padStart(9, '0')}` },
     productionDate: date,
-    payer: { name: payerName.toUpperCase(), id: payerId },
+    // 1000A requires the payer's address (N3/N4) and technical contact (PER*BL); synthetic values.
+    payer: {
+      name: payerName.toUpperCase(),
+      id: payerId,
+      address: { line1: '1 SANDBOX WAY', city: 'TESTVILLE', state: 'TX', zip: '75001' },
+      technicalContact: { name: 'SANDBOX EDI SUPPORT', phone: '5555550199' },
+    },
     payee: { name: billing.name.toUpperCase(), npi: billing.npi, taxId: billing.taxId },
     claims,
     providerAdjustments:

@@ -1,12 +1,16 @@
 // The sandbox clearinghouse: the Claim.MD-style REST protocol (rest.ts speaks it) over a hono app
 // that owns no socket. Uploads are validated and answered at once with a 999 and a 277CA; the 835s
-// follow after a delay. State lives in memory: a sandbox restart is a fresh clearinghouse.
+// follow after a delay. State lives in memory, and in its own SQLite file when given one (then a
+// restarted sandbox keeps its ResponseIDs and ERA ids).
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../../../appliance/ports.js';
 import { systemClock } from '../../../appliance/ports.js';
 import type { Adjudication } from './adjudicate.js';
 import { respondToUpload } from './respond.js';
 import { defaultCodec, type SandboxCodec } from './codec.js';
+import type { SandboxEra, SandboxPersistence, SandboxResponse, SandboxUpload } from './state.js';
+
+export type { SandboxEra, SandboxResponse, SandboxUpload } from './state.js';
 
 export interface SandboxOptions {
   seed: number;
@@ -20,35 +24,8 @@ export interface SandboxOptions {
   codec?: SandboxCodec;
   /** Entries per `response` / `uploadlist` / `eralist` page. Default 100. */
   pageSize?: number;
-}
-
-export interface SandboxUpload {
-  fileid: string;
-  filename: string;
-  uploadedAt: number;
-  claimCount: number;
-  /** PCNs in the file. */
-  pcns: string[];
-}
-
-export interface SandboxResponse {
-  responseid: number;
-  fileid: string;
-  filename: string;
-  edi_type: '999' | '277CA';
-  edi: string;
-  status: 'A' | 'R';
-}
-
-export interface SandboxEra {
-  eraid: number;
-  fileid: string;
-  availableAt: number;
-  payerId: string;
-  checkNumber: string;
-  paidCents: number;
-  edi: string;
-  downloaded: boolean;
+  /** Durable state (openSandboxState); without it the sandbox forgets everything on restart. */
+  persistence?: SandboxPersistence;
 }
 
 /** Knobs for tests: simulated trouble. */
@@ -94,12 +71,13 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const codec = opts.codec ?? defaultCodec;
   const pageSize = opts.pageSize ?? 100;
   const faults: SandboxFaults = {};
-  const uploads: SandboxUpload[] = [];
-  const responses: SandboxResponse[] = [];
-  const eras: SandboxEra[] = [];
-  const originalsSeen = new Map<string, number>();
+  const loaded = opts.persistence?.load();
+  const uploads: SandboxUpload[] = loaded?.uploads ?? [];
+  const responses: SandboxResponse[] = loaded?.responses ?? [];
+  const eras: SandboxEra[] = loaded?.eras ?? [];
+  const originalsSeen = loaded?.originals ?? new Map<string, number>();
   const counts: Record<string, number> = {};
-  let control = 0;
+  let control = loaded?.control ?? 0;
 
   const app = new Hono();
 
@@ -140,18 +118,19 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       codec,
     });
     if ('error' in out) return out;
-    uploads.push({
+    const upload: SandboxUpload = {
       fileid,
       filename,
       uploadedAt: clock.now(),
       claimCount: out.claimPcns.length,
       pcns: out.claimPcns,
-    });
-    for (const pcn of out.originals) originalsSeen.set(pcn, (originalsSeen.get(pcn) ?? 0) + 1);
+    };
+    const newResponses: SandboxResponse[] = [];
+    const newEras: SandboxEra[] = [];
     for (const d of out.documents) {
       if (d.kind === '835')
-        eras.push({
-          eraid: eras.length + 1,
+        newEras.push({
+          eraid: eras.length + newEras.length + 1,
           fileid,
           availableAt: clock.now() + opts.eraDelayMs * d.delaySteps,
           payerId: d.payerId ?? '',
@@ -161,8 +140,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
           downloaded: false,
         });
       else
-        responses.push({
-          responseid: responses.length + 1,
+        newResponses.push({
+          responseid: responses.length + newResponses.length + 1,
           fileid,
           filename: d.fileName,
           edi_type: d.kind,
@@ -170,6 +149,12 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
           status: d.accepted ? 'A' : 'R',
         });
     }
+    // Durable first (one transaction), then visible, then answered.
+    opts.persistence?.saveUpload(upload, newResponses, newEras, out.originals, control);
+    uploads.push(upload);
+    responses.push(...newResponses);
+    eras.push(...newEras);
+    for (const pcn of out.originals) originalsSeen.set(pcn, (originalsSeen.get(pcn) ?? 0) + 1);
     return out.adjudication;
   }
 
@@ -178,7 +163,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     const file = body.File;
     if (!(file instanceof File)) throw new ApiError(400, 'FILE', 'File is required');
     const filename = field(body, 'Filename') || file.name;
-    const fileid = String(uploads.length + 1 + 1000);
+    const fileid = String(uploads.length + 1001);
     const result = store(fileid, filename, await file.text());
     if ('error' in result) return c.json({ error: { error_code: 'X12', error_mesg: result.error } });
     if (faults.stallUploadMs) await sleep(faults.stallUploadMs);
@@ -243,6 +228,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     const id = Number(field(body, 'eraid') || field(body, 'ERAID'));
     const era = eras.find((e) => e.eraid === id && e.availableAt <= clock.now());
     if (!era) throw new ApiError(404, '404', `no ERA ${id}`);
+    if (!era.downloaded) opts.persistence?.markDownloaded(era.eraid);
     era.downloaded = true;
     return c.json({ eraid: String(era.eraid), data: era.edi });
   });

@@ -13,6 +13,7 @@ import type {
   Separators,
 } from '../../x12/types.js';
 import { write277CA, write835, write999 } from '../../x12/write-acks.js';
+import { validateX12 } from '../../x12/validate.js';
 
 export interface SandboxCodec {
   tokenize(text: string): { segments: Segment[]; separators?: Separators; diagnostics: Diagnostic[] };
@@ -24,4 +25,11 @@ export interface SandboxCodec {
   write835(remit: Remit835, env: EnvelopeOptions): string;
 }
 
-export const defaultCodec: SandboxCodec = { tokenize, read837, write999, write277CA, write835 };
+export const defaultCodec: SandboxCodec = {
+  tokenize,
+  read837,
+  validate: validateX12,
+  write999,
+  write277CA,
+  write835,
+};

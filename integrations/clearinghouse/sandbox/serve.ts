@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createSandbox, type Sandbox, type SandboxOptions } from './app.js';
+import { openSandboxState } from './state.js';
 
 export interface RunningSandbox {
   sandbox: Sandbox;
@@ -12,10 +13,16 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-export function serveSandbox(
-  opts: SandboxOptions & { host?: string; port?: number },
-): Promise<RunningSandbox> {
-  const sandbox = createSandbox(opts);
+export interface ServeSandboxOptions extends SandboxOptions {
+  host?: string;
+  port?: number;
+  /** SQLite file for durable state (config sandbox.state_file under data.dir); absent = memory. */
+  stateFile?: string;
+}
+
+export function serveSandbox(opts: ServeSandboxOptions): Promise<RunningSandbox> {
+  const persistence = opts.persistence ?? (opts.stateFile ? openSandboxState(opts.stateFile) : undefined);
+  const sandbox = createSandbox({ ...opts, ...(persistence ? { persistence } : {}) });
   const host = opts.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     const server = serve(
@@ -30,7 +37,10 @@ export function serveSandbox(
             new Promise<void>((done) => {
               // Stalled test replies must not hold the process: drop open connections too.
               server.closeAllConnections();
-              server.close(() => done());
+              server.close(() => {
+                persistence?.close();
+                done();
+              });
             }),
         });
       },

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sniffKind } from './kind.js';
+import { parseRetryAfter } from './rest.js';
+
+const fixture = (n: string) =>
+  readFileSync(join(import.meta.dirname, '../../test/fixtures/clearinghouse', n), 'utf8');
+
+describe('sniffKind', () => {
+  it('labels 999, 277CA and 835 by ST01', () => {
+    expect(sniffKind(fixture('sample.999'))).toBe('999');
+    expect(sniffKind(fixture('sample.277ca'))).toBe('277CA');
+    expect(sniffKind(fixture('sample.835'))).toBe('835');
+  });
+
+  it('reads odd delimiters and a BOM, from the fixed-width ISA', () => {
+    const odd =
+      '\uFEFF' + fixture('sample.835').replaceAll('*', '|').replaceAll('~', '\r\n').replace(/\r\n$/, '\r\n');
+    // ISA16 (component separator) stays ':'; the segment terminator is now CR (then LF as whitespace).
+    expect(sniffKind(odd)).toBe('835');
+  });
+
+  it('calls a 277 status response (X212) and non-X12 text other', () => {
+    expect(sniffKind(fixture('sample.277ca').replaceAll('005010X214', '005010X212'))).toBe('other');
+    expect(sniffKind('{"claim":[]}')).toBe('other');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP-dates, and nothing from junk', () => {
+    expect(parseRetryAfter('12', 0)).toBe(12_000);
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    expect(parseRetryAfter('Sun, 22 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});

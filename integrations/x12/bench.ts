@@ -1,0 +1,72 @@
+// `claimbox bench` figures for X12 (issue 4 targets: write ≥100 MB/s, read/validate ≥50 MB/s), with
+// node-x12 parsing the same 1,000-claim 837P in the same run for comparison. Medians of several runs.
+import { createRequire } from 'node:module';
+import type * as NodeX12 from 'node-x12';
+import { read837 } from './read-837.js';
+import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
+import { tokenize } from './tokenize.js';
+import { validateX12 } from './validate.js';
+import { write837 } from './write-837.js';
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+/** MB/s (10^6 bytes) of `fn` over `bytes`, median of `runs` after one warm-up. */
+function rate(bytes: number, runs: number, fn: () => unknown): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return Math.round((bytes / 1e6 / median(times)) * 10) / 10;
+}
+
+export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
+  const claims = syntheticClaims('medical', claimCount, 42);
+  const env = syntheticEnvelope();
+  const text = write837(claims, env);
+  const bytes = Buffer.byteLength(text, 'latin1');
+  const note = `${claimCount}-claim 837P, ${(bytes / 1e6).toFixed(2)} MB`;
+  const rows: BenchRow[] = [
+    { name: 'x12 837P write', value: rate(bytes, runs, () => write837(claims, env)), unit: 'MB/s', note },
+    { name: 'x12 tokenize', value: rate(bytes, runs, () => tokenize(text)), unit: 'MB/s', note },
+    { name: 'x12 837P read (typed)', value: rate(bytes, runs, () => read837(text)), unit: 'MB/s', note },
+    {
+      name: 'x12 837P validate (strict)',
+      value: rate(bytes, runs, () => validateX12(text)),
+      unit: 'MB/s',
+      note,
+    },
+  ];
+  try {
+    // node-x12 is a devDependency: absent in a production install, so load it lazily.
+    const require = createRequire(import.meta.url);
+    const { X12Parser } = require('node-x12') as typeof NodeX12;
+    const parser = new X12Parser(true);
+    rows.push({
+      name: 'node-x12 837P parse',
+      value: rate(bytes, Math.min(runs, 5), () => parser.parse(text)),
+      unit: 'MB/s',
+      note,
+    });
+  } catch (err) {
+    rows.push({
+      name: 'node-x12 837P parse',
+      value: 0,
+      unit: 'MB/s',
+      note: `not installed (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`,
+    });
+  }
+  return Promise.resolve(rows);
+}

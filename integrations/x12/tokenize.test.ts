@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
+import { detectSeparators, tokenize, X12Tokenizer } from './tokenize.js';
+import { write837 } from './write-837.js';
+
+const text = write837(syntheticClaims('medical', 4, 2), syntheticEnvelope());
+
+describe('tokenize', () => {
+  it('reads delimiters from the fixed-width ISA, not from assumptions', () => {
+    const odd = write837(
+      syntheticClaims('medical', 1),
+      syntheticEnvelope({ separators: { element: '|', component: '>', repetition: '!', segment: "'" } }),
+    );
+    const t = tokenize(odd);
+    expect(t.separators).toEqual({ element: '|', component: '>', repetition: '!', segment: "'" });
+    expect(t.segments[1]!.el.slice(0, 2)).toEqual(['GS', 'HC']);
+  });
+
+  it('same segments with or without newlines after terminators (LF, CRLF, BOM)', () => {
+    const base = tokenize(text).segments.map((s) => s.el);
+    for (const variant of [
+      text.replaceAll('~', '~\n'),
+      text.replaceAll('~', '~\r\n'),
+      '\uFEFF' + text,
+      '\n\n' + text + '\n',
+    ])
+      expect(tokenize(variant).segments.map((s) => s.el)).toEqual(base);
+    expect(tokenize(text.replaceAll('~', '~\n')).separators!.segment).toBe('~\n');
+  });
+
+  it('segment numbers and offsets point at the segment', () => {
+    const t = tokenize(text.replaceAll('~', '~\r\n'));
+    const src = text.replaceAll('~', '~\r\n');
+    for (const s of t.segments) expect(src.startsWith(s.el[0]!, s.offset)).toBe(true);
+    expect(t.segments.map((s) => s.n)).toEqual(t.segments.map((_, i) => i + 1));
+  });
+
+  it('streaming in odd-sized chunks gives the same segments as the whole text', () => {
+    const whole = tokenize(text).segments;
+    for (const size of [1, 7, 105, 106, 107, 500]) {
+      const tk = new X12Tokenizer();
+      const got = [];
+      for (let i = 0; i < text.length; i += size) got.push(...tk.push(text.slice(i, i + size)));
+      got.push(...tk.end());
+      expect(got, `chunk ${size}`).toEqual(whole);
+    }
+  });
+
+  it('a missing terminator on the last segment is a diagnostic, and the segment is still read', () => {
+    const t = tokenize(text.slice(0, -1));
+    expect(t.diagnostics[0]).toMatchObject({ code: 'X12_UNTERMINATED', segment: 'IEA' });
+    expect(t.segments.at(-1)!.el[0]).toBe('IEA');
+  });
+
+  it('no ISA or a short ISA is a diagnostic, not an exception', () => {
+    expect(tokenize('GS*HC~').diagnostics[0]!.code).toBe('X12_NO_ISA');
+    expect(detectSeparators('ISA*00*').diagnostics[0]!.code).toBe('X12_NO_ISA');
+    expect(
+      detectSeparators(text.slice(0, 106).replace('CLAIMBOXTEST   ', 'CLAIMBOXTEST    ').slice(0, 106))
+        .diagnostics[0]!.code,
+    ).toBe('X12_ISA_WIDTH');
+  });
+});

@@ -1,0 +1,937 @@
+// Strict X12 validator: envelopes (ISA/IEA, GS/GE, ST/SE counts and control numbers), segment order and
+// loops per the implementation guide (table-driven, specs.ts), required/not-used elements, element
+// types and lengths (dictionary.ts), key code values, HL hierarchy, and the business rules a clearinghouse
+// front-end edits for (CLM01 length, CLM02 = sum of line charges, NPI check digit, 835 balancing).
+// Every diagnostic names the segment number in the file, the segment id and the element.
+import type { Diagnostic } from '../../appliance/domain/types.js';
+import { DICTIONARY, type ElDef } from './dictionary.js';
+import {
+  POS_CODES,
+  PLB_REASONS,
+  spec277CA,
+  spec835,
+  spec837D,
+  spec837P,
+  spec999,
+  trigger,
+  type LoopNode,
+  type Node,
+  type SegNode,
+} from './specs.js';
+import { tokenize } from './tokenize.js';
+import type { Segment, Separators, ValidationResult } from './types.js';
+import { parseCents } from './values.js';
+
+type Spec = () => LoopNode;
+const SPECS: Record<string, { spec: Spec; fn: string; set: string }> = {
+  '005010X222A1': { spec: spec837P, fn: 'HC', set: '837' },
+  '005010X224A2': { spec: spec837D, fn: 'HC', set: '837' },
+  '005010X231A1': { spec: spec999, fn: 'FA', set: '999' },
+  '005010X214': { spec: spec277CA, fn: 'HN', set: '277' },
+  '005010X221A1': { spec: spec835, fn: 'HP', set: '835' },
+};
+const cache = new Map<string, LoopNode>();
+function specFor(version: string): LoopNode | undefined {
+  const s = SPECS[version];
+  if (!s) return undefined;
+  let l = cache.get(version);
+  if (!l) cache.set(version, (l = s.spec()));
+  return l;
+}
+
+/** NPI check digit: Luhn over '80840' + the 10-digit NPI (CMS NPI standard). */
+export function npiValid(npi: string): boolean {
+  if (!/^\d{10}$/.test(npi)) return false;
+  const digits = `80840${npi}`;
+  let sum = 0;
+  for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
+    let d = digits.charCodeAt(i) - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+const DATE_RE = /^(\d{4})(\d{2})(\d{2})$/;
+export function dateValid(v: string): boolean {
+  const m = DATE_RE.exec(v);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const dim = [
+    31,
+    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
+  return d <= dim[mo - 1]!;
+}
+function timeValid(v: string): boolean {
+  if (!/^\d{4}(\d{2}(\d{1,2})?)?$/.test(v)) return false;
+  return (
+    Number(v.slice(0, 2)) < 24 && Number(v.slice(2, 4)) < 60 && (v.length < 6 || Number(v.slice(4, 6)) < 60)
+  );
+}
+
+class Report {
+  errors: Diagnostic[] = [];
+  warnings: Diagnostic[] = [];
+  constructor(private readonly limit = 1000) {}
+  add(
+    sev: 'error' | 'warning',
+    code: string,
+    s: Segment | undefined,
+    message: string,
+    el?: number,
+    comp?: number,
+  ) {
+    const list = sev === 'error' ? this.errors : this.warnings;
+    if (list.length >= this.limit) return;
+    const id = s?.el[0] ?? '';
+    const field =
+      el === undefined ? undefined : `${id}${String(el).padStart(2, '0')}${comp ? `-${comp}` : ''}`;
+    const where = s ? `segment ${s.n} (${id}${field ? ` ${field}` : ''})` : 'file';
+    const d: Diagnostic = { code, severity: sev, message: `${where}: ${message}` };
+    if (s) {
+      d.segment = id;
+      d.position = s.n;
+    }
+    if (field) d.field = field;
+    list.push(d);
+  }
+  err(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+    this.add('error', code, s, message, el, comp);
+  }
+  warn(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+    this.add('warning', code, s, message, el, comp);
+  }
+}
+
+const ISA_WIDTHS = [0, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
+
+export function validateX12(text: string): ValidationResult {
+  const r = new Report();
+  const tk = tokenize(text);
+  for (const d of tk.diagnostics)
+    r.errors.push({
+      ...d,
+      message: `${d.position ? `segment ${d.position} (${d.segment ?? ''}): ` : ''}${d.message}`,
+    });
+  if (!tk.separators) return done(r);
+  const sep = tk.separators;
+  const segs = tk.segments;
+  let i = 0;
+  let interchanges = 0;
+  while (i < segs.length) {
+    const s = segs[i]!;
+    if (s.el[0] !== 'ISA') {
+      r.err('X12_EXPECTED_ISA', s, `expected ISA, found ${s.el[0] ?? ''}`);
+      i++;
+      continue;
+    }
+    interchanges++;
+    i = interchange(segs, i, sep, r);
+  }
+  if (interchanges === 0) r.err('X12_NO_ISA', undefined, 'no interchange found');
+  return done(r);
+}
+
+function done(r: Report): ValidationResult {
+  return { ok: r.errors.length === 0, errors: r.errors, warnings: r.warnings };
+}
+
+function checkIsa(isa: Segment, sep: Separators, r: Report) {
+  if (isa.el.length !== 17)
+    r.err('X12_ISA_ELEMENTS', isa, `ISA must have 16 elements, found ${isa.el.length - 1}`);
+  for (let k = 1; k <= 16 && k < isa.el.length; k++) {
+    const v = isa.el[k]!;
+    if (v.length !== ISA_WIDTHS[k])
+      r.err('X12_ISA_WIDTH', isa, `must be exactly ${ISA_WIDTHS[k]} characters, is ${v.length}`, k);
+  }
+  const e = isa.el;
+  const want = (k: number, ok: boolean, msg: string) => {
+    if (!ok) r.err('X12_ISA_VALUE', isa, msg, k);
+  };
+  want(1, ['00', '03'].includes(e[1] ?? ''), `authorization qualifier '${e[1] ?? ''}' must be 00 or 03`);
+  want(3, ['00', '01'].includes(e[3] ?? ''), `security qualifier '${e[3] ?? ''}' must be 00 or 01`);
+  const quals = ['01', '14', '20', '27', '28', '29', '30', '33', 'ZZ'];
+  want(5, quals.includes(e[5] ?? ''), `interchange id qualifier '${e[5] ?? ''}' is not a valid code`);
+  want(7, quals.includes(e[7] ?? ''), `interchange id qualifier '${e[7] ?? ''}' is not a valid code`);
+  want(6, (e[6] ?? '').trim() !== '', 'sender id is blank');
+  want(8, (e[8] ?? '').trim() !== '', 'receiver id is blank');
+  want(9, /^\d{6}$/.test(e[9] ?? '') && dateValid(`20${e[9] ?? ''}`), `'${e[9] ?? ''}' is not a YYMMDD date`);
+  want(10, /^\d{4}$/.test(e[10] ?? '') && timeValid(e[10] ?? ''), `'${e[10] ?? ''}' is not an HHMM time`);
+  want(
+    11,
+    e[11] === sep.repetition && !/[A-Za-z0-9 ]/.test(e[11] ?? ''),
+    'ISA11 must be the repetition separator (5010), not U',
+  );
+  want(12, e[12] === '00501', `version '${e[12] ?? ''}' must be 00501`);
+  want(13, /^\d{9}$/.test(e[13] ?? ''), 'control number must be 9 digits');
+  want(14, ['0', '1'].includes(e[14] ?? ''), 'acknowledgment requested must be 0 or 1');
+  want(15, ['P', 'T', 'I'].includes(e[15] ?? ''), `usage indicator '${e[15] ?? ''}' must be P, T or I`);
+  if (new Set([sep.element, sep.component, sep.repetition, sep.segment[0]]).size !== 4)
+    r.err('X12_DELIMITERS', isa, 'element, component, repetition and segment separators must all differ');
+}
+
+/** One ISA..IEA; returns the index after IEA. */
+function interchange(segs: Segment[], start: number, sep: Separators, r: Report): number {
+  const isa = segs[start]!;
+  checkIsa(isa, sep, r);
+  let i = start + 1;
+  let groups = 0;
+  while (i < segs.length) {
+    const s = segs[i]!;
+    const id = s.el[0];
+    if (id === 'GS') {
+      groups++;
+      i = group(segs, i, sep, r);
+      continue;
+    }
+    if (id === 'IEA') {
+      if (s.el[1] !== String(groups))
+        r.err('X12_IEA_COUNT', s, `IEA01 says ${s.el[1] ?? ''} functional groups, found ${groups}`, 1);
+      if (s.el[2] !== isa.el[13])
+        r.err('X12_IEA_CONTROL', s, `IEA02 '${s.el[2] ?? ''}' does not match ISA13 '${isa.el[13] ?? ''}'`, 2);
+      return i + 1;
+    }
+    if (id === 'ISA') break;
+    r.err('X12_UNEXPECTED_SEGMENT', s, `${id ?? ''} outside a functional group (expected GS or IEA)`);
+    i++;
+  }
+  r.err('X12_MISSING_IEA', isa, 'interchange has no IEA trailer');
+  return i;
+}
+
+function group(segs: Segment[], start: number, sep: Separators, r: Report): number {
+  const gs = segs[start]!;
+  const e = gs.el;
+  for (const k of [1, 2, 3, 4, 5, 6, 7, 8])
+    if (!e[k]) r.err('X12_REQUIRED_ELEMENT', gs, 'required element missing', k);
+  if (e[4] && !dateValid(e[4])) r.err('X12_BAD_DATE', gs, `'${e[4]}' is not a CCYYMMDD date`, 4);
+  if (e[5] && !timeValid(e[5])) r.err('X12_BAD_TIME', gs, `'${e[5]}' is not a time`, 5);
+  if (e[6] && !/^\d{1,9}$/.test(e[6]))
+    r.err('X12_BAD_NUMBER', gs, 'group control number must be 1-9 digits', 6);
+  if (e[7] && e[7] !== 'X') r.err('X12_BAD_CODE', gs, `responsible agency '${e[7]}' must be X`, 7);
+  const known = SPECS[e[8] ?? ''];
+  if (!known)
+    r.warn(
+      'X12_UNKNOWN_VERSION',
+      gs,
+      `version '${e[8] ?? ''}' has no implementation guide table here; only the envelope is checked`,
+      8,
+    );
+  else if (known.fn !== e[1])
+    r.err(
+      'X12_GS_FUNCTION',
+      gs,
+      `functional id '${e[1] ?? ''}' does not match ${e[8] ?? ''} (expected ${known.fn})`,
+      1,
+    );
+  let i = start + 1;
+  let sets = 0;
+  while (i < segs.length) {
+    const s = segs[i]!;
+    const id = s.el[0];
+    if (id === 'ST') {
+      sets++;
+      i = transaction(segs, i, sep, r, gs);
+      continue;
+    }
+    if (id === 'GE') {
+      if (s.el[1] !== String(sets))
+        r.err('X12_GE_COUNT', s, `GE01 says ${s.el[1] ?? ''} transaction sets, found ${sets}`, 1);
+      if (s.el[2] !== e[6])
+        r.err('X12_GE_CONTROL', s, `GE02 '${s.el[2] ?? ''}' does not match GS06 '${e[6] ?? ''}'`, 2);
+      return i + 1;
+    }
+    if (id === 'IEA' || id === 'GS' || id === 'ISA') break;
+    r.err('X12_UNEXPECTED_SEGMENT', s, `${id ?? ''} outside a transaction set (expected ST or GE)`);
+    i++;
+  }
+  r.err('X12_MISSING_GE', gs, 'functional group has no GE trailer');
+  return i;
+}
+
+// ------------------------------------------------------------------ transaction set: loop walker
+
+interface Frame {
+  loop: LoopNode;
+  pos: number;
+  counts: Map<Node, number>;
+  /** Segments in this loop iteration (for business rules). */
+  start: Segment;
+}
+
+interface Placed {
+  s: Segment;
+  node: SegNode;
+  loop: string;
+}
+
+function matches(n: SegNode, s: Segment, component: string): boolean {
+  if (n.id !== s.el[0]) return false;
+  if (!n.q) return true;
+  const raw = s.el[n.q.el] ?? '';
+  // HI and similar pin the qualifier inside the first composite (HI01-1).
+  const v = raw.includes(component) ? (raw.split(component)[0] ?? '') : raw;
+  return n.q.codes.includes(v);
+}
+
+const STOPS = new Set(['SE', 'ST', 'GE', 'IEA', 'GS', 'ISA']);
+
+function transaction(segs: Segment[], start: number, sep: Separators, r: Report, gs: Segment): number {
+  const st = segs[start]!;
+  // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
+  let end = start + 1;
+  while (end < segs.length && !STOPS.has(segs[end]!.el[0] ?? '')) end++;
+  const se = segs[end]?.el[0] === 'SE' ? segs[end] : undefined;
+  if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
+  else {
+    const count = end - start + 1;
+    if (se.el[1] !== String(count))
+      r.err('X12_SE_COUNT', se, `SE01 says ${se.el[1] ?? ''} segments, counted ${count} (ST through SE)`, 1);
+    if (se.el[2] !== st.el[2])
+      r.err('X12_SE_CONTROL', se, `SE02 '${se.el[2] ?? ''}' does not match ST02 '${st.el[2] ?? ''}'`, 2);
+  }
+  const version = st.el[3] || gs.el[8] || '';
+  if (st.el[3] && gs.el[8] && st.el[3] !== gs.el[8])
+    r.err('X12_ST_VERSION', st, `ST03 '${st.el[3]}' differs from GS08 '${gs.el[8]}'`, 3);
+  const known = SPECS[version];
+  if (known && st.el[1] !== known.set)
+    r.err('X12_ST_SET', st, `ST01 '${st.el[1] ?? ''}' does not match ${version} (expected ${known.set})`, 1);
+  const spec = specFor(version);
+  const body = segs.slice(start, se ? end + 1 : end);
+  if (spec) {
+    const placed = walk(spec, body, sep, r);
+    rules(version, placed, sep, r);
+  }
+  return se ? end + 1 : end;
+}
+
+const byId = new WeakMap<LoopNode, Map<string, Node[]>>();
+const NONE: Node[] = [];
+/** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
+function candidates(l: LoopNode, id: string): Node[] {
+  let m = byId.get(l);
+  if (!m) {
+    m = new Map();
+    for (const k of l.kids) {
+      const sid = k.t === 's' ? k.id : trigger(k).id;
+      const list = m.get(sid);
+      if (list) list.push(k);
+      else m.set(sid, [k]);
+    }
+    byId.set(l, m);
+  }
+  return m.get(id) ?? NONE;
+}
+
+function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Placed[] {
+  const placed: Placed[] = [];
+  const first = body[0]!;
+  const stack: Frame[] = [{ loop: spec, pos: -1, counts: new Map(), start: first }];
+  for (const s of body) {
+    let found: { depth: number; node: Node } | undefined;
+    let qualifierMiss: SegNode | undefined;
+    for (let d = stack.length - 1; d >= 0 && !found; d--) {
+      const f = stack[d]!;
+      for (const k of candidates(f.loop, s.el[0] ?? '')) {
+        if (k.pos < f.pos) continue;
+        if (k === f.loop.kids[0] && d > 0) continue; // a loop's trigger only opens a new iteration from the parent
+        const seg = k.t === 's' ? k : trigger(k);
+        if (matches(seg, s, sep.component)) {
+          found = { depth: d, node: k };
+          break;
+        }
+        if (seg.id === s.el[0] && !qualifierMiss) qualifierMiss = seg;
+      }
+    }
+    if (!found) {
+      if (qualifierMiss?.q)
+        r.err(
+          'X12_BAD_QUALIFIER',
+          s,
+          `'${s.el[qualifierMiss.q.el] ?? ''}' is not a valid qualifier here (expected ${qualifierMiss.q.codes.join(', ')}; loop ${stack[stack.length - 1]!.loop.id})`,
+          qualifierMiss.q.el,
+        );
+      else
+        r.err(
+          'X12_UNEXPECTED_SEGMENT',
+          s,
+          `${s.el[0] ?? ''} is not allowed here (loop ${stack[stack.length - 1]!.loop.id})`,
+        );
+      continue;
+    }
+    while (stack.length - 1 > found.depth) close(stack.pop()!, s, r);
+    const f = stack[found.depth]!;
+    const node = found.node;
+    const c = (f.counts.get(node) ?? 0) + 1;
+    f.counts.set(node, c);
+    f.pos = node.pos;
+    if (c > node.max)
+      r.err(
+        node.t === 'l' ? 'X12_LOOP_MAX' : 'X12_SEGMENT_MAX',
+        s,
+        node.t === 'l'
+          ? `loop ${node.id} (${node.name}) repeats more than ${node.max} times`
+          : `${node.name} used more than ${node.max} times`,
+      );
+    if (node.t === 'l') {
+      const fr: Frame = { loop: node, pos: 0, counts: new Map([[node.kids[0]!, 1]]), start: s };
+      stack.push(fr);
+      const trig = trigger(node);
+      elements(trig, s, sep, r);
+      placed.push({ s, node: trig, loop: node.id });
+    } else {
+      elements(node, s, sep, r);
+      placed.push({ s, node, loop: f.loop.id });
+    }
+  }
+  const last = body[body.length - 1]!;
+  while (stack.length > 0) close(stack.pop()!, last, r);
+  return placed;
+}
+
+function close(f: Frame, at: Segment, r: Report) {
+  for (const k of f.loop.kids) {
+    if (k.usage !== 'R' || (f.counts.get(k) ?? 0) > 0) continue;
+    if (k.t === 'l')
+      r.err('X12_MISSING_LOOP', f.start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
+    else
+      r.err(
+        'X12_MISSING_SEGMENT',
+        f.start,
+        `required segment ${k.id}${k.q ? `*${k.q.codes[0] ?? ''}` : ''} (${k.name}) is missing in loop ${f.loop.id}`,
+      );
+  }
+  void at;
+}
+
+// ------------------------------------------------------------------ elements
+
+function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, comp?: number) {
+  const len =
+    def.type === 'R' || def.type === 'N0' || def.type === 'N2' ? v.replace(/[-.]/g, '').length : v.length;
+  switch (def.type) {
+    case 'N0':
+    case 'N2':
+      if (!/^-?\d+$/.test(v)) return r.err('X12_BAD_NUMBER', s, `'${v}' is not a whole number`, el, comp);
+      break;
+    case 'R':
+      if (!/^-?(\d+\.?\d*|\.\d+)$/.test(v))
+        return r.err('X12_BAD_DECIMAL', s, `'${v}' is not a decimal number`, el, comp);
+      break;
+    case 'DT':
+      if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el, comp);
+      break;
+    case 'TM':
+      if (!timeValid(v)) return r.err('X12_BAD_TIME', s, `'${v}' is not a valid HHMM[SS] time`, el, comp);
+      break;
+    case 'AN':
+    case 'ID':
+      // eslint-disable-next-line no-control-regex
+      if (/[\x00-\x1f]/.test(v))
+        return r.err('X12_BAD_CHARACTER', s, 'contains a control character', el, comp);
+      break;
+    case 'C':
+      return;
+  }
+  if (def.min && len < def.min) r.err('X12_TOO_SHORT', s, `'${v}' is shorter than ${def.min}`, el, comp);
+  else if (def.max && len > def.max)
+    r.err(
+      'X12_TOO_LONG',
+      s,
+      `'${v.length > 40 ? v.slice(0, 40) + '…' : v}' is longer than ${def.max}`,
+      el,
+      comp,
+    );
+}
+
+function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
+  const dict = DICTIONARY[node.id];
+  const el = s.el;
+  const n = el.length - 1;
+  if (n > 0 && el[n] === '')
+    r.err('X12_TRAILING_SEPARATOR', s, 'segment ends with an empty element (trailing separator)', n);
+  if (dict) {
+    if (n > dict.length)
+      r.err('X12_TOO_MANY_ELEMENTS', s, `has ${n} elements, ${node.id} allows ${dict.length}`, n);
+    for (let k = 1; k <= Math.min(n, dict.length); k++) {
+      const v = el[k]!;
+      if (v === '') continue;
+      const def = dict[k - 1]!;
+      if (def.type === 'C' || v.includes(sep.component)) {
+        // Composite: check its components' codes below; an unexpected component separator in a simple element:
+        if (def.type !== 'C' && node.id !== 'DTP')
+          r.err('X12_BAD_CHARACTER', s, `contains the component separator '${sep.component}'`, k);
+        continue;
+      }
+      if (v.includes(sep.repetition) && sep.repetition !== '') {
+        r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${sep.repetition}'`, k);
+        continue;
+      }
+      checkValue(def, v, s, r, k);
+    }
+    for (let k = 1; k <= dict.length; k++) {
+      if (dict[k - 1]!.mandatory && !el[k] && !node.req?.includes(k))
+        r.err(
+          'X12_REQUIRED_ELEMENT',
+          s,
+          `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`,
+          k,
+        );
+    }
+  }
+  for (const k of node.req ?? [])
+    if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
+  for (const k of node.na ?? [])
+    if (el[k]) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
+  if (node.codes) {
+    for (const { k, b, codes } of codeRules(node)) {
+      const v = el[k];
+      if (!v) continue;
+      if (b === undefined) {
+        if (!codes.includes(v))
+          r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(codes)})`, k);
+      } else {
+        const parts = v.split(sep.component);
+        const idxs = b === '*' ? parts.map((_, j) => j + 1) : [Number(b)];
+        for (const j of idxs) {
+          const cv = parts[j - 1];
+          if (cv && !codes.includes(cv))
+            r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
+        }
+      }
+    }
+  }
+}
+
+const codeCache = new WeakMap<SegNode, { k: number; b: string | undefined; codes: readonly string[] }[]>();
+function codeRules(node: SegNode) {
+  let r = codeCache.get(node);
+  if (!r) {
+    r = Object.entries(node.codes ?? {})
+      .filter(([, codes]) => codes.length > 0)
+      .map(([key, codes]) => {
+        const [a, b] = key.split('-');
+        return { k: Number(a), b, codes };
+      });
+    codeCache.set(node, r);
+  }
+  return r;
+}
+
+function list(codes: readonly string[]): string {
+  return codes.length > 12 ? `one of ${codes.length} codes` : codes.join(', ');
+}
+
+// ------------------------------------------------------------------ business rules
+
+function rules(version: string, placed: Placed[], sep: Separators, r: Report) {
+  hierarchy(placed, r);
+  for (const p of placed) {
+    const s = p.s;
+    const el = s.el;
+    if (el[0] === 'NM1' && el[8] === 'XX' && el[9] && !npiValid(el[9]))
+      r.err('X12_BAD_NPI', s, `NPI '${el[9]}' fails the check digit (Luhn with prefix 80840)`, 9);
+    if (el[0] === 'N1' && el[3] === 'XX' && el[4] && !npiValid(el[4]))
+      r.err('X12_BAD_NPI', s, `NPI '${el[4]}' fails the check digit (Luhn with prefix 80840)`, 4);
+    if (el[0] === 'DTP' && el[3]) {
+      const fmt = el[2];
+      const v = el[3];
+      const ok =
+        fmt === 'D8'
+          ? dateValid(v)
+          : fmt === 'RD8'
+            ? /^\d{8}-\d{8}$/.test(v) &&
+              dateValid(v.slice(0, 8)) &&
+              dateValid(v.slice(9)) &&
+              v.slice(0, 8) <= v.slice(9)
+            : true;
+      if (!ok) r.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
+    }
+    if (el[0] === 'N4' && el[2] && !/^[A-Z]{2}$/.test(el[2]))
+      r.err('X12_BAD_CODE', s, `state '${el[2]}' must be a two-letter code`, 2);
+    if (el[0] === 'N4' && el[3] && !el[4] && !/^\d{5}(\d{4})?$/.test(el[3]))
+      r.err('X12_BAD_ZIP', s, `US postal code '${el[3]}' must be 5 or 9 digits`, 3);
+  }
+  if (version === '005010X222A1' || version === '005010X224A2')
+    claims837(version === '005010X224A2', placed, sep, r);
+  else if (version === '005010X221A1') balance835(placed, sep, r);
+  else if (version === '005010X231A1') check999(placed, r);
+}
+
+/** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
+function hierarchy(placed: Placed[], r: Report) {
+  const levels = new Map<string, string>();
+  const parentOf: Record<string, string[]> = {
+    '22': ['20'],
+    '23': ['22'],
+    '21': ['20'],
+    '19': ['21'],
+    PT: ['19'],
+  };
+  const hls = placed.filter((p) => p.s.el[0] === 'HL');
+  // For each HL, the index of the last HL that names it as parent (children always come later).
+  const lastChild = new Map<string, number>();
+  hls.forEach((p, idx) => lastChild.set(p.s.el[2] ?? '', idx));
+  let expect = 1;
+  hls.forEach((p, idx) => {
+    const s = p.s;
+    const [, id = '', parent = '', level = '', child] = s.el;
+    if (id !== String(expect))
+      r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
+    expect = Number(id) + 1 || expect + 1;
+    if (parent) {
+      const pl = levels.get(parent);
+      if (pl === undefined) r.err('X12_HL_PARENT', s, `HL02 parent '${parent}' is not an earlier HL`, 2);
+      else if (parentOf[level] && !parentOf[level].includes(pl))
+        r.err(
+          'X12_HL_PARENT',
+          s,
+          `HL02 parent '${parent}' is level ${pl}; a level ${level} HL needs a parent of level ${parentOf[level].join('/')}`,
+          2,
+        );
+    } else if (parentOf[level])
+      r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
+    levels.set(id, level);
+    const hasChild = (lastChild.get(id) ?? -1) > idx;
+    if (child === '1' && !hasChild)
+      r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
+    if (child === '0' && hasChild)
+      r.err('X12_HL_CHILD', s, 'HL04 is 0 but a later HL names this one as its parent', 4);
+  });
+}
+
+function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report) {
+  let clm: Segment | undefined;
+  let sum = 0;
+  let lines = 0;
+  let dxCount = 0;
+  let claimDate = false;
+  let lineDate = true;
+  let refs = new Set<string>();
+  let sbrSelf: boolean | undefined;
+  let subscriberHl: Segment | undefined;
+  let subscriberParts = new Set<string>();
+  const finishSubscriber = () => {
+    if (subscriberHl && sbrSelf) {
+      for (const need of ['N3', 'N4', 'DMG'])
+        if (!subscriberParts.has(need))
+          r.err(
+            'X12_MISSING_SEGMENT',
+            subscriberHl,
+            `${need} is required in 2010BA when the subscriber is the patient (SBR02 = 18)`,
+          );
+    }
+  };
+  const finishLine = (at: Segment | undefined) => {
+    if (dental && at && lines > 0 && !lineDate && !claimDate)
+      r.err(
+        'X12_MISSING_SEGMENT',
+        at,
+        'service date DTP*472 is required on the line when the claim has none (2300 DTP*472)',
+      );
+  };
+  const finishClaim = () => {
+    if (!clm) return;
+    finishLine(clm);
+    const total = parseCents(clm.el[2] ?? '');
+    if (total !== undefined && lines > 0 && total !== sum)
+      r.err(
+        'X12_CLM02_SUM',
+        clm,
+        `total charge ${clm.el[2] ?? ''} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
+        2,
+      );
+    const freq = (clm.el[5] ?? '').split(sep.component)[2];
+    if ((freq === '7' || freq === '8') && !refs.has('F8'))
+      r.err(
+        'X12_MISSING_F8',
+        clm,
+        `frequency ${freq} (replacement/void) needs REF*F8 with the payer's original claim number`,
+        5,
+        3,
+      );
+    clm = undefined;
+  };
+  for (const p of placed) {
+    const s = p.s;
+    const el = s.el;
+    switch (el[0] ?? '') {
+      case 'HL':
+        finishClaim();
+        if (el[3] === '22') {
+          finishSubscriber();
+          subscriberHl = s;
+          subscriberParts = new Set();
+          sbrSelf = undefined;
+        } else if (el[3] === '23' && sbrSelf === true)
+          r.err(
+            'X12_SBR02',
+            s,
+            'a patient HL follows a subscriber whose SBR02 says the subscriber is the patient (18)',
+          );
+        break;
+      case 'SBR':
+        sbrSelf = el[2] === '18';
+        if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && p.loop === '2000B')
+          r.err(
+            'X12_SBR02',
+            s,
+            subscriberHl.el[4] === '0'
+              ? 'SBR02 must be 18 when the subscriber is the patient (no 2000C patient HL)'
+              : 'SBR02 must be empty when a 2000C patient HL follows',
+            2,
+          );
+        break;
+      case 'N3':
+      case 'N4':
+      case 'DMG':
+        if (p.loop === '2010BA') subscriberParts.add(el[0] ?? '');
+        break;
+      case 'CLM': {
+        finishClaim();
+        clm = s;
+        sum = 0;
+        lines = 0;
+        claimDate = false;
+        lineDate = true;
+        refs = new Set();
+        dxCount = 0;
+        const pcn = el[1] ?? '';
+        if (pcn.length > 20)
+          r.err(
+            'X12_CLM01_LENGTH',
+            s,
+            `patient control number is ${pcn.length} characters; receivers keep at most 20`,
+            1,
+          );
+        const c5 = (el[5] ?? '').split(sep.component);
+        if (c5[0] && !(POS_CODES as readonly string[]).includes(c5[0]))
+          r.err('X12_BAD_POS', s, `'${c5[0]}' is not a CMS place of service code`, 5, 1);
+        if (!c5[1] || !c5[2])
+          r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
+        break;
+      }
+      case 'REF':
+        if (clm && p.loop === '2300') refs.add(el[1] ?? '');
+        break;
+      case 'DTP':
+        if (clm && el[1] === '472') {
+          if (p.loop === '2300') claimDate = true;
+          else if (p.loop === '2400') lineDate = true;
+        }
+        break;
+      case 'HI':
+        if (clm && p.node.q?.codes.includes('ABK')) {
+          dxCount = el.length - 1;
+          for (let k = 1; k < el.length; k++) {
+            const [q, code = ''] = (el[k] ?? '').split(sep.component);
+            const want = k === 1 ? ['ABK', 'BK'] : ['ABF', 'BF'];
+            if (q && !want.includes(q))
+              r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
+            if (q === 'BK' || q === 'BF')
+              r.err(
+                'X12_ICD9',
+                s,
+                'ICD-9 qualifiers BK/BF are not valid for dates of service after 2015-09-30; use ABK/ABF',
+                k,
+                1,
+              );
+            if (!/^[A-Z][0-9][0-9A-Z]{1,5}$/.test(code))
+              r.err('X12_BAD_ICD10', s, `'${code}' is not an ICD-10-CM code without the dot`, k, 2);
+          }
+        }
+        break;
+      case 'LX':
+        if (clm) {
+          finishLine(s);
+          lines++;
+          lineDate = false;
+          if (el[1] !== String(lines))
+            r.err('X12_LX_SEQUENCE', s, `LX01 '${el[1] ?? ''}' should be ${lines}`, 1);
+        }
+        break;
+      case 'SV1':
+      case 'SV3': {
+        if (!clm) break;
+        const amt = parseCents(el[2] ?? '');
+        if (amt !== undefined) sum += amt;
+        const proc = (el[1] ?? '').split(sep.component);
+        if (!proc[1]) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+        if (el[0] === 'SV3' && proc[1] && !/^D\d{4}$/.test(proc[1]))
+          r.err('X12_BAD_CDT', s, `'${proc[1]}' is not a CDT code (Dnnnn)`, 1, 2);
+        const ptrEl = el[0] === 'SV1' ? 7 : 11;
+        const ptrs = (el[ptrEl] ?? '').split(sep.component).filter((x) => x !== '');
+        if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
+        for (const [j, x] of ptrs.entries()) {
+          const n = Number(x);
+          if (!Number.isInteger(n) || n < 1 || n > (dxCount || 12))
+            r.err(
+              'X12_POINTERS',
+              s,
+              `diagnosis pointer '${x}' does not point at one of the ${dxCount} diagnosis codes`,
+              ptrEl,
+              j + 1,
+            );
+        }
+        if (new Set(ptrs).size !== ptrs.length) r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+        const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
+        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
+        if (el[0] === 'SV1' && el[5] && !(POS_CODES as readonly string[]).includes(el[5]))
+          r.err('X12_BAD_POS', s, `'${el[5]}' is not a CMS place of service code`, 5);
+        if (el[0] === 'SV3' && el[3] && !(POS_CODES as readonly string[]).includes(el[3]))
+          r.err('X12_BAD_POS', s, `'${el[3]}' is not a CMS place of service code`, 3);
+        if (el[0] === 'SV3' && el[4]) {
+          for (const [j, a] of (el[4] ?? '').split(sep.component).entries())
+            if (
+              a &&
+              !['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '20', '30', '40'].includes(
+                a,
+              )
+            )
+              r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
+        }
+        break;
+      }
+      case 'TOO':
+        if (el[2] && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(el[2]))
+          r.err('X12_BAD_TOOTH', s, `'${el[2]}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
+        break;
+      default:
+        break;
+    }
+  }
+  finishClaim();
+  finishSubscriber();
+}
+
+/** 835 balancing (X221A1 section 1.10.2): claim, service line and transaction level. */
+function balance835(placed: Placed[], sep: Separators, r: Report) {
+  let bpr: Segment | undefined;
+  let paidTotal = 0;
+  let plbTotal = 0;
+  let clp: Segment | undefined;
+  let claimAdj = 0;
+  let svcAdj = 0;
+  let svc: Segment | undefined;
+  let svcSumAdj = 0;
+  const finishSvc = () => {
+    if (!svc) return;
+    const charge = parseCents(svc.el[2] ?? '');
+    const paid = parseCents(svc.el[3] ?? '');
+    if (charge !== undefined && paid !== undefined && charge - paid !== svcAdj)
+      r.err(
+        'X12_835_SVC_BALANCE',
+        svc,
+        `service charge ${svc.el[2] ?? ''} − paid ${svc.el[3] ?? ''} does not equal its adjustments ${(svcAdj / 100).toFixed(2)}`,
+        2,
+      );
+    svcSumAdj += svcAdj;
+    svc = undefined;
+    svcAdj = 0;
+  };
+  const finishClp = () => {
+    finishSvc();
+    if (!clp) return;
+    const charge = parseCents(clp.el[3] ?? '');
+    const paid = parseCents(clp.el[4] ?? '');
+    if (charge !== undefined && paid !== undefined && charge - paid !== claimAdj + svcSumAdj)
+      r.err(
+        'X12_835_CLAIM_BALANCE',
+        clp,
+        `claim charge ${clp.el[3] ?? ''} − paid ${clp.el[4] ?? ''} does not equal the claim and line adjustments ${((claimAdj + svcSumAdj) / 100).toFixed(2)}`,
+        3,
+      );
+    clp = undefined;
+  };
+  for (const p of placed) {
+    const s = p.s;
+    const el = s.el;
+    switch (el[0] ?? '') {
+      case 'BPR':
+        bpr = s;
+        break;
+      case 'CLP':
+        finishClp();
+        clp = s;
+        claimAdj = 0;
+        svcSumAdj = 0;
+        paidTotal += parseCents(el[4] ?? '') ?? 0;
+        break;
+      case 'SVC':
+        finishSvc();
+        svc = s;
+        break;
+      case 'CAS': {
+        let t = 0;
+        for (let k = 3; k <= 18; k += 3) if (el[k]) t += parseCents(el[k] ?? '') ?? 0;
+        if (svc) svcAdj += t;
+        else if (clp) claimAdj += t;
+        break;
+      }
+      case 'PLB':
+        finishClp();
+        for (let k = 3; k < el.length; k += 2) {
+          if (!el[k]) continue;
+          const reason = (el[k] ?? '').split(sep.component)[0] ?? '';
+          if (!(PLB_REASONS as readonly string[]).includes(reason))
+            r.err('X12_BAD_CODE', s, `'${reason}' is not a provider adjustment reason code`, k, 1);
+          plbTotal += parseCents(el[k + 1] ?? '') ?? 0;
+        }
+        break;
+      case 'SE':
+        finishClp();
+        break;
+      default:
+        break;
+    }
+  }
+  if (bpr) {
+    const amt = parseCents(bpr.el[2] ?? '');
+    const sign = bpr.el[3] === 'D' ? -1 : 1;
+    if (amt !== undefined && sign * amt !== paidTotal - plbTotal)
+      r.err(
+        'X12_835_BPR_BALANCE',
+        bpr,
+        `payment ${bpr.el[2] ?? ''} does not equal claim payments ${(paidTotal / 100).toFixed(2)} minus provider adjustments ${(plbTotal / 100).toFixed(2)}`,
+        2,
+      );
+  }
+}
+
+function check999(placed: Placed[], r: Report) {
+  let ak2 = 0;
+  let accepted = 0;
+  for (const p of placed) {
+    const el = p.s.el;
+    if (el[0] === 'AK2') ak2++;
+    if (el[0] === 'IK5' && (el[1] === 'A' || el[1] === 'E')) accepted++;
+    if (el[0] === 'AK9') {
+      const [, code, inc, rec, acc] = el;
+      if (Number(rec) > Number(inc)) r.err('X12_999_COUNTS', p.s, 'received count exceeds included count', 3);
+      if (Number(acc) > Number(rec)) r.err('X12_999_COUNTS', p.s, 'accepted count exceeds received count', 4);
+      // Only when every set has its AK2 (some 999s list only the rejected ones).
+      if (ak2 > 0 && ak2 === Number(inc) && Number(acc) !== accepted)
+        r.err('X12_999_COUNTS', p.s, `AK904 says ${acc ?? ''} accepted, IK5 segments accept ${accepted}`, 4);
+      const want = Number(acc) === 0 ? 'R' : Number(acc) < Number(rec) ? 'P' : undefined;
+      if (want && code !== want && !(want === 'R' && code === 'R'))
+        r.err('X12_999_STATUS', p.s, `AK901 '${code ?? ''}' disagrees with the counts (expected ${want})`, 1);
+    }
+  }
+}
