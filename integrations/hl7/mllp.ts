@@ -299,7 +299,7 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
     : net.createServer(onConnection);
   server.on('error', (err: Error) => opts.logger.error({ err: err.message }, 'mllp: server error'));
   if (opts.tls)
-    server.on('tlsClientError', (err) =>
+    server.on('tlsClientError', (err: Error) =>
       opts.logger.warn({ err: err.message }, 'mllp: TLS handshake failed'),
     );
 
