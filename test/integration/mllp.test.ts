@@ -120,7 +120,7 @@ describe('MLLP listener', () => {
     expect(files.filter((f) => !corpus.some(([c]) => c === f))).toEqual([]);
   });
 
-  it('stores quarantined messages (AE) so nothing is lost', async () => {
+  it('stores quarantined messages (AE) so nothing is lost', () => {
     const ctl = (sink.store.sqlite
       .prepare("SELECT status, reason FROM inbound_messages WHERE control_id = 'MSG00000012'")
       .get() ?? {}) as { status?: string; reason?: string };
