@@ -20,7 +20,7 @@ function start(db: string): Promise<{ proc: ChildProcess; port: number }> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    proc.stdout!.on('data', (b: Buffer) => {
+    proc.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /PORT (\d+)/.exec(out);
       if (m) resolve({ proc, port: Number(m[1]) });
