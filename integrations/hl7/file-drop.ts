@@ -6,9 +6,9 @@
 
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Clock, IntakeSink } from '../../appliance/ports.js';
+import type { Clock, IntakeChannel, IntakeSink } from '../../appliance/ports.js';
 import { systemClock } from '../../appliance/ports.js';
-import { toEnvelope } from './map.js';
+import { toEnvelope, type EnvelopeResult } from './map.js';
 import type { Hl7Logger } from './mllp.js';
 import { decodeBytes, splitBatch } from './parse.js';
 import type { Hl7Profile } from './profiles.js';
@@ -46,6 +46,37 @@ export interface FileDrop {
 
 const PROCESSING = '.processing';
 
+export interface Hl7FileContent {
+  /** One per message found (none when the file holds no MSH at all). */
+  results: EnvelopeResult[];
+  /** Messages that are rejected or quarantined, with a line for the `.reason` file. */
+  bad: { index: number; text: string; reason: string }[];
+  isBatch: boolean;
+}
+
+/** Split a file's bytes (single message or FHS/BHS batch) and map every message. Pure. */
+export function readHl7File(raw: Buffer, channel: IntakeChannel, profile: Hl7Profile): Hl7FileContent {
+  const { text } = decodeBytes(raw);
+  const batch = splitBatch(text).value;
+  const single = batch.messages.length === 1 && !batch.isBatch;
+  // A single message keeps its exact bytes (windows-1252 stays as sent) for replay.
+  const results = batch.messages.map((m) =>
+    toEnvelope(single ? raw : Buffer.from(m.text, 'utf8'), channel, profile),
+  );
+  const bad: Hl7FileContent['bad'] = [];
+  results.forEach((r, index) => {
+    const why = r.reject ?? r.envelope?.quarantine;
+    if (!why) return;
+    const ctl = r.envelope?.controlId ?? r.message?.controlId;
+    bad.push({
+      index,
+      text: batch.messages[index]!.text,
+      reason: `message ${index + 1}${ctl ? ` (MSH-10 ${ctl})` : ''}: ${why.code}: ${why.reason}`,
+    });
+  });
+  return { results, bad, isBatch: batch.isBatch };
+}
+
 export function createFileDrop(o: FileDropOptions): FileDrop {
   const clock = o.clock ?? systemClock;
   const seen = new Map<string, { size: number; mtimeMs: number }>();
@@ -75,30 +106,14 @@ export function createFileDrop(o: FileDropOptions): FileDrop {
   async function processFile(name: string, scan: FileDropScan): Promise<void> {
     const path = join(processing, name);
     const raw = await readFile(path);
-    const { text } = decodeBytes(raw);
-    const batch = splitBatch(text).value;
-    if (batch.messages.length === 0) {
+    const { results, bad, isBatch } = readHl7File(raw, 'file', o.profile);
+    if (results.length === 0) {
       await quarantineFile(path, name, ['HL7_NO_MSH: the file holds no HL7 message (no MSH segment)']);
       scan.quarantined++;
       o.logger.warn({ file: name }, 'file drop: no HL7 message, quarantined');
       return;
     }
-    const single = batch.messages.length === 1;
-    const results = batch.messages.map((m) =>
-      toEnvelope(single && !batch.isBatch ? raw : Buffer.from(m.text, 'utf8'), 'file', o.profile),
-    );
-    const bad: { k: number; text: string; reason: string }[] = [];
-    results.forEach((r, k) => {
-      const why = r.reject ?? r.envelope?.quarantine;
-      if (why) {
-        const ctl = r.envelope?.controlId ?? r.message?.controlId;
-        bad.push({
-          k,
-          text: batch.messages[k]!.text,
-          reason: `message ${k + 1}${ctl ? ` (MSH-10 ${ctl})` : ''}: ${why.code}: ${why.reason}`,
-        });
-      }
-    });
+    const single = results.length === 1 && !isBatch;
     try {
       // One await for the whole file: its messages share a group commit.
       await Promise.all(results.flatMap((r) => (r.envelope ? [o.sink.accept(r.envelope)] : [])));
@@ -125,7 +140,7 @@ export function createFileDrop(o: FileDropOptions): FileDrop {
       return;
     }
     for (const b of bad) {
-      const to = await uniquePath(o.quarantine, `${name}.msg${b.k + 1}.hl7`);
+      const to = await uniquePath(o.quarantine, `${name}.msg${b.index + 1}.hl7`);
       await writeFile(to, b.text);
       await writeFile(`${to}.reason`, b.reason + '\n');
     }
