@@ -59,6 +59,18 @@ const LF = 10;
 /** Split text into segments on \r, \n or \r\n (any mix), dropping empty lines. */
 function splitSegments(text: string): { line: string; offset: number }[] {
   const out: { line: string; offset: number }[] = [];
+  // Fast path: one terminator kind throughout (the usual \r, or \n from files): native split.
+  const hasLf = text.indexOf('\n') >= 0;
+  const hasCr = text.indexOf('\r') >= 0;
+  if (!(hasLf && hasCr)) {
+    const parts = text.split(hasLf ? '\n' : '\r');
+    let offset = 0;
+    for (const line of parts) {
+      if (line.length > 0) out.push({ line, offset });
+      offset += line.length + 1;
+    }
+    return out;
+  }
   const n = text.length;
   let start = 0;
   for (let i = 0; i < n; i++) {
