@@ -363,7 +363,21 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   };
   for (const dg1 of all(msg, 'DG1')) {
     const code = get(msg, dg1, 3, 1);
-    if (code) addDx(code, get(msg, dg1, 3, 2) || get(msg, dg1, 4), get(msg, dg1, 3, 3));
+    if (!code) continue;
+    const text = get(msg, dg1, 3, 2) || get(msg, dg1, 4);
+    const system = get(msg, dg1, 3, 3);
+    // CE/CWE alternate identifier (DG1-3.4^.5^.6): EHRs that code problems in SNOMED often send
+    // the ICD-10-CM crosswalk there; billing wants the ICD-10 code when the profile says so.
+    const alt = get(msg, dg1, 3, 4);
+    const altSystem = get(msg, dg1, 3, 6);
+    if (
+      profile.preferIcd10Alternate &&
+      alt &&
+      diagnosisSystem(profile, system, code) !== 'ICD10' &&
+      diagnosisSystem(profile, altSystem, alt) === 'ICD10'
+    )
+      addDx(alt, get(msg, dg1, 3, 5) || text, altSystem);
+    else addDx(code, text, system);
   }
 
   const procedures: ProcedureInput[] = [];

@@ -156,6 +156,25 @@ describe('MLLP listener', () => {
     await c.close();
   });
 
+  it('reads a frame split across TCP writes, and ignores binary junk between frames', async () => {
+    const c = await MllpClient.connect(port);
+    const bytes = frame(sampleDft({ index: 11, controlId: 'SPLIT1' }));
+    const ack = c.nextAck();
+    c.writeRaw(readFileSync(new URL('broken/binary-junk.bin', fixtures)));
+    for (const [a, b] of [
+      [0, 7],
+      [7, 1500],
+      [1500, bytes.length - 1],
+      [bytes.length - 1, bytes.length],
+    ]) {
+      c.writeRaw(bytes.subarray(a, b));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(readAck(await ack)).toMatchObject({ code: 'AA', controlId: 'SPLIT1' });
+    expect(server.stats().junkBytes).toBeGreaterThan(0);
+    await c.close();
+  });
+
   it('survives a client that disconnects mid-frame', async () => {
     const s = net.connect(port, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));
