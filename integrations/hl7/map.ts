@@ -110,7 +110,13 @@ function sexOf(v: string): Sex {
   return v === 'M' || v === 'F' ? v : 'U';
 }
 
-const digits = (v: string) => v.replace(/\D/g, '');
+function digits(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return v.replace(/\D/g, '');
+  }
+  return v;
+}
 
 // ------------------------------------------------------------------ profile refs
 
@@ -283,6 +289,15 @@ function diagnosisSystem(profile: Hl7Profile, system: string, code: string): Dia
   return 'LOCAL';
 }
 
+function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['system'] {
+  if (!system) return profile.defaultProcedureSystem;
+  return (
+    profile.procedureSystems[system] ??
+    profile.procedureSystems[system.toUpperCase()] ??
+    profile.defaultProcedureSystem
+  );
+}
+
 function normCode(system: DiagnosisInput['system'], code: string): string {
   if (system !== 'ICD10') return code;
   const c = code.indexOf('.') < 0 ? code : code.replace('.', '');
@@ -400,15 +415,17 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     }
     const system = get(msg, ft1, 25, 3) || get(msg, ft1, 7, 3);
     const p: ProcedureInput = {
-      system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
+      system: procedureSystem(profile, system),
       code: code.toUpperCase(),
     };
     const text = get(msg, ft1, 25, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
-      const mods = repetitions(msg, ft1, profile.modifierField)
-        .map((r) => leaf(r, 1, 1, d).toUpperCase())
-        .filter(Boolean);
+      const mods: string[] = [];
+      for (const r of repetitions(msg, ft1, profile.modifierField)) {
+        const m = leaf(r, 1, 1, d);
+        if (m) mods.push(m.toUpperCase());
+      }
       if (mods.length) p.modifiers = mods;
     }
     const qty = get(msg, ft1, 10);
@@ -425,24 +442,28 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     if ((ext || unit) && cents === undefined)
       diagnostics.push(q('HL7_BAD_AMOUNT', 'FT1-11/FT1-12 charge is not an amount', 'FT1', 'FT1-11'));
     else if (cents !== undefined) p.chargeCents = cents;
-    const links = repetitions(msg, ft1, 19)
-      .map((r) => {
-        const c = leaf(r, 1, 1, d);
-        return c ? addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d)) : 0;
-      })
-      .filter((n) => n > 0);
-    if (links.length) p.diagnosisSeqs = [...new Set(links)];
+    // FT1-19 diagnosis codes (repeating CE), linked to DG1 by code; a code not in DG1 is added.
+    const links: number[] = [];
+    for (const r of repetitions(msg, ft1, 19)) {
+      const c = leaf(r, 1, 1, d);
+      if (!c) continue;
+      const seq = addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d));
+      if (!links.includes(seq)) links.push(seq);
+    }
+    if (links.length) p.diagnosisSeqs = links;
     const rawDate = get(msg, ft1, 4, 1, 1);
     const date = hl7Date(rawDate);
     if (rawDate && !date)
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
-    const tooth = readRef(msg, profile, profile.tooth, ft1);
-    if (tooth) p.tooth = tooth.toUpperCase();
-    const surfaces = readRef(msg, profile, profile.surfaces, ft1);
-    if (surfaces) p.surfaces = surfaces.toUpperCase();
-    const area = readRef(msg, profile, profile.area, ft1);
-    if (area) p.area = area.toUpperCase();
+    if (profile.kind === 'dental' || profile.tooth) {
+      const tooth = readRef(msg, profile, profile.tooth, ft1);
+      if (tooth) p.tooth = tooth.toUpperCase();
+      const surfaces = readRef(msg, profile, profile.surfaces, ft1);
+      if (surfaces) p.surfaces = surfaces.toUpperCase();
+      const area = readRef(msg, profile, profile.area, ft1);
+      if (area) p.area = area.toUpperCase();
+    }
     procedures.push(p);
   }
   // PR1 only when the EHR sent no coded charges: procedures without charge data.

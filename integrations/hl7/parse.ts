@@ -173,16 +173,19 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   const diagnostics = delims.diagnostics;
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
+  const fs = d.field;
   for (let i = 0; i < lines.length; i++) {
     const { line, offset } = lines[i]!;
-    const parts = line.split(d.field);
-    const id = parts[0]!;
+    // The id is what precedes the first field separator: check it before splitting the line.
+    const cut = line.indexOf(fs);
+    const id = cut < 0 ? line : line.slice(0, cut);
     if (!isSegmentId(id)) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
       continue;
     }
+    const parts = line.split(fs);
     if (id === 'MSH' || id === 'FHS' || id === 'BHS') {
       if (i > 0 && id === 'MSH') {
         diagnostics.push(
@@ -191,7 +194,7 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
         break;
       }
       // parts[1] is MSH-2; insert MSH-1 so that fields[n] is MSH-n.
-      parts.splice(1, 0, d.field);
+      parts.splice(1, 0, fs);
     }
     const seg: Segment = { id, index: segments.length, fields: parts, offset };
     segments.push(seg);
