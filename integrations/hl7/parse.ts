@@ -51,6 +51,8 @@ export interface Message {
   version: string;
   /** Segments by id, in message order, built once. */
   byId: Map<string, Segment[]>;
+  /** Char codes of repetition, component, subcomponent and escape, for the one-pass read in get(). */
+  codes: { rep: number; comp: number; sub: number; esc: number };
 }
 
 const CR = 13;
@@ -213,6 +215,12 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
     controlId: msh.fields[10] ?? '',
     version: (msh.fields[12] ?? '').split(d.component)[0] ?? '',
     byId,
+    codes: {
+      rep: d.repetition.charCodeAt(0),
+      comp: d.component.charCodeAt(0),
+      sub: d.subcomponent.charCodeAt(0),
+      esc: d.escape.charCodeAt(0),
+    },
   };
   if (!message.messageCode)
     diagnostics.push(err('HL7_NO_TYPE', 'MSH-9 message type is empty', 'MSH', msh.offset, 'MSH-9'));
@@ -333,6 +341,21 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
   const raw = seg?.fields[n];
   if (raw === undefined || raw === '') return '';
   if (n <= 2 && seg!.id === 'MSH') return raw;
+  if (rep === 0 && c === 1 && s === 1) {
+    // The common read (first repetition, component and subcomponent) in one pass over the field:
+    // it ends at the first delimiter of any level; an escape sends it down the general path.
+    const k = msg.codes;
+    let i = 0;
+    for (; i < raw.length; i++) {
+      const ch = raw.charCodeAt(i);
+      if (ch === k.comp || ch === k.rep || ch === k.sub || ch === k.esc) break;
+    }
+    if (i === raw.length) return raw === '""' ? '' : raw;
+    if (raw.charCodeAt(i) !== k.esc) {
+      const v = raw.slice(0, i);
+      return v === '""' ? '' : v;
+    }
+  }
   const d = msg.delimiters;
   return leaf(nth(raw, d.repetition, rep), c, s, d);
 }
