@@ -116,6 +116,21 @@ describe('toEnvelope DFT^P03', () => {
     expect(r.reject?.reason.length).toBeGreaterThan(5);
   });
 
+  it('takes the ICD-10-CM alternate of a SNOMED diagnosis, and keeps SNOMED when there is none', () => {
+    const msg = sampleDft({ index: 4 })
+      .replace(
+        'DG1|1|I10|R51.9^Headache unspecified^I10',
+        'DG1|1|I10|25064002^Headache^SCT^R51.9^Headache unspecified^I10',
+      )
+      .replace(
+        'DG1|2|I10|E11.9^Type 2 diabetes mellitus without complications^I10',
+        'DG1|2|I10|44054006^Diabetes type 2^SCT',
+      );
+    const dx = env(msg).envelope!.encounter!.diagnoses;
+    expect(dx[0]).toMatchObject({ seq: 1, system: 'ICD10', code: 'R519' });
+    expect(dx[1]).toMatchObject({ seq: 2, system: 'SNOMED', code: '44054006' });
+  });
+
   it('ignores (stores and ACKs) message types that are not ours, like ADT', () => {
     expect(env(fixture('broken/adt-a08-ignored.hl7')).envelope!.ignore).toMatch(/ADT\^A08/);
   });

@@ -9,6 +9,7 @@ import type {
   DiagnosisInput,
   Diagnostic,
   EncounterInput,
+  Patient,
   Person,
   Practitioner,
   ProcedureInput,
@@ -30,50 +31,92 @@ import { compileRef, type CompiledRef, type FieldRef, type Hl7Profile } from './
 
 // ------------------------------------------------------------------ values
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Digits of value[from, to) as a number, or -1 if any is not a digit (no regex: this runs per field). */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** HL7 DT/DTM → 'YYYY-MM-DD' (needs at least YYYYMMDD and a real calendar day). */
 export function hl7Date(value: string): string | undefined {
-  if (!/^\d{8}/.test(value)) return undefined;
-  const y = Number(value.slice(0, 4));
-  const m = Number(value.slice(4, 6));
-  const d = Number(value.slice(6, 8));
+  if (value.length < 8) return undefined;
+  const y = digitsAt(value, 0, 4);
+  const m = digitsAt(value, 4, 6);
+  const d = digitsAt(value, 6, 8);
   if (y < 1850 || m < 1 || m > 12 || d < 1) return undefined;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  if (d > days) return undefined;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS[m - 1]! + (leap ? 1 : 0)) return undefined;
   return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
 }
 
 /** HL7 DTM (YYYYMMDD[HH[MM[SS[.S+]]]][+/-ZZZZ]) → ISO-8601 UTC instant. */
 export function hl7Instant(value: string, defaultOffset = '+0000'): string | undefined {
-  const m = /^(\d{8})(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?$/.exec(value);
-  if (!m) return undefined;
-  const date = hl7Date(m[1]!);
+  const date = hl7Date(value);
   if (!date) return undefined;
-  const hh = Number(m[2] ?? 0);
-  const mi = Number(m[3] ?? 0);
-  const ss = Number(m[4] ?? 0);
-  if (hh > 23 || mi > 59 || ss > 59) return undefined;
-  const ms = m[5] ? Math.round(Number(`0.${m[5]}`) * 1000) : 0;
-  const off = m[6] ?? defaultOffset;
+  // Split off a trailing +/-ZZZZ offset, then read HH MM SS .S+ positionally.
+  let body = value;
+  let off = defaultOffset;
+  const signAt = Math.max(value.indexOf('+', 8), value.indexOf('-', 8));
+  if (signAt > 0) {
+    off = value.slice(signAt);
+    body = value.slice(0, signAt);
+    if (off.length !== 5 || digitsAt(off, 1, 5) < 0) return undefined;
+  }
+  const dot = body.indexOf('.');
+  const main = dot < 0 ? body : body.slice(0, dot);
+  if (main.length > 14 || main.length % 2 !== 0) return undefined;
+  const hh = main.length >= 10 ? digitsAt(main, 8, 10) : 0;
+  const mi = main.length >= 12 ? digitsAt(main, 10, 12) : 0;
+  const ss = main.length >= 14 ? digitsAt(main, 12, 14) : 0;
+  if (hh < 0 || mi < 0 || ss < 0 || hh > 23 || mi > 59 || ss > 59) return undefined;
+  let ms = 0;
+  if (dot >= 0) {
+    const frac = body.slice(dot + 1);
+    if (frac.length < 1 || frac.length > 4 || digitsAt(frac, 0, frac.length) < 0) return undefined;
+    ms = Math.round(Number(`0.${frac}`) * 1000);
+  }
   const sign = off[0] === '-' ? -1 : 1;
-  const offMin = sign * (Number(off.slice(1, 3)) * 60 + Number(off.slice(3, 5)));
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const t = Date.UTC(y, mo - 1, d, hh, mi, ss, ms) - offMin * 60_000;
+  const offMin = sign * (digitsAt(off, 1, 3) * 60 + digitsAt(off, 3, 5));
+  const t =
+    Date.UTC(digitsAt(value, 0, 4), digitsAt(value, 4, 6) - 1, digitsAt(value, 6, 8), hh, mi, ss, ms) -
+    offMin * 60_000;
   return new Date(t).toISOString();
 }
 
 /** '125.00' / '125' / '125.5' → integer cents without floating point; undefined if not money. */
 export function toCents(value: string): number | undefined {
-  const m = /^(-)?(\d+)(?:\.(\d{0,2}))?$/.exec(value.trim());
-  if (!m) return undefined;
-  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0') || '0');
-  return m[1] ? -cents : cents;
+  const v = value.trim();
+  const neg = v.startsWith('-');
+  const body = neg ? v.slice(1) : v;
+  const dot = body.indexOf('.');
+  const whole = dot < 0 ? body : body.slice(0, dot);
+  const frac = dot < 0 ? '' : body.slice(dot + 1);
+  if (whole.length === 0 || frac.length > 2) return undefined;
+  const w = digitsAt(whole, 0, whole.length);
+  const f = frac.length ? digitsAt(frac.padEnd(2, '0'), 0, 2) : 0;
+  if (w < 0 || f < 0) return undefined;
+  const cents = w * 100 + f;
+  return neg ? -cents : cents;
 }
 
 function sexOf(v: string): Sex {
   return v === 'M' || v === 'F' ? v : 'U';
 }
 
-const digits = (v: string) => v.replace(/\D/g, '');
+function digits(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return v.replace(/\D/g, '');
+  }
+  return v;
+}
 
 // ------------------------------------------------------------------ profile refs
 
@@ -239,15 +282,26 @@ function coverages(msg: Message): Coverage[] {
 const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 function diagnosisSystem(profile: Hl7Profile, system: string, code: string): DiagnosisInput['system'] {
-  const s = profile.diagnosisSystems[system.toUpperCase()];
+  const s = profile.diagnosisSystems[system] ?? profile.diagnosisSystems[system.toUpperCase()];
   if (s) return s;
   if (!system && ICD10_SHAPE.test(code)) return 'ICD10';
   if (!system && /^\d{6,18}$/.test(code)) return 'SNOMED';
   return 'LOCAL';
 }
 
+function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['system'] {
+  if (!system) return profile.defaultProcedureSystem;
+  return (
+    profile.procedureSystems[system] ??
+    profile.procedureSystems[system.toUpperCase()] ??
+    profile.defaultProcedureSystem
+  );
+}
+
 function normCode(system: DiagnosisInput['system'], code: string): string {
-  return system === 'ICD10' ? code.replace('.', '').toUpperCase() : code;
+  if (system !== 'ICD10') return code;
+  const c = code.indexOf('.') < 0 ? code : code.replace('.', '');
+  return c.toUpperCase();
 }
 
 // ------------------------------------------------------------------ DFT^P03
@@ -279,7 +333,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   if (!visitNumber)
     diagnostics.push(q('HL7_NO_VISIT_NUMBER', 'PV1-19 visit number is empty', 'PV1', 'PV1-19'));
 
-  const patient = { ...person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), mrn };
+  const patient: Patient = Object.assign(person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), {
+    mrn,
+  });
   if (pid && !patient.lastName)
     diagnostics.push(q('HL7_NO_PATIENT_NAME', 'PID-5 patient name is empty', 'PID', 'PID-5'));
   const rawDob = get(msg, pid, 7);
@@ -322,7 +378,21 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   };
   for (const dg1 of all(msg, 'DG1')) {
     const code = get(msg, dg1, 3, 1);
-    if (code) addDx(code, get(msg, dg1, 3, 2) || get(msg, dg1, 4), get(msg, dg1, 3, 3));
+    if (!code) continue;
+    const text = get(msg, dg1, 3, 2) || get(msg, dg1, 4);
+    const system = get(msg, dg1, 3, 3);
+    // CE/CWE alternate identifier (DG1-3.4^.5^.6): EHRs that code problems in SNOMED often send
+    // the ICD-10-CM crosswalk there; billing wants the ICD-10 code when the profile says so.
+    const alt = get(msg, dg1, 3, 4);
+    const altSystem = get(msg, dg1, 3, 6);
+    if (
+      profile.preferIcd10Alternate &&
+      alt &&
+      diagnosisSystem(profile, system, code) !== 'ICD10' &&
+      diagnosisSystem(profile, altSystem, alt) === 'ICD10'
+    )
+      addDx(alt, get(msg, dg1, 3, 5) || text, altSystem);
+    else addDx(code, text, system);
   }
 
   const procedures: ProcedureInput[] = [];
@@ -345,15 +415,17 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     }
     const system = get(msg, ft1, 25, 3) || get(msg, ft1, 7, 3);
     const p: ProcedureInput = {
-      system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
+      system: procedureSystem(profile, system),
       code: code.toUpperCase(),
     };
     const text = get(msg, ft1, 25, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
-      const mods = repetitions(msg, ft1, profile.modifierField)
-        .map((r) => leaf(r, 1, 1, d).toUpperCase())
-        .filter(Boolean);
+      const mods: string[] = [];
+      for (const r of repetitions(msg, ft1, profile.modifierField)) {
+        const m = leaf(r, 1, 1, d);
+        if (m) mods.push(m.toUpperCase());
+      }
       if (mods.length) p.modifiers = mods;
     }
     const qty = get(msg, ft1, 10);
@@ -370,24 +442,28 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     if ((ext || unit) && cents === undefined)
       diagnostics.push(q('HL7_BAD_AMOUNT', 'FT1-11/FT1-12 charge is not an amount', 'FT1', 'FT1-11'));
     else if (cents !== undefined) p.chargeCents = cents;
-    const links = repetitions(msg, ft1, 19)
-      .map((r) => {
-        const c = leaf(r, 1, 1, d);
-        return c ? addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d)) : 0;
-      })
-      .filter((n) => n > 0);
-    if (links.length) p.diagnosisSeqs = [...new Set(links)];
+    // FT1-19 diagnosis codes (repeating CE), linked to DG1 by code; a code not in DG1 is added.
+    const links: number[] = [];
+    for (const r of repetitions(msg, ft1, 19)) {
+      const c = leaf(r, 1, 1, d);
+      if (!c) continue;
+      const seq = addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d));
+      if (!links.includes(seq)) links.push(seq);
+    }
+    if (links.length) p.diagnosisSeqs = links;
     const rawDate = get(msg, ft1, 4, 1, 1);
     const date = hl7Date(rawDate);
     if (rawDate && !date)
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
-    const tooth = readRef(msg, profile, profile.tooth, ft1);
-    if (tooth) p.tooth = tooth.toUpperCase();
-    const surfaces = readRef(msg, profile, profile.surfaces, ft1);
-    if (surfaces) p.surfaces = surfaces.toUpperCase();
-    const area = readRef(msg, profile, profile.area, ft1);
-    if (area) p.area = area.toUpperCase();
+    if (profile.kind === 'dental' || profile.tooth) {
+      const tooth = readRef(msg, profile, profile.tooth, ft1);
+      if (tooth) p.tooth = tooth.toUpperCase();
+      const surfaces = readRef(msg, profile, profile.surfaces, ft1);
+      if (surfaces) p.surfaces = surfaces.toUpperCase();
+      const area = readRef(msg, profile, profile.area, ft1);
+      if (area) p.area = area.toUpperCase();
+    }
     procedures.push(p);
   }
   // PR1 only when the EHR sent no coded charges: procedures without charge data.

@@ -299,7 +299,7 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
     : net.createServer(onConnection);
   server.on('error', (err: Error) => opts.logger.error({ err: err.message }, 'mllp: server error'));
   if (opts.tls)
-    server.on('tlsClientError', (err) =>
+    server.on('tlsClientError', (err: Error) =>
       opts.logger.warn({ err: err.message }, 'mllp: TLS handshake failed'),
     );
 
@@ -344,7 +344,7 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
 
 export interface MllpClientOptions {
   tls?: { ca?: string | Buffer; servername?: string; rejectUnauthorized?: boolean };
-  /** Give up on a connect or a missing ACK after this long. */
+  /** Give up on a connect, or on a missing ACK (closing the connection), after this long. */
   timeoutMs?: number;
 }
 
@@ -354,15 +354,18 @@ export class MllpClient {
   private waiting: { resolve: (ack: string) => void; reject: (e: Error) => void }[] = [];
   private closedError: Error | undefined;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly ackTimeoutMs: number | undefined,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       for (const ev of this.decoder.push(chunk)) {
         if (ev.type === 'message') this.waiting.shift()?.resolve(ev.payload.toString('utf8'));
       }
     });
     const fail = (e: Error) => {
-      this.closedError = e;
-      for (const w of this.waiting.splice(0)) w.reject(e);
+      this.closedError ??= e;
+      for (const w of this.waiting.splice(0)) w.reject(this.closedError);
     };
     socket.on('error', fail);
     socket.on('close', () => fail(new Error('connection closed')));
@@ -370,12 +373,18 @@ export class MllpClient {
 
   static connect(port: number, host = '127.0.0.1', opts: MllpClientOptions = {}): Promise<MllpClient> {
     return new Promise((resolve, reject) => {
+      const ready = () => {
+        socket.setTimeout(0);
+        socket.off('error', reject);
+        resolve(new MllpClient(socket, opts.timeoutMs));
+      };
       const socket = opts.tls
-        ? tls.connect({ port, host, ...opts.tls }, () => resolve(new MllpClient(socket)))
-        : net.connect({ port, host }, () => resolve(new MllpClient(socket)));
+        ? tls.connect({ port, host, ...opts.tls }, ready)
+        : net.connect({ port, host }, ready);
       socket.setNoDelay(true);
       socket.once('error', reject);
-      if (opts.timeoutMs) socket.setTimeout(opts.timeoutMs, () => socket.destroy(new Error('timeout')));
+      if (opts.timeoutMs)
+        socket.setTimeout(opts.timeoutMs, () => socket.destroy(new Error('connect timeout')));
     });
   }
 
@@ -384,10 +393,33 @@ export class MllpClient {
     this.socket.write(bytes);
   }
 
-  /** Expect one more ACK (after writeRaw of a frame). */
+  /**
+   * Expect one more ACK (after writeRaw of a frame). With timeoutMs, a missing ACK closes the
+   * connection: after a lost ACK the stream can no longer be matched up, so the caller reconnects
+   * and resends (the listener dedupes).
+   */
   nextAck(): Promise<string> {
     if (this.closedError) return Promise.reject(this.closedError);
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      if (this.ackTimeoutMs)
+        timer = setTimeout(() => this.socket.destroy(new Error('no ACK within timeout')), this.ackTimeoutMs);
+      this.waiting.push({
+        resolve: (ack) => {
+          clearTimeout(timer);
+          resolve(ack);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+  }
+
+  /** True once the connection failed or closed: make a new client. */
+  get closed(): boolean {
+    return this.closedError !== undefined || this.socket.destroyed;
   }
 
   send(message: string | Buffer): Promise<string> {

@@ -51,6 +51,8 @@ export interface Message {
   version: string;
   /** Segments by id, in message order, built once. */
   byId: Map<string, Segment[]>;
+  /** Char codes of repetition, component, subcomponent and escape, for the one-pass read in get(). */
+  codes: { rep: number; comp: number; sub: number; esc: number };
 }
 
 const CR = 13;
@@ -59,6 +61,18 @@ const LF = 10;
 /** Split text into segments on \r, \n or \r\n (any mix), dropping empty lines. */
 function splitSegments(text: string): { line: string; offset: number }[] {
   const out: { line: string; offset: number }[] = [];
+  // Fast path: one terminator kind throughout (the usual \r, or \n from files): native split.
+  const hasLf = text.indexOf('\n') >= 0;
+  const hasCr = text.indexOf('\r') >= 0;
+  if (!(hasLf && hasCr)) {
+    const parts = text.split(hasLf ? '\n' : '\r');
+    let offset = 0;
+    for (const line of parts) {
+      if (line.length > 0) out.push({ line, offset });
+      offset += line.length + 1;
+    }
+    return out;
+  }
   const n = text.length;
   let start = 0;
   for (let i = 0; i < n; i++) {
@@ -161,16 +175,19 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   const diagnostics = delims.diagnostics;
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
+  const fs = d.field;
   for (let i = 0; i < lines.length; i++) {
     const { line, offset } = lines[i]!;
-    const parts = line.split(d.field);
-    const id = parts[0]!;
+    // The id is what precedes the first field separator: check it before splitting the line.
+    const cut = line.indexOf(fs);
+    const id = cut < 0 ? line : line.slice(0, cut);
     if (!isSegmentId(id)) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
       continue;
     }
+    const parts = line.split(fs);
     if (id === 'MSH' || id === 'FHS' || id === 'BHS') {
       if (i > 0 && id === 'MSH') {
         diagnostics.push(
@@ -179,7 +196,7 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
         break;
       }
       // parts[1] is MSH-2; insert MSH-1 so that fields[n] is MSH-n.
-      parts.splice(1, 0, d.field);
+      parts.splice(1, 0, fs);
     }
     const seg: Segment = { id, index: segments.length, fields: parts, offset };
     segments.push(seg);
@@ -198,6 +215,12 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
     controlId: msh.fields[10] ?? '',
     version: (msh.fields[12] ?? '').split(d.component)[0] ?? '',
     byId,
+    codes: {
+      rep: d.repetition.charCodeAt(0),
+      comp: d.component.charCodeAt(0),
+      sub: d.subcomponent.charCodeAt(0),
+      esc: d.escape.charCodeAt(0),
+    },
   };
   if (!message.messageCode)
     diagnostics.push(err('HL7_NO_TYPE', 'MSH-9 message type is empty', 'MSH', msh.offset, 'MSH-9'));
@@ -318,6 +341,21 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
   const raw = seg?.fields[n];
   if (raw === undefined || raw === '') return '';
   if (n <= 2 && seg!.id === 'MSH') return raw;
+  if (rep === 0 && c === 1 && s === 1) {
+    // The common read (first repetition, component and subcomponent) in one pass over the field:
+    // it ends at the first delimiter of any level; an escape sends it down the general path.
+    const k = msg.codes;
+    let i = 0;
+    for (; i < raw.length; i++) {
+      const ch = raw.charCodeAt(i);
+      if (ch === k.comp || ch === k.rep || ch === k.sub || ch === k.esc) break;
+    }
+    if (i === raw.length) return raw === '""' ? '' : raw;
+    if (raw.charCodeAt(i) !== k.esc) {
+      const v = raw.slice(0, i);
+      return v === '""' ? '' : v;
+    }
+  }
   const d = msg.delimiters;
   return leaf(nth(raw, d.repetition, rep), c, s, d);
 }

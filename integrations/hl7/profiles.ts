@@ -40,6 +40,8 @@ export interface Hl7Profile {
   authorization?: FieldRef;
   /** DG1-3.3 coding system values (upper-cased) to ours; others are LOCAL. */
   diagnosisSystems: Record<string, 'ICD10' | 'SNOMED' | 'LOCAL'>;
+  /** DG1-3 carries SNOMED (or local) first and ICD-10-CM as the CE alternate (DG1-3.4-6): use the ICD-10. */
+  preferIcd10Alternate?: boolean;
   /** FT1-25.3 / PR1-3.3 coding system values (upper-cased) to ours. */
   procedureSystems: Record<string, 'CPT' | 'HCPCS' | 'CDT' | 'SNOMED' | 'LOCAL'>;
   /** When a procedure code carries no coding system. */
@@ -120,6 +122,7 @@ export const generic25: Hl7Profile = {
   // IN1-14 authorization information (AUI: number^date^source).
   authorization: 'IN1-14.1',
   diagnosisSystems: commonDiagnosisSystems,
+  preferIcd10Alternate: true,
   procedureSystems: commonProcedureSystems,
   defaultProcedureSystem: 'CPT',
   modifierField: 26,
