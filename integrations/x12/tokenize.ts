@@ -196,7 +196,10 @@ export class X12Tokenizer {
 }
 
 /** Whole-text scan without keeping the segments: `fn` sees each one in order. */
-export function scan(input: string, fn: (s: Segment) => void): { separators?: Separators; diagnostics: Diagnostic[] } {
+export function scan(
+  input: string,
+  fn: (s: Segment) => void,
+): { separators?: Separators; diagnostics: Diagnostic[] } {
   const tk = new X12Tokenizer();
   tk.pushTo(input, fn);
   tk.endTo(fn);

@@ -347,7 +347,12 @@ describe('validateX12 characters', () => {
   it('a control character inside an element is rejected; a control-character delimiter is not', () => {
     const t = write837(syntheticClaims('medical', 1), syntheticEnvelope());
     expect(codes(t.replace('Springfield', 'Spring\x07field'))).toContain('X12_BAD_CHARACTER');
-    const odd = write837(syntheticClaims('medical', 2), syntheticEnvelope({ separators: { element: '\x1d', component: '\x1f', repetition: '\x1e', segment: '\x1c' } }));
+    const odd = write837(
+      syntheticClaims('medical', 2),
+      syntheticEnvelope({
+        separators: { element: '\x1d', component: '\x1f', repetition: '\x1e', segment: '\x1c' },
+      }),
+    );
     expect(validateX12(odd).errors).toEqual([]);
   });
 });

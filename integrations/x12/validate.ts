@@ -491,7 +491,11 @@ function controlCharacters(text: string, segs: Segment[], sep: Separators, r: Re
     }
     const seg = segs[lo];
     if (delimiters.has(text[at])) continue;
-    r.err('X12_BAD_CHARACTER', seg, `contains control character 0x${text.charCodeAt(at).toString(16).padStart(2, '0')}`);
+    r.err(
+      'X12_BAD_CHARACTER',
+      seg,
+      `contains control character 0x${text.charCodeAt(at).toString(16).padStart(2, '0')}`,
+    );
     reported++;
   }
 }
@@ -522,7 +526,13 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
       checkValue(def, v, s, r, k);
     }
     for (const k of baseMandatory(node, dict))
-      if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`, k);
+      if (!el[k])
+        r.err(
+          'X12_REQUIRED_ELEMENT',
+          s,
+          `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`,
+          k,
+        );
   }
   for (const k of node.req ?? [])
     if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
@@ -731,6 +741,31 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       case 'N4':
       case 'DMG':
         if (p.loop === '2010BA') subscriberParts.add(el[0] ?? '');
+        // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
+        if (
+          el[0] === 'N4' &&
+          ['2010AA', '2310C', '2420C', '2420D'].includes(p.loop) &&
+          !el[4] &&
+          el[3] &&
+          !/^\d{9}$/.test(el[3])
+        )
+          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${p.loop}`, 3);
+        // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
+        if (
+          el[0] === 'N3' &&
+          p.loop === '2010AA' &&
+          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${el[1] ?? ''} ${el[2] ?? ''}`)
+        )
+          r.err(
+            'X12_BILLING_PO_BOX',
+            s,
+            'billing provider address must be a street address, not a PO box (use 2010AB)',
+            1,
+          );
+        break;
+      case 'NM1':
+        if (p.loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
+          r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
         finishClaim();
@@ -758,6 +793,13 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       }
       case 'REF':
         if (clm && p.loop === '2300') refs.add(el[1] ?? '');
+        if (p.loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
+          r.err(
+            'X12_BAD_EIN',
+            s,
+            `employer identification number '${el[2] ?? ''}' must be nine digits, no dash`,
+            2,
+          );
         break;
       case 'DTP':
         if (clm && el[1] === '472') {
