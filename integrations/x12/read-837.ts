@@ -3,6 +3,7 @@
 // validator owns structure; this owns meaning. read837(write837(c, e)) gives back c and e.
 import type {
   Address,
+  Diagnostic,
   Claim,
   ClaimLine,
   Coverage,
@@ -13,7 +14,7 @@ import type {
   Sex,
 } from '../../appliance/domain/types.js';
 import { diag, readHeader, warn } from './header.js';
-import { tokenize } from './tokenize.js';
+import { scan, tokenize } from './tokenize.js';
 import type { Envelope837, Read, Read837Value, Segment } from './types.js';
 import { fromD8, parseCents } from './values.js';
 import { ORAL_CAVITY, VERSION_837D } from './write-837.js';
@@ -33,12 +34,13 @@ function sexOf(v: string | undefined): Sex {
 }
 
 export function read837(text: string): Read<Read837Value> {
-  const tk = tokenize(text);
-  const diagnostics = [...tk.diagnostics];
-  if (!tk.separators) return { value: undefined, diagnostics };
-  const sep = tk.separators;
-  const header = readHeader(tk.segments, sep);
-  if (!header) return { value: undefined, diagnostics };
+  // ISA and GS sit in the first few hundred characters; the rest is scanned without keeping segments.
+  const head = tokenize(text.slice(0, 4096));
+  if (!head.separators) return { value: undefined, diagnostics: head.diagnostics };
+  const sep = head.separators;
+  const diagnostics: Diagnostic[] = [];
+  const header = readHeader(head.segments, sep);
+  if (!header) return { value: undefined, diagnostics: head.diagnostics };
   const dental = header.version === VERSION_837D;
   const comp = (v: string | undefined) => (v ?? '').split(sep.component);
 
@@ -101,7 +103,7 @@ export function read837(text: string): Read<Read837Value> {
     line = undefined;
   };
 
-  for (const s of tk.segments) {
+  const step = (s: Segment) => {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'ST':
@@ -268,12 +270,8 @@ export function read837(text: string): Read<Read837Value> {
         const self = !patient;
         const pat: Patient = self ? { ...subscriber, mrn: '' } : patient!;
         const cov: Coverage = { ...coverage };
-        if (!self) {
-          cov.subscriber = subscriber;
-        } else {
-          cov.relationship = 'self';
-        }
-        if (cov.relationship === 'self') delete cov.subscriber;
+        if (self) cov.relationship = 'self';
+        else if (cov.relationship !== 'self') cov.subscriber = subscriber;
         claim = {
           kind: dental ? 'dental' : 'medical',
           patientControlNumber: el[1] ?? '',
@@ -349,7 +347,9 @@ export function read837(text: string): Read<Read837Value> {
       default:
         break;
     }
-  }
+  };
+  const scanned = scan(text, step);
+  diagnostics.unshift(...scanned.diagnostics);
   finishClaim();
   if (stCount > 1) env.claimsPerSt = claimsInFirstSt;
   if (claims.length === 0) diagnostics.push(warn('X12_837_NO_CLAIMS', 'no CLM segments found', undefined));

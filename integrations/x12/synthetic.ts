@@ -131,7 +131,7 @@ export function syntheticClaim(kind: 'medical' | 'dental', i: number, seed = 1):
     claim.facility = {
       name: 'Example Outpatient Center',
       npi: npiWithCheckDigit('555555555'),
-      address: { line1: '200 Clinic Road', city: 'Springfield', state: 'IL', zip: '62702' },
+      address: { line1: '200 Clinic Road', city: 'Springfield', state: 'IL', zip: '627020002' },
     };
   if (r() < 0.1)
     claim.referring = {

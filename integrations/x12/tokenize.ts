@@ -76,9 +76,9 @@ export interface Tokenized {
 /** Whole-text tokenizer (the fast path). */
 export function tokenize(input: string): Tokenized {
   const tk = new X12Tokenizer();
-  const segments = tk.push(input);
-  const rest = tk.end();
-  for (const s of rest) segments.push(s);
+  const segments: Segment[] = [];
+  tk.pushTo(input, segments);
+  tk.endTo(segments);
   return { segments, separators: tk.separators, diagnostics: tk.diagnostics };
 }
 
@@ -86,6 +86,9 @@ export function tokenize(input: string): Tokenized {
  * Incremental tokenizer: `push(chunk)` returns the segments completed so far, `end()` the rest.
  * Offsets are character offsets into the concatenated input (after any BOM/leading whitespace).
  */
+/** Where cut segments go: collected into an array, or handed to a function one by one. */
+export type Sink = Segment[] | ((s: Segment) => void);
+
 export class X12Tokenizer {
   separators: Separators | undefined;
   readonly diagnostics: Diagnostic[] = [];
@@ -95,18 +98,31 @@ export class X12Tokenizer {
   private started = false;
 
   push(chunk: string): Segment[] {
-    this.buf += chunk;
-    // Wait for the ISA plus two characters (to see a newline after its terminator).
-    if (!this.started && !this.start(ISA_LENGTH + 2)) return [];
-    return this.separators ? this.drain(false) : [];
+    const out: Segment[] = [];
+    this.pushTo(chunk, out);
+    return out;
   }
 
   end(): Segment[] {
+    const out: Segment[] = [];
+    this.endTo(out);
+    return out;
+  }
+
+  /** Like push, but hands each segment to `emit` as it is cut (nothing retained: cheap on memory). */
+  pushTo(chunk: string, emit: Sink): void {
+    this.buf += chunk;
+    // Wait for the ISA plus two characters (to see a newline after its terminator).
+    if (!this.started && !this.start(ISA_LENGTH + 2)) return;
+    if (this.separators) this.drain(false, emit);
+  }
+
+  endTo(emit: Sink): void {
     if (!this.started && !this.start(ISA_LENGTH)) {
       this.diagnostics.push(...detectSeparators(stripLead(this.buf)).diagnostics);
-      return [];
+      return;
     }
-    return this.separators ? this.drain(true) : [];
+    if (this.separators) this.drain(true, emit);
   }
 
   private start(need: number): boolean {
@@ -120,16 +136,18 @@ export class X12Tokenizer {
     return true;
   }
 
-  private drain(final: boolean): Segment[] {
+  private drain(final: boolean, sink: Sink): void {
+    // An array sink is the fast path for tokenize(); a function sink streams.
+    const out = Array.isArray(sink) ? sink : undefined;
+    const emit = out ? undefined : (sink as (s: Segment) => void);
     const sep = this.separators!;
     const term = sep.segment[0] ?? '~';
     const el = sep.element;
     const buf = this.buf;
-    const out: Segment[] = [];
     // One native split over everything up to the last terminator (much faster than an indexOf walk).
     const last = buf.lastIndexOf(term);
     const upto = final ? buf.length : last + 1;
-    if (upto <= 0) return out;
+    if (upto <= 0) return;
     const pieces = buf.slice(0, upto).split(term);
     // The text after the last terminator is an unterminated tail (final) or the next chunk's start.
     const tail = final && last + 1 < buf.length ? pieces.pop() : (pieces.pop(), undefined);
@@ -148,7 +166,9 @@ export class X12Tokenizer {
       if (skip) text = text.slice(skip);
       if (term === '\n' && text.endsWith('\r')) text = text.slice(0, -1);
       if (text.length === 0) continue;
-      out.push({ el: text.split(el), n: ++this.n, offset: segOffset });
+      const seg = { el: text.split(el), n: ++this.n, offset: segOffset };
+      if (out) out.push(seg);
+      else emit!(seg);
     }
     if (tail !== undefined) {
       const text = tail.replace(/^[\r\n]+/, '').replace(/\s+$/, '');
@@ -160,7 +180,7 @@ export class X12Tokenizer {
           segment: text.slice(0, 3),
           position: this.n + 1,
         });
-        out.push({
+        (out ? out.push.bind(out) : emit!)({
           el: text.split(el),
           n: ++this.n,
           offset: offset + (tail.length - tail.replace(/^[\r\n]+/, '').length),
@@ -168,12 +188,22 @@ export class X12Tokenizer {
       }
       this.buf = '';
       this.base = offset + tail.length;
-      return out;
+      return;
     }
     this.buf = buf.slice(upto);
     this.base += upto;
-    return out;
   }
+}
+
+/** Whole-text scan without keeping the segments: `fn` sees each one in order. */
+export function scan(
+  input: string,
+  fn: (s: Segment) => void,
+): { separators?: Separators; diagnostics: Diagnostic[] } {
+  const tk = new X12Tokenizer();
+  tk.pushTo(input, fn);
+  tk.endTo(fn);
+  return { separators: tk.separators, diagnostics: tk.diagnostics };
 }
 
 /** Split a composite element into components. */

@@ -257,6 +257,24 @@ describe('validateX12 rejects a corpus of broken files with the right message', 
       'SV102',
     ],
     [
+      'billing ZIP not nine digits',
+      () => edit(base, 'N4*', (l) => l.replace('627010001', '62701')).join('\n'),
+      'X12_ZIP9',
+      'N403',
+    ],
+    [
+      'billing address is a PO box',
+      () => edit(base, 'N3*', () => 'N3*PO BOX 12~').join('\n'),
+      'X12_BILLING_PO_BOX',
+      'N301',
+    ],
+    [
+      'EIN with a dash',
+      () => edit(base, 'REF*EI*', () => 'REF*EI*99-0000001~').join('\n'),
+      'X12_BAD_EIN',
+      'REF02',
+    ],
+    [
       'ISA15 not T or P',
       () => edit(base, 'ISA*', (l) => l.replace('*T*:', '*X*:')).join('\n'),
       'X12_ISA_VALUE',
@@ -341,4 +359,18 @@ describe('broken fixture corpus (test/fixtures/x12/broken)', () => {
       expect(r.errors.map((e) => e.code)).toContain(code);
     });
   }
+});
+
+describe('validateX12 characters', () => {
+  it('a control character inside an element is rejected; a control-character delimiter is not', () => {
+    const t = write837(syntheticClaims('medical', 1), syntheticEnvelope());
+    expect(codes(t.replace('Springfield', 'Spring\x07field'))).toContain('X12_BAD_CHARACTER');
+    const odd = write837(
+      syntheticClaims('medical', 2),
+      syntheticEnvelope({
+        separators: { element: '\x1d', component: '\x1f', repetition: '\x1e', segment: '\x1c' },
+      }),
+    );
+    expect(validateX12(odd).errors).toEqual([]);
+  });
 });

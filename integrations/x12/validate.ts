@@ -133,6 +133,7 @@ export function validateX12(text: string): ValidationResult {
   if (!tk.separators) return done(r);
   const sep = tk.separators;
   const segs = tk.segments;
+  controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, segs, sep, r);
   let i = 0;
   let interchanges = 0;
   while (i < segs.length) {
@@ -443,9 +444,7 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
       break;
     case 'AN':
     case 'ID':
-      // eslint-disable-next-line no-control-regex
-      if (/[\x00-\x1f]/.test(v))
-        return r.err('X12_BAD_CHARACTER', s, 'contains a control character', el, comp);
+      // Control characters are found once per file (controlCharacters), not per element.
       break;
     case 'C':
       return;
@@ -459,6 +458,46 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
       el,
       comp,
     );
+}
+
+const mandatoryCache = new WeakMap<SegNode, number[]>();
+/** Base-standard mandatory positions not already listed as guide-required (reported once, not twice). */
+function baseMandatory(node: SegNode, dict: ElDef[]): number[] {
+  let m = mandatoryCache.get(node);
+  if (!m) {
+    m = [];
+    for (let k = 1; k <= dict.length; k++) if (dict[k - 1]!.mandatory && !node.req?.includes(k)) m.push(k);
+    mandatoryCache.set(node, m);
+  }
+  return m;
+}
+
+/** One pass over the whole text for control characters other than the CR/LF that may wrap segments. */
+function controlCharacters(text: string, segs: Segment[], sep: Separators, r: Report) {
+  const delimiters = new Set([sep.element, sep.component, sep.repetition, sep.segment[0]]);
+  // eslint-disable-next-line no-control-regex
+  const re = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
+  let m: RegExpExecArray | null;
+  let reported = 0;
+  while ((m = re.exec(text)) && reported < 20) {
+    const at = m.index;
+    // The segment holding this offset (last segment starting at or before it).
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segs[mid]!.offset <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const seg = segs[lo];
+    if (delimiters.has(text[at])) continue;
+    r.err(
+      'X12_BAD_CHARACTER',
+      seg,
+      `contains control character 0x${text.charCodeAt(at).toString(16).padStart(2, '0')}`,
+    );
+    reported++;
+  }
 }
 
 function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
@@ -486,15 +525,14 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
       }
       checkValue(def, v, s, r, k);
     }
-    for (let k = 1; k <= dict.length; k++) {
-      if (dict[k - 1]!.mandatory && !el[k] && !node.req?.includes(k))
+    for (const k of baseMandatory(node, dict))
+      if (!el[k])
         r.err(
           'X12_REQUIRED_ELEMENT',
           s,
           `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`,
           k,
         );
-    }
   }
   for (const k of node.req ?? [])
     if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
@@ -703,6 +741,31 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       case 'N4':
       case 'DMG':
         if (p.loop === '2010BA') subscriberParts.add(el[0] ?? '');
+        // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
+        if (
+          el[0] === 'N4' &&
+          ['2010AA', '2310C', '2420C', '2420D'].includes(p.loop) &&
+          !el[4] &&
+          el[3] &&
+          !/^\d{9}$/.test(el[3])
+        )
+          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${p.loop}`, 3);
+        // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
+        if (
+          el[0] === 'N3' &&
+          p.loop === '2010AA' &&
+          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${el[1] ?? ''} ${el[2] ?? ''}`)
+        )
+          r.err(
+            'X12_BILLING_PO_BOX',
+            s,
+            'billing provider address must be a street address, not a PO box (use 2010AB)',
+            1,
+          );
+        break;
+      case 'NM1':
+        if (p.loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
+          r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
         finishClaim();
@@ -730,6 +793,13 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       }
       case 'REF':
         if (clm && p.loop === '2300') refs.add(el[1] ?? '');
+        if (p.loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
+          r.err(
+            'X12_BAD_EIN',
+            s,
+            `employer identification number '${el[2] ?? ''}' must be nine digits, no dash`,
+            2,
+          );
         break;
       case 'DTP':
         if (clm && el[1] === '472') {
