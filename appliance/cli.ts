@@ -3,7 +3,9 @@
 // appliance/cli/<verb>.ts and is listed here once; verbs load lazily so `check` stays fast.
 import { UsageError, type Verb } from './cli/verb.js';
 
-const verbs: Record<string, () => Promise<{ default: Verb }>> = {};
+const verbs: Record<string, () => Promise<{ default: Verb }>> = {
+  audit: () => import('./cli/audit.js'),
+};
 
 function usage(): string {
   return [
