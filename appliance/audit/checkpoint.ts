@@ -134,10 +134,10 @@ function appendLineDurably(path: string, line: string): void {
 }
 
 /** `logger -t claimbox-audit -- LINE`; reports (never throws) when the command is missing or fails. */
-export function systemLogWriter(logger: Logger): (line: string) => void {
+export function systemLogWriter(logger: Logger, command = 'logger'): (line: string) => void {
   return (line) => {
     try {
-      const child = spawn('logger', ['-t', 'claimbox-audit', '--', line], { stdio: 'ignore' });
+      const child = spawn(command, ['-t', 'claimbox-audit', '--', line], { stdio: 'ignore' });
       child.on('error', (err) =>
         logger.warn({ err: err.message }, 'audit checkpoint: system log unavailable (logger command)'),
       );
