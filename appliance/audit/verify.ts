@@ -44,7 +44,7 @@ export interface VerifyOptions {
   /** Verify entries from this seq on (the entry before it anchors the chain). */
   from?: number;
   onProgress?: (done: number, total: number) => void;
-  /** Worker threads; default one per core for large logs, 0 to verify on this thread. */
+  /** Worker threads besides this one; default one per extra core for large logs, 0 for none. */
   workers?: number;
   /** Entries per chunk handed to a worker. */
   chunkSize?: number;
@@ -70,7 +70,7 @@ export interface VerifyResult {
 
 const DEFAULT_CHUNK = 131_072;
 /** Below this many entries, starting worker threads costs more than it saves. */
-const PARALLEL_MIN = 400_000;
+const PARALLEL_MIN = 200_000;
 
 export function sqliteLookup(db: Database.Database): RowLookup {
   const bySeq = db
@@ -96,50 +96,72 @@ function workerBootstrap(): string {
   return `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
 }
 
-/** Run chunks on worker threads; resolves with results by chunk index. */
-function runOnWorkers(
+/**
+ * Run chunks on `workers` worker threads plus this thread, all taking the next chunk from one
+ * queue (this thread yields between chunks so worker results come in). A worker that fails gives
+ * its chunk back; the rest carries on. Resolves with results by chunk index.
+ */
+async function runParallel(
+  db: Database.Database,
   dbPath: string,
   chunks: [number, number][],
   workers: number,
   done: (r: ChunkResult) => void,
-): Promise<ChunkResult[]> {
-  return new Promise((resolve, reject) => {
-    const results: ChunkResult[] = new Array<ChunkResult>(chunks.length);
-    let next = 0;
-    let finished = 0;
-    let failed = false;
-    const pool: Worker[] = [];
-    const stopAll = () => {
-      for (const w of pool) void w.terminate();
-    };
-    const feed = (w: Worker) => {
-      if (next >= chunks.length) {
-        w.postMessage('stop');
-        return;
-      }
-      const id = next++;
-      const [lo, hi] = chunks[id]!;
-      w.postMessage({ id, lo, hi } satisfies WorkerJob);
-    };
-    for (let i = 0; i < Math.min(workers, chunks.length); i++) {
-      const w = new Worker(workerBootstrap(), { eval: true, workerData: { dbPath } });
-      pool.push(w);
-      w.on('message', (m: { id: number; result: ChunkResult }) => {
-        results[m.id] = m.result;
-        done(m.result);
-        finished++;
-        if (finished === chunks.length) resolve(results);
-        else feed(w);
-      });
-      w.on('error', (err) => {
-        if (failed) return;
-        failed = true;
-        stopAll();
-        reject(err);
-      });
-      feed(w);
+  warnings: string[],
+): Promise<{ results: ChunkResult[]; started: number }> {
+  const results: ChunkResult[] = new Array<ChunkResult>(chunks.length);
+  const queue = chunks.map((_, i) => i);
+  let finished = 0;
+  let wake: (() => void) | undefined;
+  const record = (id: number, r: ChunkResult) => {
+    results[id] = r;
+    finished++;
+    done(r);
+    wake?.();
+  };
+  const pool: Worker[] = [];
+  const feed = (w: Worker, inflight: { id: number | undefined }) => {
+    const id = queue.shift();
+    inflight.id = id;
+    if (id === undefined) {
+      w.postMessage('stop');
+      return;
     }
-  });
+    const [lo, hi] = chunks[id]!;
+    w.postMessage({ id, lo, hi } satisfies WorkerJob);
+  };
+  const bootstrap = workerBootstrap();
+  for (let i = 0; i < workers; i++) {
+    const w = new Worker(bootstrap, { eval: true, workerData: { dbPath } });
+    const inflight: { id: number | undefined } = { id: undefined };
+    pool.push(w);
+    w.on('message', (m: { id: number; result: ChunkResult }) => {
+      record(m.id, m.result);
+      feed(w, inflight);
+    });
+    w.on('error', (err) => {
+      warnings.push(`a verify worker failed (${err.message}); its share was verified on the main thread`);
+      if (inflight.id !== undefined) queue.unshift(inflight.id);
+      inflight.id = undefined;
+      void w.terminate();
+      wake?.();
+    });
+    feed(w, inflight);
+  }
+  // This thread works too, yielding between chunks so worker results arrive.
+  while (finished < chunks.length) {
+    const id = queue.shift();
+    if (id === undefined) {
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      continue;
+    }
+    const [lo, hi] = chunks[id]!;
+    record(id, scanChunk(db, lo, hi));
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  for (const w of pool) void w.terminate();
+  return { results, started: workers };
 }
 
 interface Range {
@@ -172,23 +194,28 @@ export async function verifyAudit(opts: VerifyOptions): Promise<VerifyResult> {
       doneRows += r.hi - r.lo + 1;
       opts.onProgress?.(doneRows, total);
     };
-    const wanted = opts.workers ?? (total >= PARALLEL_MIN ? availableParallelism() : 0);
-    let results: ChunkResult[] | undefined;
+    // Default: one worker per extra core; this thread is the last core.
+    const wanted = opts.workers ?? (total >= PARALLEL_MIN ? availableParallelism() - 1 : 0);
+    let results: ChunkResult[];
     let workersUsed = 0;
     if (wanted > 0 && dbPath && chunks.length > 1) {
-      try {
-        results = await runOnWorkers(dbPath, chunks, wanted, progress);
-        workersUsed = Math.min(wanted, chunks.length);
-      } catch (err) {
-        warnings.push(`parallel verify unavailable (${(err as Error).message}); verified on one thread`);
-        doneRows = 0;
-      }
+      const run = await runParallel(
+        db,
+        dbPath,
+        chunks,
+        Math.min(wanted, chunks.length - 1),
+        progress,
+        warnings,
+      );
+      results = run.results;
+      workersUsed = run.started;
+    } else {
+      results = chunks.map(([lo, hi]) => {
+        const r = scanChunk(db, lo, hi);
+        progress(r);
+        return r;
+      });
     }
-    results ??= chunks.map(([lo, hi]) => {
-      const r = scanChunk(db, lo, hi);
-      progress(r);
-      return r;
-    });
     if (total === 0) opts.onProgress?.(0, 0);
 
     const problems: AuditProblem[] = [];
