@@ -15,6 +15,7 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   code: () => import('./cli/code.js'),
   codes: () => import('./cli/codes.js'),
   x12: () => import('./cli/x12.js'),
+  audit: () => import('./cli/audit.js'),
 };
 
 function usage(): string {

@@ -1,6 +1,10 @@
 // Append to the hash-chained audit log inside the caller's transaction (issue 6): the entry of a
 // state change commits with the change or not at all, and costs no extra fsync.
-import { createHash } from 'node:crypto';
+//
+// Retention: entries are kept at least 7 years (ARCHITECTURE.md "Data"). No code path in claimbox
+// deletes or rewrites an audit entry; triggers (migration 0001) refuse UPDATE and DELETE outright.
+import { hash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import type { AuditInput } from '../domain/audit.js';
 import type { Store } from '../store/open.js';
 
@@ -20,6 +24,25 @@ export interface AuditRow {
   hash: string;
 }
 
+/** One row as `.raw()` returns it, in AUDIT_COLUMNS order. */
+export type AuditTuple = [
+  seq: number,
+  ts: number,
+  actor: string,
+  event: string,
+  entityType: string | null,
+  entityId: string | null,
+  detail: string,
+  source: string | null,
+  outcome: string,
+  prevHash: string,
+  hash: string,
+];
+
+/** Every column, in the order the preimage covers them (hash last, not covered). */
+export const AUDIT_COLUMNS =
+  'seq, ts, actor, event, entity_type, entity_id, detail, source, outcome, prev_hash, hash';
+
 /** JSON with object keys sorted at every level: one byte sequence per value. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
@@ -31,7 +54,12 @@ export function canonicalJson(value: unknown): string {
   return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
 }
 
-/** The bytes an entry's hash covers: every field but the hash itself, in a fixed order. */
+/**
+ * The bytes an entry's hash covers: every field but the hash itself, in a fixed order, as the
+ * ECMA-262 JSON.stringify of that array (UTF-8). JSON is injective, so no two different entries
+ * share a preimage. The verifier may build the same text with SQLite's json_array() for speed, but
+ * this function is the definition.
+ */
 export function entryPreimage(e: Omit<AuditRow, 'hash'>): string {
   return JSON.stringify([
     e.seq,
@@ -48,7 +76,61 @@ export function entryPreimage(e: Omit<AuditRow, 'hash'>): string {
 }
 
 export function hashEntry(e: Omit<AuditRow, 'hash'>): string {
-  return createHash('sha256').update(entryPreimage(e)).digest('hex');
+  return hash('sha256', entryPreimage(e), 'hex');
+}
+
+/** The hash a raw tuple should carry (its first ten fields), optionally as if it had another seq. */
+export function hashTuple(t: AuditTuple, seq: number = t[0]): string {
+  return hash('sha256', JSON.stringify([seq, t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]]), 'hex');
+}
+
+export function tupleToRow(t: AuditTuple): AuditRow {
+  return {
+    seq: t[0],
+    ts: t[1],
+    actor: t[2],
+    event: t[3],
+    entityType: t[4],
+    entityId: t[5],
+    detail: t[6],
+    source: t[7],
+    outcome: t[8],
+    prevHash: t[9],
+    hash: t[10],
+  };
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * SQLite stores UTF-8, so a lone UTF-16 surrogate comes back as U+FFFD; hash what will be stored,
+ * or the entry would never verify.
+ */
+function storable(s: string): string {
+  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
+}
+function storableOrNull(s: string | undefined): string | null {
+  return s === undefined ? null : storable(s);
+}
+
+interface Statements {
+  head: Database.Statement<[], { seq: number; hash: string }>;
+  insert: Database.Statement<unknown[]>;
+}
+/** Prepared once per connection: appends run inside every pipeline transaction. */
+const statementCache = new WeakMap<Database.Database, Statements>();
+
+function statementsFor(sqlite: Database.Database): Statements {
+  let s = statementCache.get(sqlite);
+  if (!s) {
+    s = {
+      head: sqlite.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: sqlite.prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
+    };
+    statementCache.set(sqlite, s);
+  }
+  return s;
 }
 
 /**
@@ -59,30 +141,28 @@ export function appendAudit(store: Store, entries: readonly AuditInput[], now: n
   if (entries.length === 0) return [];
   const sqlite = store.sqlite;
   if (!sqlite.inTransaction) throw new Error('appendAudit must run inside a store transaction');
-  const head = sqlite.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-    { seq: number; hash: string } | undefined;
+  const st = statementsFor(sqlite);
+  // Read inside the transaction (IMMEDIATE holds the write lock): never a cached head.
+  const head = st.head.get();
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
-  const insert = sqlite.prepare(
-    'INSERT INTO audit_log (seq, ts, actor, event, entity_type, entity_id, detail, source, outcome, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-  );
   const rows: AuditRow[] = [];
   for (const e of entries) {
     seq += 1;
     const base = {
       seq,
       ts: now,
-      actor: e.actor,
-      event: e.event,
-      entityType: e.entityType ?? null,
-      entityId: e.entityId ?? null,
+      actor: storable(e.actor),
+      event: storable(e.event),
+      entityType: storableOrNull(e.entityType),
+      entityId: storableOrNull(e.entityId),
       detail: canonicalJson(e.detail ?? {}),
-      source: e.sourceAddress ?? null,
+      source: storableOrNull(e.sourceAddress),
       outcome: e.outcome ?? 'success',
       prevHash,
     };
-    const hash = hashEntry(base);
-    insert.run(
+    const h = hashEntry(base);
+    st.insert.run(
       base.seq,
       base.ts,
       base.actor,
@@ -93,10 +173,10 @@ export function appendAudit(store: Store, entries: readonly AuditInput[], now: n
       base.source,
       base.outcome,
       base.prevHash,
-      hash,
+      h,
     );
-    rows.push({ ...base, hash });
-    prevHash = hash;
+    rows.push({ ...base, hash: h });
+    prevHash = h;
   }
   return rows;
 }
