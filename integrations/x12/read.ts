@@ -49,3 +49,5 @@ export function readX12(text: string): {
       };
   }
 }
+
+export { build999, type Built999 } from './ack999.js';
