@@ -49,5 +49,3 @@ export function readX12(text: string): {
       };
   }
 }
-
-export { build999, type Built999 } from './ack999.js';
