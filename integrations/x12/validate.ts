@@ -323,11 +323,10 @@ function transaction(segs: Segment[], start: number, sep: Separators, r: Report,
   return se ? end + 1 : end;
 }
 
-const byId = new WeakMap<LoopNode, Map<string, Node[]>>();
 const NONE: Node[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
 function candidates(l: LoopNode, id: string): Node[] {
-  let m = byId.get(l);
+  let m = l.byId;
   if (!m) {
     m = new Map();
     for (const k of l.kids) {
@@ -336,7 +335,7 @@ function candidates(l: LoopNode, id: string): Node[] {
       if (list) list.push(k);
       else m.set(sid, [k]);
     }
-    byId.set(l, m);
+    l.byId = m;
   }
   return m.get(id) ?? NONE;
 }
