@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { read837 } from './read-837.js';
+import { validateX12 } from './validate.js';
 import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
 import { write837 } from './write-837.js';
 
@@ -34,5 +35,37 @@ describe('read837', () => {
     );
     const r = read837(text);
     expect(r.diagnostics[0]).toMatchObject({ code: 'X12_BAD_AMOUNT', segment: 'CLM', field: 'CLM02' });
+  });
+});
+
+describe('read837 on a third-party style file', () => {
+  it('CRLF file with COB 2320, line-level 2420A and notes: validates, and claim-level facts are read', () => {
+    const text = fixture('837p-third-party.x12');
+    expect(validateX12(text).errors).toEqual([]);
+    const r = read837(text);
+    expect(r.diagnostics).toEqual([]);
+    const [c] = r.value!.claims;
+    expect(c).toMatchObject({
+      patientControlNumber: '26463774',
+      totalChargeCents: 9000,
+      placeOfService: '11',
+      diagnoses: ['J020', 'Z1159'],
+      rendering: { npi: '9876543213', lastName: 'KILDARE' },
+      facility: { npi: '5555555551', address: { zip: '331111234' } },
+      patient: { lastName: 'SMITH', firstName: 'TED', mrn: 'MR0000123', sex: 'M' },
+      coverage: {
+        relationship: 'child',
+        payerId: '999996666',
+        memberId: 'JS00111223333',
+        subscriber: { firstName: 'JANE' },
+      },
+    });
+    expect(
+      c!.lines.map((l) => [l.code, l.modifiers, l.chargeCents, l.diagnosisPointers, l.dateOfService]),
+    ).toEqual([
+      ['99213', [], 4000, [1], '2026-10-03'],
+      ['87070', [], 1500, [1], '2026-10-03'],
+      ['99214', ['25'], 3500, [2, 1], '2026-10-10'],
+    ]);
   });
 });

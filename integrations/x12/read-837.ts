@@ -141,7 +141,7 @@ export function read837(text: string): Read<Read837Value> {
       }
       case 'PRV':
         if (el[1] === 'BI') billingTaxonomy = el[3];
-        else if (claim && el[1] === 'PE') claim.rendering.taxonomy = el[3];
+        else if (claim && !line && el[1] === 'PE') claim.rendering.taxonomy = el[3];
         else if (claim && el[1] === 'RF' && claim.referring) claim.referring.taxonomy = el[3];
         break;
       case 'NM1': {
@@ -172,13 +172,14 @@ export function read837(text: string): Read<Read837Value> {
         } else if (code === 'QC') {
           patient = { ...person(s), mrn: '' };
           entity = 'patient';
-        } else if (claim && code === '82') {
+        } else if (claim && !line && code === '82') {
+          // 2310x only: 2420x line-level providers have no place in the claim-level model.
           claim.rendering = practitioner(s);
           entity = 'rendering';
-        } else if (claim && code === 'DN') {
+        } else if (claim && !line && code === 'DN') {
           claim.referring = practitioner(s);
           entity = 'referring';
-        } else if (claim && code === '77') {
+        } else if (claim && !line && code === '77') {
           claim.facility = { name: el[3] ?? '', address: emptyAddress() };
           if (el[9]) claim.facility.npi = el[9];
           entity = 'facility';
@@ -212,7 +213,7 @@ export function read837(text: string): Read<Read837Value> {
       }
       case 'REF':
         if (el[1] === 'EI' && billing && !claim) billing.taxId = el[2] ?? '';
-        else if (claim && el[1] === 'G1') claim.priorAuthorization = el[2] ?? '';
+        else if (claim && !line && el[1] === 'G1') claim.priorAuthorization = el[2] ?? '';
         else if (claim && el[1] === 'F8') claim.originalClaimNumber = el[2] ?? '';
         else if (claim && el[1] === 'EA') claim.patient.mrn = el[2] ?? '';
         break;

@@ -34,6 +34,8 @@ export interface LoopNode {
   name: string;
   kids: Node[];
   pos: number;
+  /** Children by the segment id that starts them (built on first use by the validator). */
+  byId?: Map<string, Node[]>;
 }
 
 export type Node = SegNode | LoopNode;

@@ -361,6 +361,15 @@ describe('broken fixture corpus (test/fixtures/x12/broken)', () => {
   }
 });
 
+describe('validateX12 element positions', () => {
+  it('CLM20 delay reason code 1 and CLM12 special program are accepted where the guide allows them', () => {
+    const t = write837(syntheticClaims('medical', 1, 2), syntheticEnvelope());
+    const withDelay = t.replace(/(CLM\*[^~]*\*Y\*A\*Y\*Y)~/, '$1***02********1~');
+    expect(withDelay).not.toBe(t);
+    expect(validateX12(withDelay).errors).toEqual([]);
+  });
+});
+
 describe('validateX12 characters', () => {
   it('a control character inside an element is rejected; a control-character delimiter is not', () => {
     const t = write837(syntheticClaims('medical', 1), syntheticEnvelope());

@@ -323,11 +323,10 @@ function transaction(segs: Segment[], start: number, sep: Separators, r: Report,
   return se ? end + 1 : end;
 }
 
-const byId = new WeakMap<LoopNode, Map<string, Node[]>>();
 const NONE: Node[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
 function candidates(l: LoopNode, id: string): Node[] {
-  let m = byId.get(l);
+  let m = l.byId;
   if (!m) {
     m = new Map();
     for (const k of l.kids) {
@@ -336,7 +335,7 @@ function candidates(l: LoopNode, id: string): Node[] {
       if (list) list.push(k);
       else m.set(sid, [k]);
     }
-    byId.set(l, m);
+    l.byId = m;
   }
   return m.get(id) ?? NONE;
 }
@@ -392,7 +391,9 @@ function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Plac
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const fr: Frame = { loop: node, pos: 0, counts: new Map([[node.kids[0]!, 1]]), start: s };
+      const counts = new Map<Node, number>();
+      counts.set(node.kids[0]!, 1);
+      const fr: Frame = { loop: node, pos: 0, counts, start: s };
       stack.push(fr);
       const trig = trigger(node);
       elements(trig, s, sep, r);
@@ -425,8 +426,9 @@ function close(f: Frame, at: Segment, r: Report) {
 // ------------------------------------------------------------------ elements
 
 function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, comp?: number) {
-  const len =
-    def.type === 'R' || def.type === 'N0' || def.type === 'N2' ? v.replace(/[-.]/g, '').length : v.length;
+  // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
+  const numeric = def.type === 'R' || def.type === 'N0' || def.type === 'N2';
+  const len = numeric ? v.length - (v.charCodeAt(0) === 45 ? 1 : 0) - (v.includes('.') ? 1 : 0) : v.length;
   switch (def.type) {
     case 'N0':
     case 'N2':

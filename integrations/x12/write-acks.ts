@@ -64,9 +64,11 @@ export function write999(ack: Ack999, env: EnvelopeOptions): string {
   const head = interchangeHead(env, 'FA', VERSION_999);
   const { out, add, comp, clean } = segmenter(env);
   add('ST', '999', stControl(env.stStart), VERSION_999);
-  add('AK1', ack.functionalId, ack.groupControlNumber, ack.groupVersion);
+  // AK103 is required in X231A1: fall back to the first set's guide, then the 837P guide.
+  const groupVersion = ack.groupVersion ?? ack.transactions.find((t) => t.version)?.version ?? '005010X222A1';
+  add('AK1', ack.functionalId, ack.groupControlNumber, groupVersion);
   for (const tx of ack.transactions) {
-    add('AK2', tx.setId, tx.controlNumber, tx.version);
+    add('AK2', tx.setId, tx.controlNumber, tx.version ?? groupVersion);
     for (const se of tx.segmentErrors) {
       add('IK3', se.segmentId, se.position, se.loopId, se.code);
       // 2100 CTX business unit identifier: which claim (CLM01) the error belongs to.
