@@ -446,7 +446,7 @@ export function loadConfig(explicit?: string, env: NodeJS.ProcessEnv = process.e
   const source = file ?? 'embedded defaults';
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   const config = parsed.data;
-  if (env.CLAIMBOX_DATA_DIR) config.data.dir = env.CLAIMBOX_DATA_DIR;
+  if (env.CLAIMBOX_DATA_DIR) setDataDir(config, env.CLAIMBOX_DATA_DIR);
   crossChecks(config, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config, source };
@@ -509,6 +509,22 @@ function crossChecks(c: Config, problems: ConfigProblem[]): void {
     });
   if (c.health.disk_critical_free_pct >= c.health.disk_warn_free_pct)
     problems.push({ key: 'health.disk_critical_free_pct', message: 'must be below disk_warn_free_pct' });
+}
+
+/**
+ * Move the data dir, and with it every path that was left at its default under ./data (inbox,
+ * archive, quarantine, backups, audit key and sink), so CLAIMBOX_DATA_DIR moves everything.
+ */
+export function setDataDir(config: Config, dir: string): void {
+  const old = config.data.dir.replace(/\/+$/, '');
+  const move = (p: string) => (p === old || p.startsWith(old + '/') ? dir + p.slice(old.length) : p);
+  config.data.dir = dir;
+  config.data.backup_dir = move(config.data.backup_dir);
+  config.intake.file.inbox = move(config.intake.file.inbox);
+  config.intake.file.archive = move(config.intake.file.archive);
+  config.intake.file.quarantine = move(config.intake.file.quarantine);
+  config.audit.key_file = move(config.audit.key_file);
+  config.audit.sink_file = move(config.audit.sink_file);
 }
 
 /** The defaults alone (tests, `claimbox demo`). */

@@ -15,7 +15,7 @@ import { createCursorStore, getSetting, setSetting } from './store/settings.js';
 import { createIntakeSink, type GroupCommitSink } from './pipeline/intake.js';
 import { codingStage, type Coder } from './pipeline/coding.js';
 import { scrubStage } from './pipeline/scrub-stage.js';
-import { claimsStage } from './pipeline/claims-stage.js';
+import { claimsStage, type ClaimCheck } from './pipeline/claims-stage.js';
 import { submitStage, type BatchWriter } from './pipeline/submit.js';
 import { orderStages } from './pipeline/index.js';
 import { createRunner, type Runner } from './pipeline/runner.js';
@@ -29,6 +29,13 @@ import { createHealthRegistry, type HealthRegistry } from './web/health.js';
 import { coreHealthSources } from './web/checks.js';
 import { createWebApp } from './web/app.js';
 import { serveApp, type Bound } from './web/serve.js';
+import { createAuth, type Auth } from './web/auth.js';
+import { createCodeTablesApp } from './web/routes/code-tables.js';
+import { createCheckpointer, type Checkpointer } from './audit/checkpoint.js';
+import { countsByStatus, backlog, stageLags } from './store/queries.js';
+import { createMetricsRegistry, registerPipelineMetrics, type OpsMetrics } from '../ops/metrics.js';
+import { createHostHealthSource } from '../ops/host.js';
+import type { Hono } from 'hono';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +54,9 @@ export interface ApplianceOptions {
 export interface Appliance {
   config: Config;
   store: Store;
+  auth?: Auth;
+  metrics: OpsMetrics;
+  checkpointer: Checkpointer;
   sink: GroupCommitSink;
   runner: Runner;
   hold: HoldSwitch;
@@ -79,9 +89,20 @@ export interface Wiring {
   /** Replace the rules engine (tests). */
   coder?: Coder;
   writer?: BatchWriter;
+  /** Render-and-validate one claim before it is ready (claims stage). */
+  claimCheck?: ClaimCheck;
   /** The clearinghouse transport, made once the store (and its cursors) exists. */
   transport?: (deps: { cursors: CursorStore }) => ClearinghouseTransport;
   readers?: X12Readers;
+  /** More sub-apps under /api (biller routes). */
+  mounts?: (deps: { store: Store; clock: Clock }) => { path: string; app: Hono }[];
+  /** Staff sign-in for the admin page and /api (default on; tests may turn it off). */
+  auth?: boolean;
+  /** Field-level validation of the JSON intake body (POST /api/encounters). */
+  validateEncounter?: (body: unknown) => {
+    value?: EncounterInput;
+    errors: { path: string; message: string }[];
+  };
 }
 
 export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}): Promise<Appliance> {
@@ -174,7 +195,7 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
         return p ? { payerId, timelyFilingDays: timelyFilingDays(p.program) } : undefined;
       },
     }),
-    claims: claimsStage(ctx, undefined),
+    claims: claimsStage(ctx, wiring.claimCheck),
     submit,
     remit:
       transport && wiring.readers
@@ -193,6 +214,26 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     onCommitted: () => runner.kick(),
   });
 
+  const checkpointer = createCheckpointer({ store, config, logger, clock });
+  const metrics = createMetricsRegistry({ defaultMetrics: opts.listen !== false });
+  const pipelineMetrics = registerPipelineMetrics(metrics.registry, () => {
+    const counts = countsByStatus(store);
+    const b = backlog(store, clock.now());
+    const lags = Object.fromEntries(
+      stageLags(store, clock.now() - 3600_000).map((l) => [
+        l.stage.replace(/ → /g, '_to_').replace(/\W+/g, '_'),
+        l.p50Ms / 1000,
+      ]),
+    );
+    return {
+      encounters: counts.encounters,
+      claims: counts.claims,
+      lagSeconds: lags,
+      queueDepth: { pipeline: b.items, parked: b.parked },
+      oldestSeconds: { pipeline: b.oldestAgeMs / 1000 },
+    };
+  });
+
   const health = createHealthRegistry(VERSION, () => clock.now());
   for (const s of coreHealthSources({
     store,
@@ -203,7 +244,65 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     hold,
   }))
     health.add(s);
+  health.add(createHostHealthSource({ dataDir, health: config.health }));
+  health.add({
+    name: 'clearinghouse',
+    async check() {
+      if (!transport)
+        return [{ name: 'clearinghouse', status: 'degraded', message: 'no clearinghouse configured' }];
+      const t0 = performance.now();
+      try {
+        await transport.ping();
+        return [
+          {
+            name: 'clearinghouse',
+            status: 'ok',
+            value: Math.round(performance.now() - t0),
+            unit: 'ms',
+            message: `${transport.name} reachable${config.clearinghouse.live ? '' : ' (test mode)'}`,
+          },
+        ];
+      } catch (err) {
+        return [
+          {
+            name: 'clearinghouse',
+            status: 'degraded',
+            value: null,
+            message:
+              `${transport.name} unreachable: ${err instanceof Error ? err.message : String(err)}`.slice(
+                0,
+                200,
+              ),
+          },
+        ];
+      }
+    },
+  });
+  health.add({
+    name: 'audit.checkpoint',
+    check() {
+      const cp = checkpointer.checkpointNow();
+      return Promise.resolve([
+        {
+          name: 'audit.checkpoint',
+          status: 'ok',
+          value: cp.seq,
+          message: `signed head #${cp.seq} ${cp.headHash.slice(0, 12)}`,
+        },
+      ]);
+    },
+  });
   await health.refresh();
+  const auth =
+    wiring.auth === false
+      ? undefined
+      : createAuth({
+          store,
+          clock,
+          logger,
+          secureCookies: config.server.tls_cert !== undefined,
+          trustedProxy: config.server.trusted_proxy,
+        });
 
   const app = createWebApp({
     store,
@@ -213,14 +312,32 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     clock,
     logger,
     apiTokens: config.intake.api.tokens,
-    validateEncounter: (body) =>
-      typeof body === 'object' && body !== null
-        ? { value: body as EncounterInput, errors: [] }
-        : { errors: [{ path: '', message: 'an encounter object is required' }] },
+    validateEncounter:
+      wiring.validateEncounter ??
+      ((body) =>
+        typeof body === 'object' && body !== null
+          ? { value: body as EncounterInput, errors: [] }
+          : { errors: [{ path: '', message: 'an encounter object is required' }] }),
     requestSubmitNow: () => {
       submitNow = true;
       runner.kick();
     },
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+    onHttp: (method, route, status, ms) => pipelineMetrics.observeHttp(method, route, status, ms / 1000),
+    auth,
+    mounts: [
+      {
+        path: '/code-tables',
+        app: createCodeTablesApp({
+          store,
+          clock,
+          actorOf: (c) =>
+            `user:${(c.get('user' as never) as { username: string } | undefined)?.username ?? 'api'}`,
+          onChange: () => engine.tables.invalidate(),
+        }),
+      },
+      ...(wiring.mounts?.({ store, clock }) ?? []),
+    ],
   });
 
   let http: Bound | undefined;
@@ -240,12 +357,23 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     prune.unref();
     closers.push({ name: 'prune', close: () => Promise.resolve(clearInterval(prune)) });
   }
+  const cpTimer = setInterval(() => {
+    try {
+      checkpointer.maybeCheckpoint();
+    } catch (err) {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'audit checkpoint failed');
+    }
+  }, 10_000);
+  cpTimer.unref();
   if (opts.runLoop !== false) runner.start();
 
   let stopped = false;
   return {
     config,
     store,
+    auth,
+    metrics,
+    checkpointer,
     sink,
     runner,
     hold,
@@ -271,7 +399,17 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
       await sink.drain();
       await runner.stop();
       health.stop();
+      clearInterval(cpTimer);
       await transport?.close();
+      try {
+        checkpointer.checkpointNow();
+      } catch (err) {
+        logger.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'final audit checkpoint failed',
+        );
+      }
+      checkpointer.close();
       store.close();
       logger.info({ reason }, 'stopped cleanly');
     },

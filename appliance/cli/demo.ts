@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { silentLogger } from '../log.js';
 import { startAppliance, type Appliance } from '../main.js';
-import type { Config } from '../config.js';
+import { setDataDir, type Config } from '../config.js';
 import { countsByStatus, stageLags, type LagStat } from '../store/queries.js';
-import { batchWriter, profileOf, startEmbeddedSandbox, transportFor, x12Readers } from '../wiring.js';
+import {
+  batchWriter,
+  claimCheckFor,
+  profileOf,
+  startEmbeddedSandbox,
+  transportFor,
+  x12Readers,
+} from '../wiring.js';
 import { toEnvelope } from '../../integrations/hl7/map.js';
 import { demoDft } from '../../ops/demo-feed.js';
 import { loadConfigOrExit, parseVerbArgs, UsageError, type Verb } from './verb.js';
@@ -43,7 +50,7 @@ export async function runDemo(
   opts: { encounters: number; dataDir: string; out?: string; seed?: number; timeoutMs?: number },
 ): Promise<DemoResult> {
   const config: Config = structuredClone(base);
-  config.data.dir = opts.dataDir;
+  setDataDir(config, opts.dataDir);
   config.clearinghouse.transport = 'sandbox';
   config.clearinghouse.live = false;
   config.clearinghouse.poll_seconds = 0.1;
@@ -58,6 +65,7 @@ export async function runDemo(
     { config, logger: silentLogger(), listen: false, runLoop: false },
     {
       writer: batchWriter(config),
+      claimCheck: claimCheckFor(config),
       readers: x12Readers,
       transport: ({ cursors }) => transportFor(config, cursors, sandbox.url),
     },

@@ -1,5 +1,6 @@
 import { createLogger } from '../log.js';
-import { startAppliance } from '../main.js';
+import { dataDirOf, startAppliance } from '../main.js';
+import { acquirePidFile } from '../../ops/backup.js';
 import { loadConfigOrExit, parseVerbArgs, type Verb } from './verb.js';
 import { wireIntegrations } from '../wiring.js';
 
@@ -32,6 +33,8 @@ Stops cleanly on SIGTERM/SIGINT: intake stops, the transaction in flight finishe
       sandbox: values['no-sandbox'] ? false : undefined,
       demoFeed: values['demo-feed'] ?? false,
     });
+    // The pid file tells `claimbox restore` that the service is running.
+    const releasePid = acquirePidFile(dataDirOf(config));
     const appliance = await startAppliance({ config, logger }, wiring);
     await wiring.afterStart?.(appliance);
     logger.info({ url: appliance.http?.url }, 'claimbox ready');
@@ -44,8 +47,8 @@ Stops cleanly on SIGTERM/SIGINT: intake stops, the transaction in flight finishe
       };
       process.once('SIGTERM', () => onSignal('SIGTERM'));
       process.once('SIGINT', () => onSignal('SIGINT'));
-      wiring.onShutdownRequest?.((reason) => onSignal(reason));
     });
+    releasePid();
     return 0;
   },
 };

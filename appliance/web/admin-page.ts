@@ -36,6 +36,7 @@ export interface AdminPageData {
   lags: LagStat[];
   health: HealthReport;
   hold: string[];
+  user?: string;
 }
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
@@ -77,6 +78,17 @@ export function adminPage(d: AdminPageData) {
         <header>
           <h1>claimbox</h1>
           <span class="pill ${d.health.status}" id="health">health: ${d.health.status}</span>
+          ${
+            d.user
+              ? html`<span id="user">signed in as ${d.user}</span>
+                  <button
+                    id="logout"
+                    onclick="fetch('/api/logout',{method:'POST'}).then(()=>location.reload())"
+                  >
+                    Sign out
+                  </button>`
+              : ''
+          }
           <span id="hold">${d.hold.length ? `submission held: ${d.hold.join(', ')}` : 'submitting'}</span>
           <button
             id="submit-now"
@@ -220,6 +232,89 @@ export function adminPage(d: AdminPageData) {
             </table>
           </section>
         </main>
+      </body>
+    </html>`;
+}
+
+const LOGIN_SCRIPT = `
+async function post(url, body) {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (r.ok) { location.reload(); return; }
+  const j = await r.json().catch(() => ({}));
+  document.getElementById('error').textContent = j.message || j.error || ('sign-in failed (' + r.status + ')');
+}
+document.getElementById('login')?.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const f = e.target;
+  post('/api/login', { username: f.username.value, password: f.password.value });
+});
+document.getElementById('setup')?.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const f = e.target;
+  post('/api/setup', { token: f.token.value, username: f.username.value, password: f.password.value });
+});`;
+
+/** Sign-in page; on first run also the form that creates the first admin with the logged setup token. */
+export function loginPage(d: { setupRequired: boolean }) {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>claimbox: sign in</title>
+        <style>
+          ${raw(STYLE)} form {
+            display: grid;
+            gap: 8px;
+            max-width: 320px;
+          }
+          input {
+            padding: 6px;
+          }
+        </style>
+      </head>
+      <body>
+        <header><h1>claimbox</h1></header>
+        <main>
+          <section>
+            ${
+              d.setupRequired
+                ? html`<h2>First run: create the first admin</h2>
+                    <p>
+                      The setup token is in the service log (<code
+                        >journalctl -u claimbox | grep "setup token"</code
+                      >), or run <code>claimbox user add NAME --role admin</code> on the server.
+                    </p>
+                    <form id="setup">
+                      <input name="token" placeholder="setup token" autocomplete="off" required />
+                      <input name="username" placeholder="username" autocomplete="username" required />
+                      <input
+                        name="password"
+                        type="password"
+                        placeholder="password (12+ characters)"
+                        autocomplete="new-password"
+                        required
+                      />
+                      <button type="submit">Create admin</button>
+                    </form>`
+                : html`<h2>Sign in</h2>
+                    <form id="login">
+                      <input name="username" placeholder="username" autocomplete="username" required />
+                      <input
+                        name="password"
+                        type="password"
+                        placeholder="password"
+                        autocomplete="current-password"
+                        required
+                      />
+                      <button type="submit">Sign in</button>
+                    </form>`
+            }
+            <p id="error" role="alert"></p>
+          </section>
+        </main>
+        <script>
+          ${raw(LOGIN_SCRIPT)};
+        </script>
       </body>
     </html>`;
 }

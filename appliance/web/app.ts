@@ -10,7 +10,8 @@ import type { Store } from '../store/open.js';
 import * as q from '../store/queries.js';
 import { appendAudit } from '../audit/log.js';
 import type { HealthRegistry } from './health.js';
-import { adminPage } from './admin-page.js';
+import { adminPage, loginPage } from './admin-page.js';
+import type { Auth, AuthEnv } from './auth.js';
 
 export interface WebDeps {
   store: Store;
@@ -26,8 +27,8 @@ export interface WebDeps {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Sub-apps mounted under /api (code tables, auth, remittance, patient A/R, ...). */
   mounts?: { path: string; app: Hono }[];
-  /** Middleware guarding /api and the admin page (auth); absent = open (loopback-only default). */
-  guard?: (c: Context, next: () => Promise<void>) => Promise<Response | void>;
+  /** Staff sign-in (sessions) guarding /api and the admin page; absent = open (tests only). */
+  auth?: Auth;
   onHttp?: (method: string, route: string, status: number, ms: number) => void;
 }
 
@@ -47,12 +48,13 @@ function intParam(v: string | undefined, name: string): number {
   return n;
 }
 
-export function createWebApp(deps: WebDeps): Hono {
-  const app = new Hono();
+export function createWebApp(deps: WebDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
   const { store } = deps;
 
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
+    if (err instanceof HTTPException)
+      return err.res ? err.getResponse() : c.json({ error: err.message }, err.status);
     deps.logger.error({ err: err.message, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error' }, 500);
   });
@@ -108,8 +110,18 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.json(result, result.status === 'accepted' ? 201 : 200);
   });
 
-  const api = new Hono();
-  if (deps.guard) api.use('*', deps.guard);
+  if (deps.auth) app.route('/', deps.auth.routes);
+  const api = new Hono<AuthEnv>();
+  const auth = deps.auth;
+  if (auth) {
+    // Reading needs any signed-in role; changing anything needs a biller or an admin.
+    const viewer = auth.requireUser('viewer');
+    const biller = auth.requireUser('biller');
+    api.use('*', (c, next) => {
+      const ctx = c as unknown as Context<AuthEnv, string>;
+      return c.req.method === 'GET' || c.req.method === 'HEAD' ? viewer(ctx, next) : biller(ctx, next);
+    });
+  }
 
   api.get('/status', (c) =>
     c.json({
@@ -137,7 +149,7 @@ export function createWebApp(deps: WebDeps): Hono {
         [
           {
             event: 'PHI_VIEWED',
-            actor: (c.get('user' as never) as string | undefined) ?? 'user:local',
+            actor: c.get('user') ? `user:${c.get('user').username}` : 'user:local',
             entityType: 'encounter',
             entityId: String(id),
             sourceAddress: c.req.header('x-forwarded-for') ?? undefined,
@@ -181,10 +193,21 @@ export function createWebApp(deps: WebDeps): Hono {
   for (const m of deps.mounts ?? []) api.route(m.path, m.app);
   app.route('/api', api);
 
-  const page = new Hono();
-  if (deps.guard) page.use('*', deps.guard);
-  page.get('/', (c) =>
-    c.html(
+  const page = new Hono<AuthEnv>();
+  page.get('/', async (c) => {
+    if (auth) {
+      let signedIn = false;
+      try {
+        await auth.requireUser('viewer')(c, () => {
+          signedIn = true;
+          return Promise.resolve();
+        });
+      } catch (err) {
+        if (!(err instanceof HTTPException) || err.status !== 401) throw err;
+      }
+      if (!signedIn) return c.html(loginPage({ setupRequired: auth.setupToken() !== undefined }), 200);
+    }
+    return c.html(
       adminPage({
         counts: q.countsByStatus(store),
         encounters: q.listEncounters(store, { limit: 50 }),
@@ -194,9 +217,10 @@ export function createWebApp(deps: WebDeps): Hono {
         lags: q.stageLags(store),
         health: deps.health.current(),
         hold: deps.hold.reasons(),
+        user: (c.get('user') as { username: string } | undefined)?.username,
       }),
-    ),
-  );
+    );
+  });
   app.route('/', page);
   return app;
 }

@@ -1,6 +1,5 @@
-// The core's own health checks: database writable, disk free on the data volume, pipeline backlog
+// The core's own health checks (the host's, disk included, are in ops/host.ts): database writable, pipeline backlog
 // and oldest item, parked items, the runner's last error, intake silence, audit chain head.
-import { statfsSync } from 'node:fs';
 import type { CheckResult, HealthSource, HoldSwitch } from '../ports.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/open.js';
@@ -26,25 +25,6 @@ export function coreHealthSources(deps: {
         const ms = Math.round((performance.now() - t0) * 10) / 10;
         return Promise.resolve([
           { name: 'database', status: 'ok', value: ms, unit: 'ms', message: 'writable (durable commit)' },
-        ]);
-      },
-    },
-    {
-      name: 'disk',
-      check(): Promise<CheckResult[]> {
-        const s = statfsSync(deps.dataDir);
-        const pct = Math.round((Number(s.bavail) / Number(s.blocks)) * 1000) / 10;
-        const status =
-          pct < h.disk_critical_free_pct ? 'critical' : pct < h.disk_warn_free_pct ? 'degraded' : 'ok';
-        return Promise.resolve([
-          {
-            name: 'disk',
-            status,
-            value: pct,
-            unit: '%',
-            threshold: `< ${h.disk_warn_free_pct}% free degraded, < ${h.disk_critical_free_pct}% critical`,
-            message: `${pct}% free on the data volume`,
-          },
         ]);
       },
     },

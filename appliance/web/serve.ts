@@ -12,7 +12,7 @@ export interface Bound {
 }
 
 export function serveApp(
-  app: Hono,
+  app: { fetch: Hono['fetch'] },
   opts: { host: string; port: number; tlsCert?: string; tlsKey?: string },
 ): Promise<Bound> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // A child process running the whole in-process pipeline over N synthetic encounters, so a test can
 // kill -9 it at any instant and start it again. Re-sending every message on restart is what a real
 // EHR does for messages it never saw ACKed; exactly-once must hold anyway.
-import { defaultConfig } from '../../appliance/config.js';
+import { defaultConfig, setDataDir } from '../../appliance/config.js';
 import { silentLogger } from '../../appliance/log.js';
 import { startAppliance } from '../../appliance/main.js';
 import { syntheticEncounter } from './encounters.js';
@@ -9,7 +9,7 @@ import { syntheticEncounter } from './encounters.js';
 const [dataDir, countArg] = process.argv.slice(2);
 const count = Number(countArg);
 const config = defaultConfig();
-config.data.dir = dataDir!;
+setDataDir(config, dataDir!);
 config.pipeline.batch_size = 50;
 const app = await startAppliance({ config, logger: silentLogger(), listen: false, runLoop: false });
 const pending: Promise<unknown>[] = [];
