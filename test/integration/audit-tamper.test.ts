@@ -156,6 +156,15 @@ describe('tamper trials: each detected and named', () => {
     });
   }
 
+  it('a field rewritten as a BLOB of the same bytes, named modified', async () => {
+    const path = fx.copy('blob');
+    tamper(path, (db) =>
+      db.prepare('UPDATE audit_log SET detail = CAST(detail AS BLOB) WHERE seq = 640').run(),
+    );
+    const r = await verify(path);
+    expect(r.firstBad).toMatchObject({ seq: 640, kind: 'modified' });
+  });
+
   it('an entry deleted from the middle, named deleted at its seq', async () => {
     const path = fx.copy('del');
     tamper(path, (db) => db.prepare('DELETE FROM audit_log WHERE seq = ?').run(457));
