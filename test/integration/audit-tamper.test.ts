@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDbCheckpoints } from '../../appliance/audit/checkpoint.js';
-import { exportAudit, verifyExport } from '../../appliance/audit/export.js';
+import { exportAudit, resolveRange, verifyExport } from '../../appliance/audit/export.js';
 import { readSigningKey, signCheckpoint } from '../../appliance/audit/keys.js';
 import {
   appendAudit,
@@ -20,7 +20,7 @@ import {
 import { scanChunk } from '../../appliance/audit/scan.js';
 import { verifyAudit, type VerifyResult } from '../../appliance/audit/verify.js';
 import { openStore } from '../../appliance/store/open.js';
-import { buildAuditFixture, prng, tamper, type AuditFixture } from './audit-fixture.js';
+import { buildAuditFixture, prng, T0, tamper, type AuditFixture } from './audit-fixture.js';
 
 let fx: AuditFixture;
 const N = 1200;
@@ -414,6 +414,14 @@ describe('audit export, verified offline', () => {
       .filter((l) => !/"type":"entry","seq":(29\d|300),/.test(l));
     const r = verifyExport(lines.join('\n'), { publicKey: fx.key.publicKey });
     expect(r.firstBad).toMatchObject({ seq: 290, kind: 'truncated' });
+  });
+
+  it('a time window, maps to the contiguous seq range stamped inside it', () => {
+    const db = new Database(fx.dbPath, { readonly: true });
+    // The fixture stamps batch k (entries 50k+1..50k+50) at T0 + (k+1) minutes.
+    const range = resolveRange(db, { since: T0 + 3 * 60_000, until: T0 + 5 * 60_000 });
+    db.close();
+    expect(range).toEqual({ from: 101, to: 200 });
   });
 
   it('an export checked against another key, named checkpoint_mismatch', () => {
