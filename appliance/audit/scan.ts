@@ -1,9 +1,9 @@
 // The fast path of `audit verify`: check one seq range of the chain as quickly as SQLite can hand it
-// over. Runs in worker threads (one per core) and on the main thread for small logs.
+// over. Runs on the main thread and in one worker thread per extra core.
 //
-// Speed: building the preimage in SQLite with json_array() and reading three strings per row is
+// Speed: building the preimage in SQLite with json_array() and reading two strings per row is
 // about twice as fast as reading eleven columns and JSON.stringify-ing them in JS. json_array() and
-// JSON.stringify agree byte for byte except in rare escapes (control characters); a row whose hash
+// JSON.stringify agree byte for byte except in rare renderings (a REAL such as 1e21); a row whose hash
 // does not match the SQL text is re-checked against the definition (entryPreimage in log.ts)
 // before it is called bad, so the accelerator can never produce a verdict of its own.
 import { hash } from 'node:crypto';
@@ -26,6 +26,8 @@ export interface ChunkResult {
 
 /** Past this many disagreements in one chunk, hand the chunk to the slow path instead. */
 const MAX_SUSPECTS = 10_000;
+/** Rows fetched per all() call. */
+const BATCH = 8192;
 
 const PREIMAGE_SQL =
   'json_array(seq, ts, actor, event, entity_type, entity_id, detail, source, outcome, prev_hash)';
@@ -70,27 +72,32 @@ export function scanChunk(db: Database.Database, lo: number, hi: number): ChunkR
   let firstPrev = '';
   let last = '';
   let ok = true;
-  // better-sqlite3 runs nothing else on a connection while an iterator is open: settle rows whose
-  // SQL preimage disagreed after the loop.
   const suspects: [number, string][] = [];
   try {
-    for (const row of st.range.iterate(lo, hi)) {
-      const pre = row[0];
-      const h = row[1];
-      const prev = prevOf(pre);
-      if (prev === undefined || (count === 0 ? ((firstPrev = prev), false) : prev !== last)) {
-        ok = false;
-        break;
-      }
-      if (hash('sha256', pre, 'hex') !== h) {
-        if (suspects.length >= MAX_SUSPECTS) {
+    // all() over sub-ranges: measured ~40% faster than iterate(), which pays per row to cross
+    // into the native side; BATCH keeps each array small enough to stay cheap for the GC.
+    scan: for (let from = lo; from <= hi; from += BATCH) {
+      const rows = st.range.all(from, Math.min(hi, from + BATCH - 1));
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const pre = row[0];
+        const h = row[1];
+        const prev = prevOf(pre);
+        if (prev === undefined || (count === 0 ? ((firstPrev = prev), false) : prev !== last)) {
           ok = false;
-          break;
+          break scan;
         }
-        suspects.push([Number.parseInt(pre.slice(1), 10), h]);
+        if (hash('sha256', pre, 'hex') !== h) {
+          // Settled against the JS definition below, after the scan.
+          if (suspects.length >= MAX_SUSPECTS) {
+            ok = false;
+            break scan;
+          }
+          suspects.push([Number.parseInt(pre.slice(1), 10), h]);
+        }
+        last = h;
+        count++;
       }
-      last = h;
-      count++;
     }
   } catch {
     // json_array() refuses a BLOB: a column changed type. The slow path names it.
