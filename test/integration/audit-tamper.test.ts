@@ -106,6 +106,24 @@ describe('audit verify on an untouched chain', () => {
     expect(r.entries).toBe(N);
   });
 
+  it('verify, finishes on the main thread with a warning, worker cannot open the database', async () => {
+    const store = openStore(fx.dbPath, { readonly: true });
+    try {
+      const r = await verifyAudit({
+        store,
+        dbPath: join(fx.dir, 'no-such.db'),
+        publicKey: fx.key.publicKey,
+        workers: 1,
+        chunkSize: 100,
+      });
+      expect(r.ok).toBe(true);
+      expect(r.entries).toBe(N);
+      expect(r.warnings.join('\n')).toContain('verify worker failed');
+    } finally {
+      store.close();
+    }
+  });
+
   it('verify --from, checks the tail anchored on the entry before it, partial range', async () => {
     const r = await verify(fx.dbPath, { from: 601 });
     expect(r.ok).toBe(true);
