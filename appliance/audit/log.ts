@@ -95,22 +95,6 @@ export function hashTuple(t: AuditTuple, seq: number = t[0]): string {
   return hash('sha256', JSON.stringify([seq, t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]]), 'hex');
 }
 
-export function tupleToRow(t: AuditTuple): AuditRow {
-  return {
-    seq: t[0],
-    ts: t[1],
-    actor: t[2],
-    event: t[3],
-    entityType: t[4],
-    entityId: t[5],
-    detail: t[6],
-    source: t[7],
-    outcome: t[8],
-    prevHash: t[9],
-    hash: t[10],
-  };
-}
-
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
