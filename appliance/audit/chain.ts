@@ -51,6 +51,15 @@ function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
 
+/** By how much x's seq was shifted from the one its hash was made with (within MAX_SHIFT). */
+function shiftOf(x: AuditTuple): number | undefined {
+  for (let d = 1; d <= MAX_SHIFT; d++) {
+    if (hashTuple(x, x[0] + d) === x[10]) return d;
+    if (x[0] - d >= 1 && hashTuple(x, x[0] - d) === x[10]) return -d;
+  }
+  return undefined;
+}
+
 /** Name what happened at x, the first entry that does not follow p. */
 export function diagnose(lookup: RowLookup, p: Link, x: AuditTuple): AuditProblem {
   const expSeq = p.seq + 1;
@@ -110,7 +119,9 @@ export function diagnose(lookup: RowLookup, p: Link, x: AuditTuple): AuditProble
         kind: 'reordered',
         message: `entries ${expSeq} and ${at} were swapped`,
       };
-    if (at > seq) {
+    // x itself a genuine entry from further on: entries were shuffled, not added.
+    const displaced = shiftOf(x) !== undefined;
+    if (at > seq && !displaced) {
       const n = at - expSeq;
       return {
         seq: expSeq,
@@ -124,19 +135,20 @@ export function diagnose(lookup: RowLookup, p: Link, x: AuditTuple): AuditProble
       message: `entry ${expSeq} was moved to ${at}`,
     };
   }
-  for (let d = 1; d <= MAX_SHIFT; d++) {
-    if (hashTuple(x, seq + d) === x[10])
+  const shift = shiftOf(x);
+  if (shift !== undefined) {
+    const d = Math.abs(shift);
+    if (shift > 0)
       return {
         seq: expSeq,
         kind: 'deleted',
         message: `${plural(d, `entry ${expSeq} was`, `entries ${expSeq}-${expSeq + d - 1} were`)} deleted and later entries renumbered to close the gap`,
       };
-    if (seq - d >= 1 && hashTuple(x, seq - d) === x[10])
-      return {
-        seq: seq - d,
-        kind: 'inserted',
-        message: `${plural(d, `entry ${seq - d} was`, `entries ${seq - d}-${seq - 1} were`)} inserted and later entries renumbered (entry ${seq} was ${seq - d})`,
-      };
+    return {
+      seq: seq - d,
+      kind: 'inserted',
+      message: `${plural(d, `entry ${seq - d} was`, `entries ${seq - d}-${seq - 1} were`)} inserted and later entries renumbered (entry ${seq} was ${seq - d})`,
+    };
   }
   return {
     seq,
@@ -175,12 +187,15 @@ export function checkCheckpoint(
       message: `${source} checkpoint at seq ${cp.seq} has a signature that does not verify (${why})`,
     };
   }
-  if (cp.seq > ctx.maxSeq)
+  if (cp.seq > ctx.maxSeq) {
+    // Appended while this verification ran (a live appliance): not part of what was checked.
+    if (ctx.hashAt(cp.seq) !== undefined) return undefined;
     return {
       seq: ctx.maxSeq + 1,
       kind: 'truncated',
       message: `the log ends at seq ${ctx.maxSeq}, but a signed ${source} checkpoint covers seq ${cp.seq}: entries ${ctx.maxSeq + 1}-${cp.seq} were removed`,
     };
+  }
   if (cp.seq < ctx.minSeq - 1) return undefined;
   const h = cp.seq === 0 ? GENESIS_HASH : ctx.hashAt(cp.seq);
   // A missing entry is the chain's finding (deleted), reported from the chain itself.

@@ -46,12 +46,23 @@ export const AUDIT_COLUMNS =
 /** JSON with object keys sorted at every level: one byte sequence per value. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+  // Loops rather than map/filter/join: this runs once per audit entry on the pipeline's path.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v);
+    first = false;
+  }
+  return out + '}';
 }
 
 /**
@@ -82,22 +93,6 @@ export function hashEntry(e: Omit<AuditRow, 'hash'>): string {
 /** The hash a raw tuple should carry (its first ten fields), optionally as if it had another seq. */
 export function hashTuple(t: AuditTuple, seq: number = t[0]): string {
   return hash('sha256', JSON.stringify([seq, t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]]), 'hex');
-}
-
-export function tupleToRow(t: AuditTuple): AuditRow {
-  return {
-    seq: t[0],
-    ts: t[1],
-    actor: t[2],
-    event: t[3],
-    entityType: t[4],
-    entityId: t[5],
-    detail: t[6],
-    source: t[7],
-    outcome: t[8],
-    prevHash: t[9],
-    hash: t[10],
-  };
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;

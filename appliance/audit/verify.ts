@@ -26,7 +26,7 @@ import {
 } from './chain.js';
 import { readDbCheckpoints, readSinkFile } from './checkpoint.js';
 import { keyIdOf, toPublicKey } from './keys.js';
-import { AUDIT_COLUMNS, GENESIS_HASH, type AuditTuple } from './log.js';
+import { AUDIT_COLUMNS, type AuditTuple } from './log.js';
 import { scanChunk, type ChunkResult } from './scan.js';
 import type { WorkerJob } from './verify-worker.js';
 
@@ -68,7 +68,7 @@ export interface VerifyResult {
   workersUsed: number;
 }
 
-const DEFAULT_CHUNK = 131_072;
+const DEFAULT_CHUNK = 65_536;
 /** Below this many entries, starting worker threads costs more than it saves. */
 const PARALLEL_MIN = 200_000;
 
@@ -139,13 +139,17 @@ async function runParallel(
       record(m.id, m.result);
       feed(w, inflight);
     });
-    w.on('error', (err) => {
-      warnings.push(`a verify worker failed (${err.message}); its share was verified on the main thread`);
+    const giveBack = () => {
       if (inflight.id !== undefined) queue.unshift(inflight.id);
       inflight.id = undefined;
-      void w.terminate();
       wake?.();
+    };
+    w.on('error', (err) => {
+      warnings.push(`a verify worker failed (${err.message}); its share was verified on the main thread`);
+      giveBack();
+      void w.terminate();
     });
+    w.on('exit', giveBack);
     feed(w, inflight);
   }
   // This thread works too, yielding between chunks so worker results arrive.
@@ -235,7 +239,6 @@ export async function verifyAudit(opts: VerifyOptions): Promise<VerifyResult> {
       entries += r.count;
       head = { seq: r.hi, hash: r.lastHash };
     }
-    if (problems.length === 0) head = headOf(db);
 
     // Checkpoints: the database's own, and the external copy that a database rewrite cannot reach.
     const hashAt = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
@@ -296,13 +299,6 @@ function chainRange(db: Database.Database, from: number | undefined): Range {
     .get(start - 1);
   // Without the entry before `from`, the first entry's own prev_hash is taken on trust.
   return { start, maxSeq, anchor: prev === undefined ? undefined : { seq: start - 1, hash: prev } };
-}
-
-function headOf(db: Database.Database): Link {
-  const h = db
-    .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-    .get();
-  return h ?? { seq: 0, hash: GENESIS_HASH };
 }
 
 /** Walk entries from seq lo to the first break and name it. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { createCheckpointer } from '../audit/checkpoint.js';
 import { exportAudit, resolveRange, verifyExport } from '../audit/export.js';
-import { toPublicKey } from '../audit/keys.js';
+import { keyIdOf, publicKeyPem, toPublicKey } from '../audit/keys.js';
 import { formatReport, parseQuarter, quarterReport } from '../audit/report.js';
 import { verifyAudit, type VerifyResult } from '../audit/verify.js';
 import type { Config } from '../config.js';
@@ -18,7 +18,7 @@ import { loadConfigOrExit, parseVerbArgs, UsageError, type Verb } from './verb.j
 /** Exit code when the log is not intact (distinct from 1, "could not check"). */
 export const EXIT_TAMPERED = 2;
 
-const help = `usage: claimbox audit <verify|export|report|checkpoint> [options]
+const help = `usage: claimbox audit <verify|export|report|checkpoint|public-key> [options]
 
   verify [--from SEQ] [--public-key FILE] [--sink FILE] [--workers N] [--json]
       Check every entry of the hash chain and every signed checkpoint (in the database and in
@@ -34,6 +34,8 @@ const help = `usage: claimbox audit <verify|export|report|checkpoint> [options]
       Counts by event type, failures, first and last entry of a quarter (default: this one).
   checkpoint
       Sign and publish a checkpoint of the current head now.
+  public-key
+      Print the checkpoint public key (PEM) and its key id, to hand to an auditor.
 
 Audit entries are never pruned (kept at least 7 years): no command deletes them.
 
@@ -258,6 +260,15 @@ function checkpoint(argv: string[]): number {
   }
 }
 
+function publicKeyVerb(argv: string[]): number {
+  const { values } = parseVerbArgs(argv, {}, false);
+  const { config } = loadConfigOrExit(values.config);
+  const key = publicKeyFor(config, undefined);
+  process.stdout.write(publicKeyPem(key));
+  process.stderr.write(`key id ${keyIdOf(key)}\n`);
+  return 0;
+}
+
 const verb: Verb = {
   name: 'audit',
   summary: 'verify, export and report on the hash-chained audit log',
@@ -274,6 +285,8 @@ const verb: Verb = {
           return report(rest);
         case 'checkpoint':
           return checkpoint(rest);
+        case 'public-key':
+          return publicKeyVerb(rest);
         case undefined:
           throw new UsageError('give a subcommand');
         default:

@@ -66,7 +66,11 @@ describe('claimbox audit', () => {
     expect(e.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines.filter((l) => l.includes('"type":"entry"'))).toHaveLength(400);
-    const v = claimbox('verify', '--config', config, '--file', out, '--public-key', fx.keyFile);
+    const pub = join(fx.dir, 'audit-public.pem');
+    const k = claimbox('public-key', '--config', config);
+    expect(k.stdout).toContain('BEGIN PUBLIC KEY');
+    writeFileSync(pub, k.stdout);
+    const v = claimbox('verify', '--config', config, '--file', out, '--public-key', pub);
     expect(v.stdout).toContain('audit log intact: 400 entries');
     expect(v.code).toBe(0);
   });
@@ -85,7 +89,7 @@ describe('claimbox audit', () => {
   });
 
   it('help and a bad subcommand, usage exit 64', () => {
-    expect(claimbox('--help').stdout).toContain('audit <verify|export|report|checkpoint>');
+    expect(claimbox('--help').stdout).toContain('audit <verify|export|report|checkpoint|public-key>');
     expect(claimbox('frobnicate', '--config', config).code).toBe(64);
   });
 });

@@ -7,7 +7,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDbCheckpoints } from '../../appliance/audit/checkpoint.js';
-import { exportAudit, verifyExport } from '../../appliance/audit/export.js';
+import { exportAudit, resolveRange, verifyExport } from '../../appliance/audit/export.js';
 import { readSigningKey, signCheckpoint } from '../../appliance/audit/keys.js';
 import {
   appendAudit,
@@ -20,7 +20,7 @@ import {
 import { scanChunk } from '../../appliance/audit/scan.js';
 import { verifyAudit, type VerifyResult } from '../../appliance/audit/verify.js';
 import { openStore } from '../../appliance/store/open.js';
-import { buildAuditFixture, prng, tamper, type AuditFixture } from './audit-fixture.js';
+import { buildAuditFixture, prng, T0, tamper, type AuditFixture } from './audit-fixture.js';
 
 let fx: AuditFixture;
 const N = 1200;
@@ -106,6 +106,24 @@ describe('audit verify on an untouched chain', () => {
     expect(r.entries).toBe(N);
   });
 
+  it('verify, finishes on the main thread with a warning, worker cannot open the database', async () => {
+    const store = openStore(fx.dbPath, { readonly: true });
+    try {
+      const r = await verifyAudit({
+        store,
+        dbPath: join(fx.dir, 'no-such.db'),
+        publicKey: fx.key.publicKey,
+        workers: 1,
+        chunkSize: 100,
+      });
+      expect(r.ok).toBe(true);
+      expect(r.entries).toBe(N);
+      expect(r.warnings.join('\n')).toContain('verify worker failed');
+    } finally {
+      store.close();
+    }
+  });
+
   it('verify --from, checks the tail anchored on the entry before it, partial range', async () => {
     const r = await verify(fx.dbPath, { from: 601 });
     expect(r.ok).toBe(true);
@@ -155,6 +173,15 @@ describe('tamper trials: each detected and named', () => {
       expect(r.firstBad).toMatchObject({ seq: target, kind: 'modified' });
     });
   }
+
+  it('a field rewritten as a BLOB of the same bytes, named modified', async () => {
+    const path = fx.copy('blob');
+    tamper(path, (db) =>
+      db.prepare('UPDATE audit_log SET detail = CAST(detail AS BLOB) WHERE seq = 640').run(),
+    );
+    const r = await verify(path);
+    expect(r.firstBad).toMatchObject({ seq: 640, kind: 'modified' });
+  });
 
   it('an entry deleted from the middle, named deleted at its seq', async () => {
     const path = fx.copy('del');
@@ -405,6 +432,14 @@ describe('audit export, verified offline', () => {
       .filter((l) => !/"type":"entry","seq":(29\d|300),/.test(l));
     const r = verifyExport(lines.join('\n'), { publicKey: fx.key.publicKey });
     expect(r.firstBad).toMatchObject({ seq: 290, kind: 'truncated' });
+  });
+
+  it('a time window, maps to the contiguous seq range stamped inside it', () => {
+    const db = new Database(fx.dbPath, { readonly: true });
+    // The fixture stamps batch k (entries 50k+1..50k+50) at T0 + (k+1) minutes.
+    const range = resolveRange(db, { since: T0 + 3 * 60_000, until: T0 + 5 * 60_000 });
+    db.close();
+    expect(range).toEqual({ from: 101, to: 200 });
   });
 
   it('an export checked against another key, named checkpoint_mismatch', () => {
