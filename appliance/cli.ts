@@ -7,6 +7,7 @@ const verbs: Record<string, () => Promise<{ default: Verb }>> = {
   serve: () => import('./cli/serve.js'),
   ingest: () => import('./cli/ingest.js'),
   demo: () => import('./cli/demo.js'),
+  bench: () => import('./cli/bench.js'),
   backup: () => import('./cli/backup.js'),
   restore: () => import('./cli/restore.js'),
   user: () => import('./cli/user.js'),
