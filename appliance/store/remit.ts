@@ -7,14 +7,7 @@ import type { PostingProposal } from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
 import type { Store, Db } from './open.js';
-import {
-  batchClaims,
-  batches,
-  claims,
-  clearinghouseResponses,
-  remittanceClaims,
-  remittances,
-} from './schema.js';
+import { batchClaims, batches, clearinghouseResponses, remittanceClaims, remittances } from './schema.js';
 
 const ACTOR = 'service:remit';
 
@@ -56,12 +49,12 @@ export function createRemitStore(store: Store): RemitStore {
   }
 
   function reject(d: Db, claimId: number, reason: string, codes: string[], now: number, audit: AuditInput[]) {
-    const c = d.select({ status: claims.status }).from(claims).where(eq(claims.id, claimId)).get();
+    const c = store.stmt('SELECT status FROM claims WHERE id = ?').get(claimId) as
+      { status: string } | undefined;
     if (!c || (c.status !== 'submitted' && c.status !== 'accepted')) return;
-    d.update(claims)
-      .set({ status: 'rejected', rejectedAt: now, updatedAt: now })
-      .where(eq(claims.id, claimId))
-      .run();
+    store
+      .stmt("UPDATE claims SET status = 'rejected', rejected_at = ?, updated_at = ? WHERE id = ?")
+      .run(now, now, claimId);
     openWork(d, 'review', 'claim', claimId, [{ code: 'CLEARINGHOUSE_REJECTED', message: reason }], now);
     audit.push({
       event: 'CLAIM_REJECTED',
@@ -249,22 +242,15 @@ export function createRemitStore(store: Store): RemitStore {
       store.tx((d) => {
         const audit: AuditInput[] = [];
         for (const s of statuses) {
-          const c = d
-            .select({ id: claims.id, status: claims.status })
-            .from(claims)
-            .where(eq(claims.pcn, s.patientControlNumber))
-            .get();
+          const c = store.stmt('SELECT id, status FROM claims WHERE pcn = ?').get(s.patientControlNumber) as
+            { id: number; status: string } | undefined;
           if (!c) continue;
           if (s.claimStatus === 'accepted' && c.status === 'submitted') {
-            d.update(claims)
-              .set({
-                status: 'accepted',
-                acceptedAt: now,
-                payerClaimNumber: s.payerClaimNumber ?? null,
-                updatedAt: now,
-              })
-              .where(eq(claims.id, c.id))
-              .run();
+            store
+              .stmt(
+                "UPDATE claims SET status = 'accepted', accepted_at = ?, payer_claim_number = ?, updated_at = ? WHERE id = ?",
+              )
+              .run(now, s.payerClaimNumber ?? null, now, c.id);
             audit.push({
               event: 'CLAIM_ACCEPTED',
               actor: ACTOR,
