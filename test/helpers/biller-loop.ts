@@ -17,6 +17,7 @@ import {
   transportFor,
   x12Readers,
 } from '../../appliance/wiring.js';
+import type { RunningSandbox } from '../../integrations/clearinghouse/sandbox/serve.js';
 import { toEnvelope } from '../../integrations/hl7/map.js';
 import { demoDft } from '../../ops/demo-feed.js';
 
@@ -54,8 +55,16 @@ function settled(store: Store): boolean {
  * `messages` first (HL7 text), then drives the runner. Also used to resume on an existing
  * database (no messages) so a test can watch the pipeline pick up what a person changed.
  */
-export async function driveLoop(config: Config, messages: string[] = [], timeoutMs = 15_000): Promise<void> {
-  const sandbox = (await startEmbeddedSandbox(config, 0))!;
+export async function driveLoop(
+  config: Config,
+  messages: string[] = [],
+  opts: { sandbox?: RunningSandbox; timeoutMs?: number } = {},
+): Promise<void> {
+  // The sandbox numbers its responses from 1 per process, and the appliance keeps its cursors: a
+  // resumed database must talk to the same sandbox instance it was built with.
+  const own = opts.sandbox ? undefined : (await startEmbeddedSandbox(config, 0))!;
+  const sandbox = opts.sandbox ?? own!;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const app = await startAppliance(
     { config, logger: silentLogger(), listen: false, runLoop: false },
     {
@@ -82,13 +91,15 @@ export async function driveLoop(config: Config, messages: string[] = [], timeout
     }
   } finally {
     await app.stop('fixture done');
-    await sandbox.close();
+    await own?.close();
   }
 }
 
 export interface BillerDb {
   /** The settled database file; copy it per test with `copyStore`. */
   path: string;
+  /** The sandbox it was built against, still running (resume with driveLoop against it); close in afterAll. */
+  sandbox: RunningSandbox;
 }
 
 /** N synthetic encounters through the loop; `mangle` may alter a message (e.g. to force review). */
@@ -103,8 +114,15 @@ export async function buildBillerDb(
     const text = demoDft(i + 1, { seed: opts.seed ?? 42, now }).text;
     return opts.mangle ? opts.mangle(text, i) : text;
   });
-  await driveLoop(loopConfig(dir, false), messages);
-  return { path: join(dir, 'claimbox.db') };
+  const config = loopConfig(dir, false);
+  const sandbox = (await startEmbeddedSandbox(config, 0))!;
+  try {
+    await driveLoop(config, messages, { sandbox });
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+  return { path: join(dir, 'claimbox.db'), sandbox };
 }
 
 /** A private copy of the fixture database in a fresh data dir, opened by the production openStore. */

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildBillerDb, copyStore, type BillerDb } from '../../../test/helpers/biller-loop.js';
 import type { Store } from '../../store/open.js';
 import { createRemittanceRoutes } from './remittances.js';
@@ -13,6 +13,7 @@ const NOW = Date.now() + 60_000;
 beforeAll(async () => {
   fixture = await buildBillerDb({ encounters: 30 });
 }, 30_000);
+afterAll(() => fixture.sandbox.close());
 beforeEach(() => ({ store, dataDir } = copyStore(fixture)));
 afterEach(() => {
   store.close();
