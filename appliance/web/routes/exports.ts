@@ -14,8 +14,12 @@ export interface ExportRoutesDeps {
   clock: Clock;
 }
 
-const validDate = (s: string | undefined): s is string =>
-  s !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+/** A real calendar date: Date rolls 2026-02-30 over to March and rejects day 32, so compare round trips. */
+function validDate(s: string | undefined): s is string {
+  if (s === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(s);
+}
 
 export function createExportRoutes(deps: ExportRoutesDeps): Hono {
   const app = new Hono();

@@ -65,7 +65,7 @@ async function allPages(limit: number, since?: string): Promise<{ items: Item[];
       ...(since ? { since } : {}),
       ...(token ? { page_token: token } : {}),
     });
-    const { status, body } = await get<Page>(`/inventory?${q}`);
+    const { status, body } = await get<Page>(`/inventory?${q.toString()}`);
     expect(status).toBe(200);
     items.push(...body.items);
     token = body.next_page_token;
@@ -180,6 +180,7 @@ describe('/api/patient-ar', () => {
     for (const q of [
       'since=yesterday',
       'since=2026-13-01T00:00:00Z',
+      'since=2026-02-30T00:00:00Z',
       'since=2026-11-01T00:00:00',
       'limit=0',
       'limit=1001',

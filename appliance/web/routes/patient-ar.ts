@@ -21,6 +21,12 @@ export const INVENTORY_MAX_LIMIT = 1000;
 /** ISO 8601 date-time with a zone (Z or ±hh:mm); a bare date means its UTC midnight. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Date.parse rolls 2026-02-30 over to March: a date must survive the round trip. */
+const realDate = (d: string): boolean => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(d);
+};
+
 /**
  * The page token is the base64url of the last key served ([updated_at ms, claim id]): stable
  * because (updated_at, id) is a total order, resumable because the next page starts strictly after
@@ -66,7 +72,7 @@ export function createPatientArRoutes(deps: PatientArRoutesDeps): Hono {
     const tokenRaw = c.req.query('page_token');
     let since = 0;
     if (sinceRaw !== undefined) {
-      since = DATE_TIME.test(sinceRaw) ? Date.parse(sinceRaw) : NaN;
+      since = DATE_TIME.test(sinceRaw) && realDate(sinceRaw.slice(0, 10)) ? Date.parse(sinceRaw) : NaN;
       if (!Number.isFinite(since))
         invalidFilters('since must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z');
     }
