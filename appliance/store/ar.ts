@@ -2,12 +2,14 @@
 // (from 835 patient responsibility), the delta-sync inventory a patient-invoicing tool pulls, a
 // claim's invoice itemization, and the billing export rows. Every change and every PHI read is
 // audited in the same transaction as the change (or the read).
+import { eq } from 'drizzle-orm';
 import { permanent } from '../domain/errors.js';
 import type { AuditInput } from '../domain/audit.js';
 import type { EncounterInput } from '../domain/types.js';
 import type { BillingExportRow } from '../pipeline/billing-export.js';
 import { appendAudit } from '../audit/log.js';
 import { listRemittances } from './remit.js';
+import { remittances } from './schema.js';
 import type { Store } from './open.js';
 
 const DAY_MS = 86_400_000;
@@ -46,48 +48,59 @@ const parseProblems = (v: unknown): RemittanceProblem[] => {
   return Array.isArray(x) ? (x as RemittanceProblem[]) : [];
 };
 
+type RemittanceRow = ReturnType<typeof listRemittances>[number];
+
+interface TotalsRow {
+  id: number;
+  claims: number;
+  unmatched: number;
+  charge: number;
+  paid: number;
+  pr: number;
+  adj: number;
+}
+
+const TOTALS = `SELECT rc.remittance_id AS id, count(*) AS claims, sum(rc.claim_id IS NULL) AS unmatched,
+       sum(rc.charge_cents) AS charge, sum(rc.paid_cents) AS paid, sum(rc.patient_resp_cents) AS pr,
+       coalesce(sum((SELECT sum(a.amount_cents) FROM adjustments a WHERE a.remittance_claim_id = rc.id)), 0) AS adj
+  FROM remittance_claims rc`;
+
+function toSummary(r: RemittanceRow, t: TotalsRow | undefined): RemittanceSummary {
+  return {
+    id: r.id,
+    checkNumber: r.checkNumber,
+    payerId: r.payerId,
+    paymentCents: r.paymentCents,
+    paymentDate: r.paymentDate,
+    status: r.status,
+    problems: parseProblems(r.problems),
+    receivedAt: r.receivedAt,
+    postedAt: r.postedAt,
+    approvedBy: r.approvedBy,
+    totals: {
+      claims: t?.claims ?? 0,
+      unmatchedClaims: t?.unmatched ?? 0,
+      chargeCents: t?.charge ?? 0,
+      paidCents: t?.paid ?? 0,
+      patientRespCents: t?.pr ?? 0,
+      adjustmentCents: t?.adj ?? 0,
+    },
+  };
+}
+
+/** Every remittance (or those in one status) with its claim totals and reconciliation problems. */
 export function remittanceSummaries(store: Store, status?: string): RemittanceSummary[] {
-  const rows = listRemittances(store, status);
-  const totals = store
-    .stmt(
-      `SELECT rc.remittance_id AS id, count(*) AS claims, sum(rc.claim_id IS NULL) AS unmatched,
-              sum(rc.charge_cents) AS charge, sum(rc.paid_cents) AS paid, sum(rc.patient_resp_cents) AS pr,
-              coalesce(sum((SELECT sum(a.amount_cents) FROM adjustments a WHERE a.remittance_claim_id = rc.id)), 0) AS adj
-         FROM remittance_claims rc GROUP BY rc.remittance_id`,
-    )
-    .all() as {
-    id: number;
-    claims: number;
-    unmatched: number;
-    charge: number;
-    paid: number;
-    pr: number;
-    adj: number;
-  }[];
+  const totals = store.stmt(`${TOTALS} GROUP BY rc.remittance_id`).all() as TotalsRow[];
   const byId = new Map(totals.map((t) => [t.id, t]));
-  return rows.map((r) => {
-    const t = byId.get(r.id);
-    return {
-      id: r.id,
-      checkNumber: r.checkNumber,
-      payerId: r.payerId,
-      paymentCents: r.paymentCents,
-      paymentDate: r.paymentDate,
-      status: r.status,
-      problems: parseProblems(r.problems),
-      receivedAt: r.receivedAt,
-      postedAt: r.postedAt,
-      approvedBy: r.approvedBy,
-      totals: {
-        claims: t?.claims ?? 0,
-        unmatchedClaims: t?.unmatched ?? 0,
-        chargeCents: t?.charge ?? 0,
-        paidCents: t?.paid ?? 0,
-        patientRespCents: t?.pr ?? 0,
-        adjustmentCents: t?.adj ?? 0,
-      },
-    };
-  });
+  return listRemittances(store, status).map((r) => toSummary(r, byId.get(r.id)));
+}
+
+function remittanceSummary(store: Store, id: number): RemittanceSummary | undefined {
+  const r = store.db.select().from(remittances).where(eq(remittances.id, id)).get();
+  if (!r) return undefined;
+  const t = store.stmt(`${TOTALS} WHERE rc.remittance_id = ? GROUP BY rc.remittance_id`).get(id) as
+    TotalsRow | undefined;
+  return toSummary(r, t);
 }
 
 export interface AdjustmentView {
@@ -120,7 +133,7 @@ const adjustmentView = (a: AdjustmentRow): AdjustmentView => ({
 
 /** One remittance with each of its claims (ours when matched) and their adjustments. */
 export function remittanceDetail(store: Store, id: number) {
-  const summary = remittanceSummaries(store).find((r) => r.id === id);
+  const summary = remittanceSummary(store, id);
   if (!summary) return undefined;
   const claims = store
     .stmt(
@@ -241,12 +254,25 @@ const POSTED =
 
 export type InvoiceStatus = 'INVOICEABLE' | 'NON_INVOICEABLE';
 
-/** INVOICEABLE: an 835 posted patient responsibility > 0 and the last posting is not a reversal (CLP02 22). */
+/**
+ * INVOICEABLE: an 835 posted patient responsibility > 0 and the last posting is not a reversal
+ * (CLP02 22). A claim a person has replaced (frequency 7) or voided (8) is NON_INVOICEABLE too: the
+ * payer re-adjudicates it, and the replacement carries the balance once its own 835 posts, so the
+ * patient is never billed twice for one visit.
+ */
 function invoiceStatus(r: PatientBalanceRow): InvoiceStatus {
-  return r.posted_at !== null && r.patient_resp_cents > 0 && r.last_code !== '22'
+  return r.posted_at !== null &&
+    r.patient_resp_cents > 0 &&
+    r.last_code !== '22' &&
+    r.status !== 'replaced' &&
+    r.status !== 'void'
     ? 'INVOICEABLE'
     : 'NON_INVOICEABLE';
 }
+
+/** What the patient owes on the claim now: nothing unless it is invoiceable. */
+const balanceOf = (r: PatientBalanceRow): number =>
+  invoiceStatus(r) === 'INVOICEABLE' ? r.patient_resp_cents : 0;
 
 export const AGING_BUCKETS = ['0-30', '31-60', '61-90', '91-120', '120+'] as const;
 export type AgingBucket = (typeof AGING_BUCKETS)[number];
@@ -328,7 +354,7 @@ export function patientInventory(
       claim_id: String(r.id),
       patient_external_id: r.mrn,
       status: invoiceStatus(r),
-      patient_balance_cents: Math.max(0, r.patient_resp_cents),
+      patient_balance_cents: balanceOf(r),
       updated_at: new Date(r.updated_at).toISOString(),
     })),
     ...(lastRow ? { last: { updatedAt: lastRow.updated_at, claimId: lastRow.id } } : {}),
@@ -405,7 +431,7 @@ export function invoiceItemization(store: Store, claimId: number, actor: string,
     total_charge_cents: extra.total_charge_cents,
     // claim_lines.paid_cents is filled when the 835 is proposed; before posting nothing is paid yet.
     total_paid_cents: posted ? extra.paid_cents : 0,
-    patient_balance_cents: Math.max(0, claim.patient_resp_cents),
+    patient_balance_cents: balanceOf(claim),
     lines: lines.map((l) => {
       const mine = adj.filter((a) => a.line_number === l.line_number);
       return {

@@ -145,8 +145,36 @@ describe('/api/patient-ar', () => {
       .get() as { id: number; entity_id: number };
     followUpClaim(store, denial.id, 'void', undefined, 'user:test', postedAt + 5000);
     const delta = await get<Page>(`/inventory?since=${syncPoint}`);
-    expect(delta.body.items.map((i) => i.claim_id)).toEqual([String(denial.entity_id)]);
+    expect(delta.body.items).toEqual([
+      expect.objectContaining({
+        claim_id: String(denial.entity_id),
+        status: 'NON_INVOICEABLE',
+        patient_balance_cents: 0,
+      }),
+    ]);
     expect(delta.body.next_page_token).toBeUndefined();
+  });
+
+  it('a claim replaced by a corrected claim stops being invoiceable, even with a balance', async () => {
+    const before = owed();
+    const c = before[0]!;
+    store.sqlite
+      .prepare(
+        "INSERT INTO work_items (kind, entity_type, entity_id, reasons, status, created_at, updated_at) VALUES ('denial','claim',?,'[]','open',0,0)",
+      )
+      .run(c.id);
+    const w = store.sqlite.prepare('SELECT max(id) FROM work_items').pluck().get() as number;
+    followUpClaim(store, w, 'replacement', undefined, 'user:test', postedAt + 4000);
+    const aging = await get<{ claims: number }>('/aging');
+    expect(aging.body.claims).toBe(before.length - 1);
+    const delta = await get<Page>(`/inventory?since=${new Date(postedAt + 4000).toISOString()}`);
+    expect(delta.body.items).toEqual([
+      expect.objectContaining({
+        claim_id: String(c.id),
+        status: 'NON_INVOICEABLE',
+        patient_balance_cents: 0,
+      }),
+    ]);
   });
 
   it('a reversal (CLP02 22) posted later makes the claim NON_INVOICEABLE', async () => {

@@ -150,6 +150,22 @@ describe('/api/remittances', () => {
     ).toBe(0);
   });
 
+  it('reject of a held 835 closes its reconcile work item', async () => {
+    store.sqlite.prepare("UPDATE remittances SET status = 'held' WHERE id = 1").run();
+    store.sqlite
+      .prepare(
+        "INSERT INTO work_items (kind, entity_type, entity_id, reasons, status, created_at, updated_at) VALUES ('reconcile','remittance',1,'[]','open',0,0)",
+      )
+      .run();
+    expect((await post('/remittances/1/approve')).status).toBe(409);
+    expect((await post('/remittances/1/reject', { reason: 'does not balance' })).status).toBe(200);
+    const w = store.sqlite
+      .prepare("SELECT status FROM work_items WHERE kind = 'reconcile' AND entity_id = 1")
+      .pluck()
+      .get();
+    expect(w).toBe('done');
+  });
+
   it('reject answers 400 for a body that is not JSON', async () => {
     expect((await app().request('/remittances/1/reject', { method: 'POST', body: '{oops' })).status).toBe(
       400,
