@@ -18,6 +18,18 @@ export function idParam(c: Context, name = 'id'): number {
   return n;
 }
 
+/** ?limit=&offset= for a list: limit 1..max (default `def`), offset ≥ 0; 422 otherwise. */
+export function paging(c: Context, def = 200, max = 1000): { limit: number; offset: number } {
+  const l = c.req.query('limit');
+  const o = c.req.query('offset');
+  const limit = l === undefined ? def : /^\d+$/.test(l) ? Number(l) : NaN;
+  const offset = o === undefined ? 0 : /^\d+$/.test(o) ? Number(o) : NaN;
+  if (!(limit >= 1 && limit <= max)) throw new HTTPException(422, { message: `limit must be 1..${max}` });
+  if (!(offset >= 0 && Number.isSafeInteger(offset)))
+    throw new HTTPException(422, { message: 'offset must be 0 or more' });
+  return { limit, offset };
+}
+
 /** The body as a JSON object; 400 when it is not one. An empty body is {}. */
 export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();

@@ -91,6 +91,10 @@ describe('/api/denials', () => {
   it('answers 422 for an unknown category or status filter', async () => {
     expect((await app().request('/?category=weather')).status).toBe(422);
     expect((await app().request('/?status=closed')).status).toBe(422);
+    expect((await app().request('/?limit=0')).status).toBe(422);
+    expect((await app().request('/?offset=-1')).status).toBe(422);
+    const all = await list();
+    expect((await list('?limit=1&offset=1')).map((d) => d.id)).toEqual([all[1]!.id]);
   });
 
   it('summary counts every category, matching the list', async () => {

@@ -18,7 +18,7 @@ import {
   type ClaimCorrection,
   type DenialUpdate,
 } from '../../store/work.js';
-import { actorOf, idParam, jsonErrors, jsonObject, storeCall } from './common.js';
+import { actorOf, idParam, jsonErrors, jsonObject, paging, storeCall } from './common.js';
 
 export interface DenialRoutesDeps {
   store: Store;
@@ -88,7 +88,7 @@ export function createDenialRoutes(deps: DenialRoutesDeps): Hono {
       fail(`category must be one of ${DENIAL_CATEGORIES.join(', ')}`);
     if (status !== undefined && !isWorkStatus(status))
       fail(`status must be one of ${WORK_STATUSES.join(', ')}`);
-    return c.json({ denials: listDenials(store, { category, status, assignee }) });
+    return c.json({ denials: listDenials(store, { category, status, assignee, ...paging(c) }) });
   });
 
   app.get('/summary', (c) => c.json(denialSummary(store)));

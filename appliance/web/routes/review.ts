@@ -17,7 +17,7 @@ import {
   saveManualCodes,
   type CodesInput,
 } from '../../store/review.js';
-import { actorOf, idParam, jsonErrors, jsonObject, storeCall } from './common.js';
+import { actorOf, idParam, jsonErrors, jsonObject, paging, storeCall } from './common.js';
 
 export interface ReviewRoutesDeps {
   store: Store;
@@ -121,7 +121,7 @@ export function createReviewRoutes(deps: ReviewRoutesDeps): Hono {
   app.onError(jsonErrors);
   const { store, clock } = deps;
 
-  app.get('/review', (c) => c.json({ encounters: listReview(store) }));
+  app.get('/review', (c) => c.json({ encounters: listReview(store, paging(c)) }));
 
   app.get('/encounters/:id/ready', (c) => {
     const id = idParam(c);
