@@ -5,6 +5,7 @@ import { permanent } from '../domain/errors.js';
 import type { ChargeLine, CodedEncounter, EncounterInput, ReviewReason } from '../domain/types.js';
 import { appendAudit } from '../audit/log.js';
 import type { Store } from './open.js';
+import { createPipelineStore } from './pipeline-store.js';
 
 export interface ReviewEntry {
   encounterId: number;
@@ -104,7 +105,10 @@ export function encounterForReady(
   };
 }
 
-/** True when another current encounter of the patient already has the same service (scrub's duplicate edit). */
+/**
+ * True when another current encounter of the patient already has the same service: the scrub
+ * stage's own duplicate lookup, so /ready and the stage can never disagree.
+ */
 export function hasOtherCharge(
   store: Store,
   key: {
@@ -116,19 +120,7 @@ export function hasOtherCharge(
     npi: string;
   },
 ): boolean {
-  return (
-    store
-      .stmt(
-        `SELECT 1 FROM charge_items ci
-           JOIN encounters e ON e.id = ci.encounter_id
-           JOIN encounters me ON me.id = ?
-          WHERE ci.patient_id = ? AND ci.date_of_service = ? AND ci.code = ? AND ci.place_of_service = ?
-            AND ci.rendering_npi = ? AND ci.status != 'void' AND e.superseded_by IS NULL
-            AND NOT (e.source_system = me.source_system AND e.visit_number = me.visit_number)
-          LIMIT 1`,
-      )
-      .get(key.encounterId, key.patientId, key.dateOfService, key.code, key.pos, key.npi) !== undefined
-  );
+  return createPipelineStore(store).hasOtherCharge(key);
 }
 
 /** Statuses a person may recode from: before a claim exists. */
