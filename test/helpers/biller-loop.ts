@@ -2,7 +2,7 @@
 // pipeline (intake → coding → scrub → 837P → in-process sandbox → 999/277CA → 835) by the same
 // wiring `claimbox demo` uses, but with posting left to a person (remit.auto_post off) so the
 // tests can approve remittances themselves. Each test then works on its own copy of the file.
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../appliance/config.js';
@@ -98,8 +98,10 @@ export async function driveLoop(
 export interface BillerDb {
   /** The settled database file; copy it per test with `copyStore`. */
   path: string;
-  /** The sandbox it was built against, still running (resume with driveLoop against it); close in afterAll. */
+  /** The sandbox it was built against, still running (resume with driveLoop against it). */
   sandbox: RunningSandbox;
+  /** Close the sandbox and remove the fixture's folder (afterAll). */
+  dispose(): Promise<void>;
 }
 
 /** N synthetic encounters through the loop; `mangle` may alter a message (e.g. to force review). */
@@ -120,9 +122,17 @@ export async function buildBillerDb(
     await driveLoop(config, messages, { sandbox });
   } catch (err) {
     await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return { path: join(dir, 'claimbox.db'), sandbox };
+  return {
+    path: join(dir, 'claimbox.db'),
+    sandbox,
+    async dispose() {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A private copy of the fixture database in a fresh data dir, opened by the production openStore. */

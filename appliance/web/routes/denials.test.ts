@@ -22,7 +22,7 @@ const NOW = Date.now() + 60_000;
 beforeAll(async () => {
   fixture = await buildBillerDb({ encounters: 40 });
 }, 30_000);
-afterAll(() => fixture.sandbox.close());
+afterAll(() => fixture.dispose());
 beforeEach(() => {
   ({ store, dataDir } = copyStore(fixture));
   const remit = createRemitStore(store);

@@ -12,7 +12,7 @@ let dataDir: string;
 beforeAll(async () => {
   fixture = await buildBillerDb({ encounters: 10 });
 }, 30_000);
-afterAll(() => fixture.sandbox.close());
+afterAll(() => fixture.dispose());
 beforeEach(() => ({ store, dataDir } = copyStore(fixture)));
 afterEach(() => {
   store.close();

@@ -15,7 +15,7 @@ let postedAt: number;
 beforeAll(async () => {
   fixture = await buildBillerDb({ encounters: 40 });
 }, 30_000);
-afterAll(() => fixture.sandbox.close());
+afterAll(() => fixture.dispose());
 beforeEach(() => {
   ({ store, dataDir } = copyStore(fixture));
   postedAt = Date.now();

@@ -13,7 +13,7 @@ const NOW = Date.now() + 60_000;
 beforeAll(async () => {
   fixture = await buildBillerDb({ encounters: 30 });
 }, 30_000);
-afterAll(() => fixture.sandbox.close());
+afterAll(() => fixture.dispose());
 beforeEach(() => ({ store, dataDir } = copyStore(fixture)));
 afterEach(() => {
   store.close();

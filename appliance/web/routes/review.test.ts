@@ -37,7 +37,7 @@ beforeAll(async () => {
     mangle: (t, i) => (i < 3 ? t.replaceAll('STREP^Rapid strep test^LOCAL', 'ZZNOPE^Unknown test^LOCAL') : t),
   });
 }, 30_000);
-afterAll(() => fixture.sandbox.close());
+afterAll(() => fixture.dispose());
 beforeEach(() => ({ store, dataDir } = copyStore(fixture)));
 afterEach(() => {
   store.close();
