@@ -31,6 +31,7 @@ import { createWebApp } from './web/app.js';
 import { serveApp, type Bound } from './web/serve.js';
 import { createAuth, type Auth } from './web/auth.js';
 import { createCodeTablesApp } from './web/routes/code-tables.js';
+import { createBillerMounts } from './web/routes/biller.js';
 import { createCheckpointer, type Checkpointer } from './audit/checkpoint.js';
 import { countsByStatus, backlog, stageLags } from './store/queries.js';
 import { createMetricsRegistry, registerPipelineMetrics, type OpsMetrics } from '../ops/metrics.js';
@@ -118,6 +119,10 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     logger.info({ set: config.coding.table_set, rows: seeded.rows }, 'loaded sample coding tables');
   const engine = createEngineCoder(store, { clock });
 
+  const payerFacts = (payerId: string) => {
+    const p = engine.tables.get().payer(payerId, new Date(clock.now()).toISOString().slice(0, 10));
+    return p ? { payerId, timelyFilingDays: timelyFilingDays(p.program) } : undefined;
+  };
   const pstore = createPipelineStore(store);
   const outbox = createSubmissionStore(store);
   const hold = createHoldSwitch(
@@ -190,10 +195,7 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     scrub: scrubStage(ctx, {
       billing,
       codeSets: engine.codeSets,
-      payer: (payerId) => {
-        const p = engine.tables.get().payer(payerId, new Date(clock.now()).toISOString().slice(0, 10));
-        return p ? { payerId, timelyFilingDays: timelyFilingDays(p.program) } : undefined;
-      },
+      payer: payerFacts,
     }),
     claims: claimsStage(ctx, wiring.claimCheck),
     submit,
@@ -336,6 +338,7 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
           onChange: () => engine.tables.invalidate(),
         }),
       },
+      ...createBillerMounts({ store, clock, billing, codeSets: engine.codeSets, payer: payerFacts }),
       ...(wiring.mounts?.({ store, clock }) ?? []),
     ],
   });

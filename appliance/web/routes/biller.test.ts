@@ -1,3 +1,5 @@
+import { Hono } from 'hono';
+import type { AuthEnv } from '../auth.js';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildBillerDb, copyStore, type BillerDb } from '../../../test/helpers/biller-loop.js';
@@ -38,9 +40,18 @@ function web() {
     apiTokens: [],
     validateEncounter: () => ({ errors: [] }),
     requestSubmitNow: () => undefined,
-    guard: async (c, next) => {
-      c.set('user' as never, { username: 'carol' } as never);
-      await next();
+    // A stand-in for staff sign-in: every request is carol's.
+    auth: {
+      routes: new Hono<AuthEnv>(),
+      requireUser: () => async (c, next) => {
+        c.set('user', { id: 1, username: 'carol', role: 'admin' });
+        await next();
+      },
+      requireToken: () => async (_c, next) => {
+        await next();
+      },
+      setupToken: () => undefined,
+      sessionCount: () => 1,
     },
     mounts: createBillerMounts({
       store,
