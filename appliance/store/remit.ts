@@ -6,6 +6,7 @@ import type { AuditInput } from '../domain/audit.js';
 import type { PostingProposal } from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
+import { claimsSubmitted } from './submission.js';
 import type { Store, Db } from './open.js';
 import {
   batchClaims,
@@ -211,11 +212,21 @@ export function createRemitStore(store: Store): RemitStore {
       store.tx((d) => {
         const audit: AuditInput[] = [];
         const batch = d
-          .select({ id: batches.id })
+          .select({
+            id: batches.id,
+            status: batches.status,
+            isaControl: batches.isaControl,
+            testMode: batches.testMode,
+          })
           .from(batches)
           .where(eq(batches.gsControl, Number(status.groupControlNumber)))
           .get();
         if (batch) {
+          // A 999 answers a file the clearinghouse holds: an upload whose reply was lost (ambiguous,
+          // or interrupted while sending) landed after all. Its claims are submitted now; otherwise
+          // they stay 'ready' in an accepted batch, the 277CA skips them and nothing resolves them.
+          if (batch.status === 'ambiguous' || batch.status === 'sending' || batch.status === 'pending')
+            audit.push(...claimsSubmitted(d, batch, now));
           const members = d
             .select({ claimId: batchClaims.claimId, st: batchClaims.stControl })
             .from(batchClaims)
