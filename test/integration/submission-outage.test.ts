@@ -96,7 +96,7 @@ describe('submission outbox', () => {
       app = startApplianceChild(dataDir, sandbox.url, COUNT, true);
       const exit = await Promise.race([
         app.exited,
-        sleep(30_000).then(() => ({ code: -1, signal: null, last: app?.last() })),
+        sleep(45_000).then(() => ({ code: -1, signal: null, last: app?.last() })),
       ]);
       expect(exit, `did not settle: ${JSON.stringify(app.last())} ${app.stderr()}`).toMatchObject({
         code: 0,
@@ -143,6 +143,25 @@ describe('submission outbox', () => {
     const fileNames = snap.uploads.map((u) => u.filename);
     expect(new Set(fileNames).size).toBe(fileNames.length);
 
+    // And back: every 999/277CA and 835 the clearinghouse made was stored once and applied; every
+    // remittance posted once (auto-post), so no claim was paid twice.
+    expect(q("SELECT count(*) FROM clearinghouse_responses WHERE kind IN ('999','277CA')")).toBe(
+      snap.responses.length,
+    );
+    expect(q("SELECT count(*) FROM clearinghouse_responses WHERE kind = '835'")).toBe(snap.eras.length);
+    expect(q("SELECT count(*) FROM clearinghouse_responses WHERE status <> 'processed'")).toBe(0);
+    expect(q("SELECT count(*) FROM remittances WHERE status <> 'posted'")).toBe(0);
+    expect(
+      q(
+        'SELECT count(*) FROM (SELECT claim_id FROM remittance_claims GROUP BY claim_id HAVING count(*) > 1)',
+      ),
+    ).toBe(0);
+    expect(
+      q(
+        'SELECT count(*) FROM claims c JOIN remittance_claims rc ON rc.claim_id = c.id WHERE c.paid_cents <> rc.paid_cents',
+      ),
+    ).toBe(0);
+
     // The chaos reached the paths it is meant to prove: refused connections during the outage and
     // ambiguous uploads resolved from the upload list.
     const errors = col<string>(
@@ -181,5 +200,5 @@ describe('submission outbox', () => {
         `batch errors ambiguous ${ambiguous} transient ${transient}; audit ${rows.length} entries`,
     );
     store.close();
-  }, 90_000);
+  }, 150_000);
 });
