@@ -51,26 +51,35 @@ function launch(script: string, args: string[], onLine: (line: string) => void):
 export interface SandboxChild extends Child {
   url: string;
   port: number;
+  /** Uploads it swallowed so far. */
+  lost(): number;
 }
 
-/** Start the sandbox on `port` (0 the first time) and wait until it listens. */
+/** Start the sandbox on `port` (0 the first time) and wait until it listens; see outage-sandbox-child.ts. */
 export async function startSandboxChild(
   stateFile: string,
   port: number,
   stallMs: number,
+  loseUploads = 0,
 ): Promise<SandboxChild> {
   let ready!: (url: string) => void;
+  let lost = 0;
   const listening = new Promise<string>((r) => (ready = r));
-  const child = launch('outage-sandbox-child.ts', [stateFile, String(port), String(stallMs)], (line) => {
-    if (line.startsWith('url ')) ready(line.slice(4));
-  });
+  const child = launch(
+    'outage-sandbox-child.ts',
+    [stateFile, String(port), String(stallMs), String(loseUploads)],
+    (line) => {
+      if (line.startsWith('url ')) ready(line.slice(4));
+      if (line === 'lost upload') lost++;
+    },
+  );
   const url = await Promise.race([
     listening,
     child.exited.then(({ code }) => {
       throw new Error(`sandbox exited ${code} before listening: ${child.stderr()}`);
     }),
   ]);
-  return { ...child, url, port: Number(new URL(url).port) };
+  return { ...child, url, port: Number(new URL(url).port), lost: () => lost };
 }
 
 export interface ApplianceChild extends Child {

@@ -47,8 +47,10 @@ describe('submission outbox', () => {
       await app?.kill();
       kills.appliance++;
     };
+    let lostUploads = 0;
     const killSandbox = async () => {
       await sandbox?.kill();
+      lostUploads += sandbox?.lost() ?? 0;
       kills.sandbox++;
     };
     try {
@@ -68,9 +70,10 @@ describe('submission outbox', () => {
       expect(waiting.claims.ready ?? 0).toBeGreaterThan(0);
       await sleep(between(500, 1500));
 
-      // 3. It comes back answering slower than the appliance waits (every upload lands but times
-      //    out: ambiguous), and the appliance is killed at random points, mostly mid-upload.
-      sandbox = await startSandboxChild(stateFile, port, 1000);
+      // 3. It comes back answering slower than the appliance waits (uploads land but time out:
+      //    ambiguous; two are lost on the way in and must be resent), and the appliance is killed at
+      //    random points, mostly mid-upload.
+      sandbox = await startSandboxChild(stateFile, port, 1000, 2);
       // Left alone until acknowledgments of uploads that timed out come back.
       const ackedBefore = app.last()?.batches.accepted ?? 0;
       await app.until((s) => (s.batches.accepted ?? 0) > ackedBefore, 30_000);
@@ -91,8 +94,8 @@ describe('submission outbox', () => {
       await sleep(between(300, 900));
       await killApp();
 
-      // 5. Both come back healthy; everything must drain and settle.
-      sandbox = await startSandboxChild(stateFile, port, 0);
+      // 5. Both come back (two more uploads lost on the way in); everything must drain and settle.
+      sandbox = await startSandboxChild(stateFile, port, 0, 2);
       app = startApplianceChild(dataDir, sandbox.url, COUNT, true);
       const exit = await Promise.race([
         app.exited,
@@ -104,6 +107,7 @@ describe('submission outbox', () => {
     } finally {
       await app?.kill();
       await sandbox?.kill();
+      lostUploads += sandbox?.lost() ?? 0;
     }
 
     const store = openStore(join(dataDir, 'claimbox.db'));
@@ -142,6 +146,8 @@ describe('submission outbox', () => {
     expect(snap.originals.size).toBe(COUNT);
     const fileNames = snap.uploads.map((u) => u.filename);
     expect(new Set(fileNames).size).toBe(fileNames.length);
+    // A resent upload carried the batch's first bytes: the sandbox holds each batch's file name once.
+    expect(fileNames.sort()).toEqual(col<string>('SELECT file_name FROM batches').sort());
 
     // And back: every 999/277CA and 835 the clearinghouse made was stored once and applied; every
     // remittance posted once (auto-post), so no claim was paid twice.
@@ -170,6 +176,7 @@ describe('submission outbox', () => {
     const ambiguous = errors.filter((e) => e.class === 'ambiguous').length;
     const transient = errors.filter((e) => e.class === 'transient').length;
     expect(ambiguous).toBeGreaterThan(0);
+    expect(lostUploads).toBeGreaterThan(0);
     expect(transient).toBeGreaterThan(0);
 
     // The audit chain stayed intact across every kill.
@@ -197,7 +204,7 @@ describe('submission outbox', () => {
     console.info(
       `outage seed ${seed}: ${COUNT} claims ${JSON.stringify(byStatus)}; ${snap.uploads.length} uploads, ` +
         `${q('SELECT count(*) FROM batches')} batches; kills appliance ${kills.appliance} sandbox ${kills.sandbox}; ` +
-        `batch errors ambiguous ${ambiguous} transient ${transient}; audit ${rows.length} entries`,
+        `batch errors ambiguous ${ambiguous} transient ${transient}; uploads lost and resent ${lostUploads}; audit ${rows.length} entries`,
     );
     store.close();
   }, 150_000);
