@@ -193,6 +193,24 @@ describe('submit stage', () => {
       );
       expect(q("SELECT count(*) FROM audit_log WHERE event = 'CLAIM_SUBMITTED'")).toBe(3);
     });
+    it('is submitted and its claims rejected by a 277CA that arrives before the 999', () => {
+      createRemitStore(store).apply277(
+        0,
+        [
+          {
+            patientControlNumber: 'PCN2',
+            claimStatus: 'rejected',
+            payerClaimNumber: undefined,
+            codes: ['A7:21:85'],
+            message: 'missing information',
+          },
+        ],
+        now + 1,
+      );
+      expect(q("SELECT status FROM claims WHERE pcn = 'PCN2'")).toBe('rejected');
+      expect(q("SELECT count(*) FROM claims WHERE status = 'submitted'")).toBe(2);
+      expect(q("SELECT count(*) FROM audit_log WHERE event = 'CLAIM_SUBMITTED'")).toBe(3);
+    });
   });
 
   it('counts a batch left sending by a crash as ambiguous at start', async () => {

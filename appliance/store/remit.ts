@@ -1,7 +1,7 @@
 // What comes back from the clearinghouse: responses stored durably first (then confirmed remotely),
 // then applied — 999 to batches, 277CA to claims, 835 to remittances that a person approves (or
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
 import type { PostingProposal } from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
@@ -266,6 +266,25 @@ export function createRemitStore(store: Store): RemitStore {
             .where(eq(claims.pcn, s.patientControlNumber))
             .get();
           if (!c) continue;
+          if (c.status === 'ready') {
+            // Like a 999 (apply999), a 277CA naming a claim of a batch still awaiting proof of its
+            // upload shows the file landed; an SFTP mailbox may hand the 277CA over first.
+            const b = d
+              .select({ id: batches.id, isaControl: batches.isaControl, testMode: batches.testMode })
+              .from(batches)
+              .innerJoin(batchClaims, eq(batchClaims.batchId, batches.id))
+              .where(
+                and(
+                  eq(batchClaims.claimId, c.id),
+                  inArray(batches.status, ['pending', 'sending', 'ambiguous']),
+                ),
+              )
+              .get();
+            if (b) {
+              audit.push(...claimsSubmitted(d, b, now));
+              c.status = 'submitted';
+            }
+          }
           if (s.claimStatus === 'accepted' && c.status === 'submitted') {
             d.update(claims)
               .set({
