@@ -1,11 +1,12 @@
 // What comes back from the clearinghouse: responses stored durably first (then confirmed remotely),
 // then applied — 999 to batches, 277CA to claims, 835 to remittances that a person approves (or
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
 import type { PostingProposal } from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
+import { claimsSubmitted } from './submission.js';
 import type { Store, Db } from './open.js';
 import { batchClaims, batches, clearinghouseResponses, remittanceClaims, remittances } from './schema.js';
 
@@ -204,11 +205,21 @@ export function createRemitStore(store: Store): RemitStore {
       store.tx((d) => {
         const audit: AuditInput[] = [];
         const batch = d
-          .select({ id: batches.id })
+          .select({
+            id: batches.id,
+            status: batches.status,
+            isaControl: batches.isaControl,
+            testMode: batches.testMode,
+          })
           .from(batches)
           .where(eq(batches.gsControl, Number(status.groupControlNumber)))
           .get();
         if (batch) {
+          // A 999 answers a file the clearinghouse holds: an upload whose reply was lost (ambiguous,
+          // or interrupted while sending) landed after all. Its claims are submitted now; otherwise
+          // they stay 'ready' in an accepted batch, the 277CA skips them and nothing resolves them.
+          if (batch.status === 'ambiguous' || batch.status === 'sending' || batch.status === 'pending')
+            audit.push(...claimsSubmitted(d, batch, now));
           const members = d
             .select({ claimId: batchClaims.claimId, st: batchClaims.stControl })
             .from(batchClaims)
@@ -245,6 +256,25 @@ export function createRemitStore(store: Store): RemitStore {
           const c = store.stmt('SELECT id, status FROM claims WHERE pcn = ?').get(s.patientControlNumber) as
             { id: number; status: string } | undefined;
           if (!c) continue;
+          if (c.status === 'ready') {
+            // Like a 999 (apply999), a 277CA naming a claim of a batch still awaiting proof of its
+            // upload shows the file landed; an SFTP mailbox may hand the 277CA over first.
+            const b = d
+              .select({ id: batches.id, isaControl: batches.isaControl, testMode: batches.testMode })
+              .from(batches)
+              .innerJoin(batchClaims, eq(batchClaims.batchId, batches.id))
+              .where(
+                and(
+                  eq(batchClaims.claimId, c.id),
+                  inArray(batches.status, ['pending', 'sending', 'ambiguous']),
+                ),
+              )
+              .get();
+            if (b) {
+              audit.push(...claimsSubmitted(d, b, now));
+              c.status = 'submitted';
+            }
+          }
           if (s.claimStatus === 'accepted' && c.status === 'submitted') {
             store
               .stmt(

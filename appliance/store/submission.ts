@@ -12,6 +12,39 @@ import { backoffMs, nextCounter } from './pipeline-store.js';
 
 const LIVE = ['pending', 'sending', 'sent', 'ambiguous', 'accepted', 'parked'];
 
+/**
+ * The batch's claims move ready → submitted (charge items billed), in the caller's transaction.
+ * Proof of landing is either the upload's reply, the upload list, or a 999 answering the batch.
+ */
+export function claimsSubmitted(
+  d: Db,
+  b: { id: number; isaControl: number; testMode: boolean },
+  now: number,
+): AuditInput[] {
+  const ids = d
+    .select({ id: batchClaims.claimId })
+    .from(batchClaims)
+    .where(eq(batchClaims.batchId, b.id))
+    .all()
+    .map((r) => r.id);
+  if (ids.length === 0) return [];
+  const moved = d
+    .update(claims)
+    .set({ status: 'submitted', submittedAt: now, updatedAt: now })
+    .where(and(inArray(claims.id, ids), eq(claims.status, 'ready')))
+    .returning({ id: claims.id })
+    .all()
+    .map((r) => r.id);
+  d.update(chargeItems).set({ status: 'billed' }).where(inArray(chargeItems.claimId, ids)).run();
+  return moved.map((cid) => ({
+    event: 'CLAIM_SUBMITTED',
+    actor: 'service:submit',
+    entityType: 'claim',
+    entityId: String(cid),
+    detail: { batchId: b.id, isaControl: b.isaControl, testMode: b.testMode },
+  }));
+}
+
 export function createSubmissionStore(store: Store): SubmissionStore {
   const { db } = store;
 
@@ -135,27 +168,7 @@ export function createSubmissionStore(store: Store): SubmissionStore {
           .set({ status: 'sent', remoteId: remoteId ?? null, sentAt: now, lastError: null })
           .where(eq(batches.id, id))
           .run();
-        const ids = d
-          .select({ id: batchClaims.claimId })
-          .from(batchClaims)
-          .where(eq(batchClaims.batchId, id))
-          .all()
-          .map((r) => r.id);
-        if (ids.length > 0) {
-          d.update(claims)
-            .set({ status: 'submitted', submittedAt: now, updatedAt: now })
-            .where(and(inArray(claims.id, ids), eq(claims.status, 'ready')))
-            .run();
-          d.update(chargeItems).set({ status: 'billed' }).where(inArray(chargeItems.claimId, ids)).run();
-        }
-        const audit: AuditInput[] = ids.map((cid) => ({
-          event: 'CLAIM_SUBMITTED',
-          actor: 'service:submit',
-          entityType: 'claim',
-          entityId: String(cid),
-          detail: { batchId: id, isaControl: b.isaControl, testMode: b.testMode },
-        }));
-        appendAudit(store, audit, now);
+        appendAudit(store, claimsSubmitted(d, b, now), now);
       });
     },
 
