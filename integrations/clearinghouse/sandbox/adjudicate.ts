@@ -1,6 +1,7 @@
 // The sandbox's payer behaviour, pure and deterministic by seed: from one 837 file to the 999, the
 // 277CA and the 835s a clearinghouse and its payers would send back. Typed values out (the x12
 // writers turn them into text); no I/O, no clock (the caller passes `now`).
+import { npiValid } from '../../x12/validate.js';
 import type { Claim, ClaimLine, Diagnostic } from '../../../appliance/domain/types.js';
 import type {
   Ack277CA,
@@ -178,22 +179,6 @@ export function acknowledge(reading: UploadReading): Ack999 {
 }
 
 // ------------------------------------------------------------------ 277CA front-end edits
-
-/** NPI check digit: Luhn over '80840' + the first nine digits. */
-function npiValid(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  const digits = `80840${npi}`;
-  let sum = 0;
-  for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
-    let d = digits.charCodeAt(i) - 48;
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
