@@ -350,6 +350,13 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
       port: config.server.port,
       tlsCert: config.server.tls_cert,
       tlsKey: config.server.tls_key,
+      fastPaths: {
+        '/health': () => ({
+          status: health.current().status === 'critical' ? 503 : 200,
+          contentType: 'application/json',
+          body: health.body(),
+        }),
+      },
     });
     closers.push({ name: 'http', close: () => http!.close() });
     health.start(config.health.refresh_seconds * 1000);
