@@ -223,10 +223,12 @@ describe.skipIf(skip)('admin page in Chromium, a new practice from first run to 
     await page.click('#toggle-hold');
     await page.waitForSelector('#toggle-hold:has-text("Release hold")');
     expect(await page.locator('#hold').textContent()).toMatch(/held.*operator/);
+    expect(await page.locator('#hold-banner').textContent()).toMatch(/held \(operator\)/);
     await page.screenshot({ path: join(shots, '3-held.png'), fullPage: true });
     await page.click('#toggle-hold');
     await page.waitForSelector('#toggle-hold:has-text("Hold submissions")');
     expect(await page.locator('#hold').textContent()).toMatch(/submitting/);
+    expect(await page.locator('#hold-banner').count()).toBe(0);
   });
 
   it('sign out shows the sign-in form, and the password signs in again', async () => {
