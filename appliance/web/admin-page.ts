@@ -50,7 +50,8 @@ main{padding:16px 20px;display:grid;gap:16px}
 section{background:#fff;border:1px solid #d9e0e8;border-radius:6px;padding:12px 16px;overflow-x:auto}
 h2{font-size:15px;margin:0 0 8px}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef1f5;font-variant-numeric:tabular-nums}
-td.empty{color:#6b7785;font-style:italic}
+th,td{white-space:nowrap}td.wrap{white-space:normal;min-width:16em}
+td.empty{color:#6b7785;font-style:italic;white-space:normal}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e8eef6;color:#1d2733;white-space:nowrap}
 .ok{background:#d8f3dc}.degraded{background:#fff3bf}.critical{background:#ffd6d6}
 .banner{background:#fff3bf;border-color:#e6c34a;font-weight:600}
@@ -204,7 +205,7 @@ export function adminPage(d: AdminPageData) {
                     <td>${w.kind}</td>
                     <td>${w.entityType} ${w.entityId}</td>
                     <td>${w.category ?? ''}</td>
-                    <td>${reasonsText(w.reasons)}</td>
+                    <td class="wrap">${reasonsText(w.reasons)}</td>
                   </tr>`,
               )}
             </table>
@@ -231,7 +232,7 @@ export function adminPage(d: AdminPageData) {
                     <td>${e.dateOfService}</td>
                     <td>${e.kind}</td>
                     <td>${pill(e.status)}</td>
-                    <td>${e.lastError ?? ''}</td>
+                    <td class="wrap">${e.lastError ?? ''}</td>
                   </tr>`,
               )}
             </table>
@@ -301,7 +302,12 @@ async function post(url, body) {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (r.ok) { location.reload(); return; }
   const j = await r.json().catch(() => ({}));
-  document.getElementById('error').textContent = j.message || j.error || ('sign-in failed (' + r.status + ')');
+  const text =
+    r.status === 429 ? 'Too many attempts: try again in ' + Math.ceil((j.retryAfterSeconds || 60) / 60) + ' min.'
+    : j.error === 'invalid_credentials' ? 'Wrong username or password.'
+    : j.error === 'invalid_setup_token' ? 'That setup token is not the one in the service log.'
+    : j.message || j.error || ('sign-in failed (' + r.status + ')');
+  document.getElementById('error').textContent = text;
 }
 document.getElementById('login')?.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -330,6 +336,9 @@ export function loginPage(d: { setupRequired: boolean }) {
           }
           input {
             padding: 6px;
+          }
+          main section {
+            max-width: 560px;
           }
         </style>
       </head>

@@ -217,6 +217,10 @@ describe.skipIf(skip)('admin page in Chromium, a new practice from first run to 
     expect(surnames.filter((s) => htmlText.includes(s))).toEqual([]);
     expect(htmlText).not.toMatch(/DEMO\d{7}/); // a whole demo MRN
     await page.screenshot({ path: join(shots, '2-dashboard.png'), fullPage: true });
+    // A phone-width view, for a person to look at: the header wraps rather than overflowing.
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.screenshot({ path: join(shots, '2-dashboard-narrow.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('hold submissions shows the hold, and release returns to submitting', async () => {
@@ -236,6 +240,10 @@ describe.skipIf(skip)('admin page in Chromium, a new practice from first run to 
     await page.waitForSelector('#login');
     expect(await page.locator('#user').count()).toBe(0);
     await page.screenshot({ path: join(shots, '4-sign-in.png'), fullPage: true });
+    await page.fill('#login input[name=username]', ADMIN);
+    await page.fill('#login input[name=password]', 'not-the-password-at-all');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#error:has-text("Wrong username or password")');
     await page.fill('#login input[name=username]', ADMIN);
     await page.fill('#login input[name=password]', PASSWORD);
     await page.click('#login button[type=submit]');
