@@ -107,6 +107,8 @@ function startService(dir: string, ports: { http: number; mllp: number; sandbox:
     );
   });
   createInterface({ input: child.stderr }).on('line', (line) => logs.push(`stderr: ${line}`));
+  // Awaited by the first test; a start that fails earlier is reported by waitForHealth instead.
+  setupToken.catch(() => undefined);
   return { child, base: `http://127.0.0.1:${ports.http}`, setupToken, exited, logs };
 }
 
@@ -115,7 +117,8 @@ async function waitForHealth(svc: Service): Promise<void> {
   void svc.exited.then(() => (dead = true));
   for (let i = 0; i < 200 && !dead; i++) {
     const ok = await fetch(`${svc.base}/health`).then(
-      (r) => r.status === 200,
+      // Any answer will do (a busy CI box may report degraded or even critical): it is serving.
+      () => true,
       () => false,
     );
     if (ok) return;
