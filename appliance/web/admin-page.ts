@@ -44,14 +44,50 @@ const secs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)
 
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
-header{background:#1d3557;color:#fff;padding:12px 20px;display:flex;gap:16px;align-items:center}
-header h1{font-size:18px;margin:0}main{padding:16px 20px;display:grid;gap:16px}
-section{background:#fff;border:1px solid #d9e0e8;border-radius:6px;padding:12px 16px}
+header{background:#1d3557;color:#fff;padding:10px 20px;display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center}
+header h1{font-size:18px;margin:0}header .me{margin-left:auto;display:flex;gap:10px;align-items:center}
+main{padding:16px 20px;display:grid;gap:16px}
+section{background:#fff;border:1px solid #d9e0e8;border-radius:6px;padding:12px 16px;overflow-x:auto}
 h2{font-size:15px;margin:0 0 8px}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef1f5;font-variant-numeric:tabular-nums}
-.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e8eef6}
+th,td{white-space:nowrap}td.wrap{white-space:normal;min-width:16em}
+td.empty{color:#6b7785;font-style:italic;white-space:normal}
+.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e8eef6;color:#1d2733;white-space:nowrap}
 .ok{background:#d8f3dc}.degraded{background:#fff3bf}.critical{background:#ffd6d6}
-.counts span{margin-right:12px}button{padding:4px 10px}`;
+.banner{background:#fff3bf;border-color:#e6c34a;font-weight:600}
+.counts span{margin-right:12px}.counts ul{margin:6px 0 0;padding-left:20px}
+button{padding:4px 10px;font:inherit;border:1px solid #9aa7b5;border-radius:4px;background:#f5f7fa;color:#1d2733;cursor:pointer}
+button:hover{background:#fff}#action-error{color:#ffd6d6}#error{color:#b00020}`;
+
+/** Status words coloured by what they ask of a person: done, waiting on someone, or gone wrong. */
+const TONE: Record<string, 'ok' | 'degraded' | 'critical'> = {
+  accepted: 'ok',
+  paid: 'ok',
+  claimed: 'ok',
+  partially_paid: 'degraded',
+  needs_review: 'degraded',
+  rejected: 'critical',
+  denied: 'critical',
+  failed: 'critical',
+  parked: 'critical',
+};
+const pill = (status: string) => html`<span class="pill ${TONE[status] ?? ''}">${status}</span>`;
+/** A table body that says so when there is nothing to show, instead of bare headers. */
+const emptyRow = (cols: number, text: string) =>
+  html`<tr>
+    <td class="empty" colspan="${cols}">${text}</td>
+  </tr>`;
+
+// Header buttons post to /api and reload; a refusal (a viewer pressing Hold: 403) is shown, not swallowed.
+const ACTION_SCRIPT = `
+async function act(url, body) {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (r.ok || r.status === 401) { location.reload(); return; }
+  const j = await r.json().catch(() => ({}));
+  document.getElementById('action-error').textContent = j.message || j.error || ('refused (' + r.status + ')');
+}
+for (const b of document.querySelectorAll('button[data-post]'))
+  b.addEventListener('click', () => act(b.dataset.post, b.dataset.body === undefined ? undefined : JSON.parse(b.dataset.body)));`;
 
 function reasonsText(reasons: unknown): string {
   if (!Array.isArray(reasons)) return '';
@@ -64,11 +100,14 @@ function reasonsText(reasons: unknown): string {
 
 export function adminPage(d: AdminPageData) {
   const countRow = (rec: Record<string, number>) =>
-    Object.entries(rec).map(([k, v]) => html`<span><span class="pill">${k}</span> ${v}</span>`);
+    Object.entries(rec).map(([k, v]) => html`<span>${pill(k)} ${v}</span>`);
+  const operatorHold = d.hold.includes('operator');
+  const notOk = d.health.checks.filter((c) => c.status !== 'ok');
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>claimbox</title>
         <style>
           ${raw(STYLE)}
@@ -77,39 +116,53 @@ export function adminPage(d: AdminPageData) {
       <body>
         <header>
           <h1>claimbox</h1>
-          <span class="pill ${d.health.status}" id="health">health: ${d.health.status}</span>
-          ${
-            d.user
-              ? html`<span id="user">signed in as ${d.user}</span>
-                  <button
-                    id="logout"
-                    onclick="fetch('/api/logout',{method:'POST'}).then(()=>location.reload())"
-                  >
-                    Sign out
-                  </button>`
-              : ''
-          }
-          <span id="hold">${d.hold.length ? `submission held: ${d.hold.join(', ')}` : 'submitting'}</span>
-          <button
-            id="submit-now"
-            onclick="fetch('/api/submission/submit-now',{method:'POST'}).then(()=>location.reload())"
+          <span
+            class="pill ${d.health.status}"
+            id="health"
+            title="${notOk.map((c) => `${c.name}: ${c.message}`).join('\n')}"
+            >health: ${d.health.status}</span
           >
-            Submit now
-          </button>
+          <span class="pill ${d.hold.length ? 'degraded' : 'ok'}" id="hold"
+            >${d.hold.length ? `submissions held: ${d.hold.join(', ')}` : 'submitting'}</span
+          >
+          <button id="submit-now" data-post="/api/submission/submit-now">Submit now</button>
           <button
             id="toggle-hold"
-            onclick="fetch('/api/submission/hold',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({held:${
-              d.hold.length ? 'false' : 'true'
-            }})}).then(()=>location.reload())"
+            data-post="/api/submission/hold"
+            data-body="${JSON.stringify({ held: !operatorHold })}"
           >
-            ${d.hold.length ? 'Release hold' : 'Hold submissions'}
+            ${operatorHold ? 'Release hold' : 'Hold submissions'}
           </button>
+          <span id="action-error" role="alert"></span>
+          ${
+            d.user
+              ? html`<span class="me"
+                  ><span id="user">signed in as ${d.user}</span>
+                  <button id="logout" data-post="/api/logout">Sign out</button></span
+                >`
+              : ''
+          }
         </header>
         <main>
+          ${
+            d.hold.length
+              ? html`<section class="banner" id="hold-banner">
+                  Submissions are held (${d.hold.join(', ')}): claims wait here and nothing is sent to the
+                  clearinghouse until the hold is released.
+                </section>`
+              : ''
+          }
           <section class="counts" id="counts">
             <h2>Status</h2>
             <div>Encounters: ${countRow(d.counts.encounters)}</div>
             <div>Claims: ${countRow(d.counts.claims)}</div>
+            ${
+              notOk.length
+                ? html`<ul id="health-problems">
+                    ${notOk.map((c) => html`<li>${pill(c.status)} ${c.name}: ${c.message}</li>`)}
+                  </ul>`
+                : ''
+            }
           </section>
           <section id="lags">
             <h2>Speed (note finalized → claim accepted)</h2>
@@ -121,14 +174,15 @@ export function adminPage(d: AdminPageData) {
                 <th>p95</th>
                 <th>p99</th>
               </tr>
+              ${d.lags.length === 0 ? emptyRow(5, 'No finished items yet.') : ''}
               ${d.lags.map(
                 (l) =>
                   html`<tr>
                     <td>${l.stage}</td>
                     <td>${l.count}</td>
-                    <td>${secs(l.p50Ms)}</td>
-                    <td>${secs(l.p95Ms)}</td>
-                    <td>${secs(l.p99Ms)}</td>
+                    <td>${l.count ? secs(l.p50Ms) : '–'}</td>
+                    <td>${l.count ? secs(l.p95Ms) : '–'}</td>
+                    <td>${l.count ? secs(l.p99Ms) : '–'}</td>
                   </tr>`,
               )}
             </table>
@@ -143,6 +197,7 @@ export function adminPage(d: AdminPageData) {
                 <th>Category</th>
                 <th>Reasons</th>
               </tr>
+              ${d.work.length === 0 ? emptyRow(5, 'Nothing needs a person.') : ''}
               ${d.work.map(
                 (w) =>
                   html`<tr>
@@ -150,7 +205,7 @@ export function adminPage(d: AdminPageData) {
                     <td>${w.kind}</td>
                     <td>${w.entityType} ${w.entityId}</td>
                     <td>${w.category ?? ''}</td>
-                    <td>${reasonsText(w.reasons)}</td>
+                    <td class="wrap">${reasonsText(w.reasons)}</td>
                   </tr>`,
               )}
             </table>
@@ -167,6 +222,7 @@ export function adminPage(d: AdminPageData) {
                 <th>Status</th>
                 <th>Problem</th>
               </tr>
+              ${d.encounters.length === 0 ? emptyRow(7, 'No encounters received yet.') : ''}
               ${d.encounters.map(
                 (e) =>
                   html`<tr>
@@ -175,8 +231,8 @@ export function adminPage(d: AdminPageData) {
                     <td>${e.patientLabel}</td>
                     <td>${e.dateOfService}</td>
                     <td>${e.kind}</td>
-                    <td><span class="pill">${e.status}</span></td>
-                    <td>${e.lastError ?? ''}</td>
+                    <td>${pill(e.status)}</td>
+                    <td class="wrap">${e.lastError ?? ''}</td>
                   </tr>`,
               )}
             </table>
@@ -193,6 +249,7 @@ export function adminPage(d: AdminPageData) {
                 <th>Paid</th>
                 <th>Status</th>
               </tr>
+              ${d.claims.length === 0 ? emptyRow(7, 'No claims yet.') : ''}
               ${d.claims.map(
                 (c) =>
                   html`<tr>
@@ -202,7 +259,7 @@ export function adminPage(d: AdminPageData) {
                     <td>${c.frequency}</td>
                     <td>${money(c.totalChargeCents)}</td>
                     <td>${money(c.paidCents)}</td>
-                    <td><span class="pill">${c.status}</span></td>
+                    <td>${pill(c.status)}</td>
                   </tr>`,
               )}
             </table>
@@ -218,6 +275,7 @@ export function adminPage(d: AdminPageData) {
                 <th>Status</th>
                 <th>Attempts</th>
               </tr>
+              ${d.batches.length === 0 ? emptyRow(6, 'Nothing sent yet.') : ''}
               ${d.batches.map(
                 (b) =>
                   html`<tr>
@@ -225,13 +283,16 @@ export function adminPage(d: AdminPageData) {
                     <td>${b.fileName}</td>
                     <td>${b.claimCount}</td>
                     <td>${b.testMode ? 'test' : 'live'}</td>
-                    <td><span class="pill">${b.status}</span></td>
+                    <td>${pill(b.status)}</td>
                     <td>${b.attempts}</td>
                   </tr>`,
               )}
             </table>
           </section>
         </main>
+        <script>
+          ${raw(ACTION_SCRIPT)};
+        </script>
       </body>
     </html>`;
 }
@@ -241,7 +302,12 @@ async function post(url, body) {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (r.ok) { location.reload(); return; }
   const j = await r.json().catch(() => ({}));
-  document.getElementById('error').textContent = j.message || j.error || ('sign-in failed (' + r.status + ')');
+  const text =
+    r.status === 429 ? 'Too many attempts: try again in ' + Math.ceil((j.retryAfterSeconds || 60) / 60) + ' min.'
+    : j.error === 'invalid_credentials' ? 'Wrong username or password.'
+    : j.error === 'invalid_setup_token' ? 'That setup token is not the one in the service log.'
+    : j.message || j.error || ('sign-in failed (' + r.status + ')');
+  document.getElementById('error').textContent = text;
 }
 document.getElementById('login')?.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -260,6 +326,7 @@ export function loginPage(d: { setupRequired: boolean }) {
     <html lang="en">
       <head>
         <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>claimbox: sign in</title>
         <style>
           ${raw(STYLE)} form {
@@ -269,6 +336,9 @@ export function loginPage(d: { setupRequired: boolean }) {
           }
           input {
             padding: 6px;
+          }
+          main section {
+            max-width: 560px;
           }
         </style>
       </head>
@@ -285,20 +355,27 @@ export function loginPage(d: { setupRequired: boolean }) {
                       >), or run <code>claimbox user add NAME --role admin</code> on the server.
                     </p>
                     <form id="setup">
-                      <input name="token" placeholder="setup token" autocomplete="off" required />
+                      <input name="token" placeholder="setup token" autocomplete="off" required autofocus />
                       <input name="username" placeholder="username" autocomplete="username" required />
                       <input
                         name="password"
                         type="password"
                         placeholder="password (12+ characters)"
                         autocomplete="new-password"
+                        minlength="12"
                         required
                       />
                       <button type="submit">Create admin</button>
                     </form>`
                 : html`<h2>Sign in</h2>
                     <form id="login">
-                      <input name="username" placeholder="username" autocomplete="username" required />
+                      <input
+                        name="username"
+                        placeholder="username"
+                        autocomplete="username"
+                        required
+                        autofocus
+                      />
                       <input
                         name="password"
                         type="password"
