@@ -77,7 +77,11 @@ const RENDERING = [
 ] as const;
 
 function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
+  // Mix the seed first (murmur3 finalizer): neighbouring indexes must not give neighbouring people.
+  let s = seed >>> 0;
+  s = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
+  s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35);
+  s = (s ^ (s >>> 16)) >>> 0 || 1;
   return () => {
     s ^= s << 13;
     s ^= s >>> 17;
