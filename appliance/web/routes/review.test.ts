@@ -30,11 +30,17 @@ const billing: BillingProvider = {
   contactPhone: practice.contact_phone,
 };
 
+/** A charge line whose local code (FT1-7 and FT1-25) no sample table maps. */
+const UNMAPPED_FT1 = ['FT1', '9', '', '', '', '', 'CG', 'ZZNOPE^Unknown test^LOCAL', '', '', '1']
+  .concat(Array<string>(14).fill(''))
+  .concat(['ZZNOPE^Unknown test^LOCAL'])
+  .join('|');
+
 // The first three visits carry a procedure the sample tables do not map: coding sends them to review.
 beforeAll(async () => {
   fixture = await buildBillerDb({
     encounters: 12,
-    mangle: (t, i) => (i < 3 ? t.replaceAll('STREP^Rapid strep test^LOCAL', 'ZZNOPE^Unknown test^LOCAL') : t),
+    mangle: (t, i) => (i < 3 ? `${t.trimEnd()}\r${UNMAPPED_FT1}\r` : t),
   });
 }, 30_000);
 afterAll(() => fixture.dispose());
