@@ -9,6 +9,7 @@
 //    items are duplicates (same id@updated_at) that the sink acknowledges and ignores.
 //  - Bounded retries with exponential backoff and jitter on network errors, 429 (Retry-After) and 5xx.
 
+import { createPollLoop } from './poll-loop.js';
 import type { Clock, CursorStore, InboundEnvelope, IntakeSink } from '../../appliance/ports.js';
 import { systemClock } from '../../appliance/ports.js';
 import { ClaimboxError, permanent, transient } from '../../appliance/domain/errors.js';
@@ -79,9 +80,6 @@ export function createRestPoller(o: RestPollerOptions): RestPoller {
   const maxDelay = o.maxDelayMs ?? 60_000;
   const keys = { since: `${o.name}.since`, page: `${o.name}.page_token`, max: `${o.name}.max_seen` };
   let token: { value: string; expiresAt: number } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
 
   const backoff = (attempt: number, retryAfter?: string | null) => {
     const ra = retryAfter ? Number(retryAfter) : NaN;
@@ -244,23 +242,13 @@ export function createRestPoller(o: RestPollerOptions): RestPoller {
     return result;
   }
 
-  const loop = (pollMs: number) => {
-    if (stopped) return;
-    running = pollOnce().finally(() => {
-      if (!stopped) timer = setTimeout(() => loop(pollMs), pollMs);
-    });
-  };
+  const polling = createPollLoop(pollOnce);
 
   return {
     pollOnce,
-    start(pollMs) {
-      stopped = false;
-      loop(pollMs);
-    },
+    start: (pollMs: number) => polling.start(pollMs),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await polling.stop();
     },
   };
 }

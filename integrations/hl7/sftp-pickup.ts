@@ -4,6 +4,7 @@
 // connection fails that poll; the next poll reconnects and takes the files that are still there
 // (a file stored but not yet removed is stored again as a duplicate: the sink dedupes).
 
+import { createPollLoop } from './poll-loop.js';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -54,9 +55,6 @@ export function sha256Fingerprint(key: Buffer): string {
 
 export function createSftpPickup(o: SftpPickupOptions): SftpPickup {
   let client: SftpClient | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
   const pinned = o.hostKeySha256.trim().replace(/=+$/, '');
 
   async function connect(): Promise<SftpClient> {
@@ -161,23 +159,13 @@ export function createSftpPickup(o: SftpPickupOptions): SftpPickup {
     return result;
   }
 
-  const loop = (pollMs: number) => {
-    if (stopped) return;
-    running = pollOnce().finally(() => {
-      if (!stopped) timer = setTimeout(() => loop(pollMs), pollMs);
-    });
-  };
+  const polling = createPollLoop(pollOnce);
 
   return {
     pollOnce,
-    start(pollMs) {
-      stopped = false;
-      loop(pollMs);
-    },
+    start: (pollMs: number) => polling.start(pollMs),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await polling.stop();
       await disconnect();
     },
   };
