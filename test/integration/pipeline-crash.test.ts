@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { expectAuditChainIntact } from '../helpers/audit-chain.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../appliance/store/open.js';
-import { hashEntry, type AuditRow } from '../../appliance/audit/log.js';
 
 const CHILD = join(import.meta.dirname, '../helpers/pipeline-child.ts');
 
@@ -50,19 +50,7 @@ describe('pipeline runner', () => {
     expect(q("SELECT count(*) FROM audit_log WHERE event = 'CLAIM_CREATED'")).toBe(count);
 
     // The audit chain stayed intact across the kills.
-    const rows = store.sqlite
-      .prepare(
-        'SELECT seq, ts, actor, event, entity_type entityType, entity_id entityId, detail, source, outcome, prev_hash prevHash, hash FROM audit_log ORDER BY seq',
-      )
-      .all() as AuditRow[];
-    let prev = '0'.repeat(64);
-    for (const [i, r] of rows.entries()) {
-      expect(r.seq).toBe(i + 1);
-      expect(r.prevHash).toBe(prev);
-      const { hash, ...rest } = r;
-      expect(hashEntry(rest)).toBe(hash);
-      prev = hash;
-    }
+    expectAuditChainIntact(store);
     store.close();
   });
 });

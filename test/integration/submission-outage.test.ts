@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { expectAuditChainIntact } from '../helpers/audit-chain.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../appliance/store/open.js';
-import { hashEntry, type AuditRow } from '../../appliance/audit/log.js';
 import { openSandboxState } from '../../integrations/clearinghouse/sandbox/state.js';
 import {
   startApplianceChild,
@@ -180,19 +180,7 @@ describe('submission outbox', () => {
     expect(transient).toBeGreaterThan(0);
 
     // The audit chain stayed intact across every kill.
-    const rows = store.sqlite
-      .prepare(
-        'SELECT seq, ts, actor, event, entity_type entityType, entity_id entityId, detail, source, outcome, prev_hash prevHash, hash FROM audit_log ORDER BY seq',
-      )
-      .all() as AuditRow[];
-    let prev = '0'.repeat(64);
-    for (const [i, r] of rows.entries()) {
-      expect(r.seq).toBe(i + 1);
-      expect(r.prevHash).toBe(prev);
-      const { hash, ...rest } = r;
-      expect(hashEntry(rest)).toBe(hash);
-      prev = hash;
-    }
+    const auditEntries = expectAuditChainIntact(store);
     const byStatus = Object.fromEntries(
       (
         store.sqlite.prepare('SELECT status, count(*) n FROM claims GROUP BY status').all() as {
@@ -204,7 +192,7 @@ describe('submission outbox', () => {
     console.info(
       `outage seed ${seed}: ${COUNT} claims ${JSON.stringify(byStatus)}; ${snap.uploads.length} uploads, ` +
         `${q('SELECT count(*) FROM batches')} batches; kills appliance ${kills.appliance} sandbox ${kills.sandbox}; ` +
-        `batch errors ambiguous ${ambiguous} transient ${transient}; uploads lost and resent ${lostUploads}; audit ${rows.length} entries`,
+        `batch errors ambiguous ${ambiguous} transient ${transient}; uploads lost and resent ${lostUploads}; audit ${auditEntries} entries`,
     );
     store.close();
   }, 150_000);
