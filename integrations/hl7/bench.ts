@@ -155,6 +155,30 @@ export async function benchHl7(opts: BenchHl7Options = {}): Promise<BenchRow[]> 
   // MLLP with ACK after durable commit.
   const n = opts.mllpMessages ?? 2000;
   const open = opts.openSink ?? defaultSink;
+  {
+    // The floor under one connection: one message per transaction, straight into the sink. MLLP with
+    // one message in flight cannot beat it (each ACK waits for its own fsync).
+    const dir = mkdtempSync(join(tmpdir(), 'claimbox-bench-hl7-'));
+    const opened = await open(join(dir, 'intake.sqlite'));
+    try {
+      const envs = Array.from(
+        { length: 500 },
+        (_, i) =>
+          toEnvelope(Buffer.from(sampleDft({ index: i, controlId: `S${i}` })), 'mllp', generic25).envelope!,
+      );
+      const t0 = performance.now();
+      for (const e of envs) await opened.sink.accept(e);
+      rows.push({
+        name: 'intake sink, one commit per message (no MLLP)',
+        value: Math.round((envs.length / (performance.now() - t0)) * 1000),
+        unit: 'msg/s',
+        note: 'fsync-bound ceiling for a single MLLP connection',
+      });
+    } finally {
+      opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   for (const connections of [1, 8]) {
     const perRound: number[] = [];
     for (let r = 0; r < Math.min(rounds, 3); r++) {

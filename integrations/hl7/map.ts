@@ -365,15 +365,24 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   // Diagnoses (DG1-3 CE/CWE code^text^system), then any FT1-19 code not already listed.
   const diagnoses: DiagnosisInput[] = [];
   const bySeqKey = new Map<string, number>();
+  // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
+  const byRaw = new Map<string, number>();
   const addDx = (code: string, text: string, system: string) => {
+    const seen = byRaw.get(code);
+    if (seen !== undefined && diagnoses[seen - 1]!.system === diagnosisSystem(profile, system, code))
+      return seen;
     const sys = diagnosisSystem(profile, system, code);
     const key = normCode(sys, code);
     const known = bySeqKey.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      byRaw.set(code, known);
+      return known;
+    }
     const dx: DiagnosisInput = { seq: diagnoses.length + 1, system: sys, code: key };
     if (text) dx.text = text;
     diagnoses.push(dx);
     bySeqKey.set(key, dx.seq);
+    byRaw.set(code, dx.seq);
     return dx.seq;
   };
   for (const dg1 of all(msg, 'DG1')) {
