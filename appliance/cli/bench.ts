@@ -200,16 +200,19 @@ async function serviceRows(seconds: number): Promise<BenchRow[]> {
     const rssKb = Number(
       /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN,
     );
+    const wrk = await wrkRate(`http://127.0.0.1:${port}/health`, seconds);
     let done = 0;
-    const until = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (performance.now() < until) {
-          await get();
-          done++;
-        }
-      }),
-    );
+    if (wrk === undefined) {
+      const until = performance.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (performance.now() < until) {
+            await get();
+            done++;
+          }
+        }),
+      );
+    }
     return [
       {
         name: 'serve: start to /health answering',
@@ -218,17 +221,40 @@ async function serviceRows(seconds: number): Promise<BenchRow[]> {
         note: 'target < 2 s (includes tsx start)',
       },
       { name: 'serve: idle RSS', value: Math.round(rssKb / 1024), unit: 'MB', note: 'target < 150 MB' },
-      {
-        name: 'serve: GET /health',
-        value: Math.round(done / seconds),
-        unit: 'requests/s',
-        note: `32 keep-alive clients in this process, server in another; 2 cores shared; target ≥ 10,000`,
-      },
+      wrk !== undefined
+        ? {
+            name: 'serve: GET /health',
+            value: Math.round(wrk),
+            unit: 'requests/s',
+            note: 'wrk, 32 connections; target ≥ 10,000',
+          }
+        : {
+            name: 'serve: GET /health',
+            value: Math.round(done / seconds),
+            unit: 'requests/s',
+            note: 'Node client with 32 keep-alive connections (install Debian wrk for a lighter load generator); target ≥ 10,000',
+          },
     ];
   } finally {
     agent.destroy();
     child.kill('SIGTERM');
   }
+}
+
+/** Requests/s from Debian's wrk when it is installed (a C load generator costs the server far less CPU). */
+function wrkRate(url: string, seconds: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('wrk', ['-t1', '-c32', `-d${seconds}s`, url], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => {
+      const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      resolve(code === 0 && m ? Number(m[1]) : undefined);
+    });
+  });
 }
 
 async function hl7Rows(): Promise<BenchRow[]> {
