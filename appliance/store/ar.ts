@@ -429,7 +429,7 @@ export function invoiceItemization(store: Store, claimId: number, actor: string,
     status: invoiceStatus(claim),
     posted_at: claim.posted_at === null ? null : new Date(claim.posted_at).toISOString(),
     total_charge_cents: extra.total_charge_cents,
-    // claim_lines.paid_cents is filled when the 835 is proposed; before posting nothing is paid yet.
+    // claim_lines.paid_cents moves only when an 835 is posted.
     total_paid_cents: posted ? extra.paid_cents : 0,
     patient_balance_cents: balanceOf(claim),
     lines: lines.map((l) => {

@@ -139,6 +139,14 @@ export function createRemitStore(store: Store): RemitStore {
           detail: { remittanceId, status, paidCents: rc.paid_cents, patientRespCents: rc.patient_resp_cents },
         });
       }
+      // Line payments post with the claim (a reversal's negative SVC03 takes them back).
+      store
+        .stmt(
+          `UPDATE claim_lines SET paid_cents = paid_cents + coalesce((SELECT sum(rl.paid_cents) FROM remittance_lines rl
+             WHERE rl.remittance_claim_id = ? AND rl.line_number = claim_lines.line_number), 0)
+           WHERE claim_id = ?`,
+        )
+        .run(rc.id, rc.claim_id);
       store.stmt('UPDATE remittance_claims SET posted_at = ? WHERE id = ?').run(now, rc.id);
     }
     store
@@ -456,10 +464,11 @@ export function createRemitStore(store: Store): RemitStore {
     for (const a of p.adjustments) add(a, null, []);
     for (const l of p.lines) {
       for (const a of l.adjustments) add(a, l.lineNumber ?? null, l.remarks);
+      // Line payments wait here until the remittance is posted (a rejected proposal pays nothing).
       if (p.claimId !== undefined && l.lineNumber !== undefined)
         store
-          .stmt('UPDATE claim_lines SET paid_cents = paid_cents + ? WHERE claim_id = ? AND line_number = ?')
-          .run(l.paidCents, p.claimId, l.lineNumber);
+          .stmt('INSERT INTO remittance_lines (remittance_claim_id, line_number, paid_cents) VALUES (?,?,?)')
+          .run(rcId, l.lineNumber, l.paidCents);
     }
     for (const den of p.denials) {
       if (den.claimId === undefined) continue;

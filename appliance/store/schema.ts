@@ -304,6 +304,17 @@ export const remittanceClaims = sqliteTable(
   (t) => [index('remit_claim_claim').on(t.claimId), index('remit_claim_remit').on(t.remittanceId)],
 );
 
+/** What an 835 paid on each billed line (2110 SVC03), applied to claim_lines only when posted. */
+export const remittanceLines = sqliteTable(
+  'remittance_lines',
+  {
+    remittanceClaimId: integer('remittance_claim_id').notNull(),
+    lineNumber: integer('line_number').notNull(),
+    paidCents: integer('paid_cents').notNull(),
+  },
+  (t) => [index('remit_lines_rc').on(t.remittanceClaimId)],
+);
+
 export const adjustments = sqliteTable(
   'adjustments',
   {
