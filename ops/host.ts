@@ -225,8 +225,36 @@ export interface HostHealthOptions {
   mdstatPath?: string;
 }
 
+/** Idle and total CPU time summed over all cores, from os.cpus() (ms since boot). */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    idle += c.times.idle;
+    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+  }
+  return { idle, total };
+}
+
+/**
+ * Percent busy since the previous call (since boot on the first). Computed from the kernel's
+ * counters rather than si.currentLoad(), whose first call samples for half a second and held up
+ * the first /health report, and so the service's start.
+ */
+function cpuBusyMeter(): () => number {
+  let prev = { idle: 0, total: 0 };
+  return () => {
+    const now = cpuTimes();
+    const total = now.total - prev.total;
+    const idle = now.idle - prev.idle;
+    prev = now;
+    return total > 0 ? Math.min(100, Math.max(0, ((total - idle) / total) * 100)) : 0;
+  };
+}
+
 /** CPU, memory, disk, RAID, clock and uptime as one HealthSource named 'host'. */
 export function createHostHealthSource(options: HostHealthOptions): HealthSource {
+  const cpuBusy = cpuBusyMeter();
   const exec = options.exec ?? execQuiet;
   const mdstat = options.mdstatPath ?? '/proc/mdstat';
   const h = options.health;
@@ -242,12 +270,12 @@ export function createHostHealthSource(options: HostHealthOptions): HealthSource
     name: 'host',
     async check() {
       const parts = await Promise.all([
-        guard('cpu', async () => {
+        guard('cpu', () => {
           const cores = Math.max(1, cpus().length);
           const load1 = loadavg()[0] ?? 0;
           const perCore = load1 / cores;
-          const busy = (await si.currentLoad()).currentLoad;
-          return [
+          const busy = cpuBusy();
+          return Promise.resolve([
             {
               name: 'cpu',
               status: perCore > 2 ? 'degraded' : 'ok',
@@ -256,7 +284,7 @@ export function createHostHealthSource(options: HostHealthOptions): HealthSource
               threshold: 'load average > 2 per core degraded',
               message: `CPU ${round(busy)}% busy, load ${round(load1)} on ${cores} cores`,
             },
-          ];
+          ]);
         }),
         guard('memory', async () => {
           const m = await si.mem();
