@@ -20,6 +20,7 @@ export default tseslint.config(
       'appliance/store/migrations/**',
       'test/fixtures/**',
       '.tmp/**',
+      '.tmp-build-*/**',
     ],
   },
   js.configs.recommended,

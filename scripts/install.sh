@@ -169,11 +169,12 @@ install_app() {
   say "copying the app to $APP"
   run rm -rf "$stage"
   run mkdir -p "$stage"
-  # The repo minus data, dependencies, VCS and scratch: nothing with PHI leaves the source tree.
+  # The repo minus data, dependencies, build output (npm ci rebuilds dist/), VCS and scratch:
+  # nothing with PHI leaves the source tree.
   if [ "$DRY_RUN" = 1 ]; then
     printf '    + tar -C %s --exclude=./data ... -c . | tar -C %s -x\n' "$SRC" "$stage"
   else
-    tar -C "$SRC" --exclude=./data --exclude=./node_modules --exclude=./.git --exclude=./.tmp \
+    tar -C "$SRC" --exclude=./data --exclude=./dist --exclude=./node_modules --exclude=./.git --exclude=./.tmp \
       --exclude=./coverage --exclude=./demo-out --exclude='*.log' --exclude=./claimbox.toml \
       --no-same-owner -cf - . | tar -C "$stage" --no-same-owner -xf -
   fi

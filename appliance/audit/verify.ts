@@ -85,10 +85,15 @@ export function sqliteLookup(db: Database.Database): RowLookup {
 }
 
 /**
- * The worker entry. We run TypeScript through tsx with no build step, and a worker does not inherit
- * the parent's module hooks, so a tiny eval'd script loads the .ts entry through tsx's API.
+ * The worker entry. A worker does not inherit the parent's module hooks: from the compiled build
+ * (dist/, plain .js) it loads the worker module directly; from the sources, a tiny eval'd script
+ * loads the .ts entry through tsx's API.
  */
 function workerBootstrap(): string {
+  if (import.meta.url.endsWith('.js')) {
+    const entry = new URL('./verify-worker.js', import.meta.url).href;
+    return `import(${JSON.stringify(entry)});`;
+  }
   // The ESM build of tsx/esm/api (require.resolve would pick the CommonJS one).
   const pkgJson = createRequire(import.meta.url).resolve('tsx/package.json');
   const api = new URL('dist/esm/api/index.mjs', pathToFileURL(pkgJson)).href;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, setDataDir, type Config } from '../config.js';
 import { silentLogger } from '../log.js';
@@ -161,7 +161,9 @@ async function serviceRows(seconds: number): Promise<BenchRow[]> {
   const port = await freePort();
   const mllp = await freePort();
   const sandboxPort = await freePort();
-  const root = join(fileURLToPath(import.meta.url), '../../..');
+  // The install root: three levels up from the sources, four from the compiled dist/ copy.
+  let root = join(fileURLToPath(import.meta.url), '../../..');
+  if (basename(root) === 'dist') root = dirname(root);
   const t0 = performance.now();
   const child = spawn(join(root, 'scripts/claimbox'), ['serve'], {
     env: {
