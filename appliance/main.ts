@@ -8,6 +8,7 @@ import type { Clock, ClearinghouseTransport, CursorStore, HoldSwitch } from './p
 import { systemClock } from './ports.js';
 import type { EncounterInput } from './domain/types.js';
 import { openStore, type Store } from './store/open.js';
+import { startWalCheckpointer } from './store/wal-checkpointer.js';
 import { commitInbound, pruneRawMessages } from './store/intake.js';
 import { createPipelineStore } from './store/pipeline-store.js';
 import { createSubmissionStore } from './store/submission.js';
@@ -112,6 +113,9 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
   const dataDir = dataDirOf(config);
   mkdirSync(dataDir, { recursive: true, mode: 0o750 });
   const store = openStore(dbPathOf(config));
+  const wal = startWalCheckpointer(store, {
+    onError: (err) => logger.warn({ err }, 'background WAL checkpoint failed; SQLite checkpoints on commit'),
+  });
   const closers: Appliance['closers'] = [];
 
   const seeded = seedTables(store, config.coding.table_set, { now: clock.now() });
@@ -420,6 +424,7 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
         );
       }
       checkpointer.close();
+      await wal.stop();
       store.close();
       logger.info({ reason }, 'stopped cleanly');
     },

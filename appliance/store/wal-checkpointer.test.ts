@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from './open.js';
+import { SAFETY_NET_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
+
+let dir: string;
+let store: Store;
+
+afterEach(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const until = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+};
+
+describe('background WAL checkpointer', () => {
+  it('copies committed WAL frames into the database from its own thread, writer threshold raised', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'claimbox-wal-'));
+    store = openStore(join(dir, 'c.db'));
+    const wal = startWalCheckpointer(store, { intervalMs: 20 });
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_PAGES);
+    store.sqlite.exec('CREATE TABLE t (v BLOB)');
+    const before = statSync(join(dir, 'c.db')).size;
+    const ins = store.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    for (let i = 0; i < 300; i++) store.tx(() => ins.run(Buffer.alloc(4000, i % 256)));
+    await until(() => wal.stats().checkpoints > 0 && statSync(join(dir, 'c.db')).size > before + 1_000_000);
+    expect(wal.stats().checkpoints).toBeGreaterThan(0);
+    // The rows reached the database file itself, not only the WAL.
+    expect(statSync(join(dir, 'c.db')).size).toBeGreaterThan(before + 1_000_000);
+    await wal.stop();
+    expect(wal.stats().lastError).toBeUndefined();
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(store.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(300);
+  });
+
+  it('does nothing for an in-memory store', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'claimbox-wal-'));
+    store = openStore(':memory:');
+    const wal = startWalCheckpointer(store);
+    await wal.stop();
+    expect(wal.stats()).toEqual({ checkpoints: 0, lastError: undefined });
+  });
+});
