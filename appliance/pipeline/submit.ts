@@ -45,7 +45,11 @@ export function submitStage(ctx: StageContext, deps: SubmitDeps): Stage & { reco
     if (ready.length === 0) return 0;
     // 837P and 837D are different implementation guides: never mix them in one interchange.
     const byKind = new Map<EncounterKind, typeof ready>();
-    for (const c of ready) byKind.set(c.claim.kind, [...(byKind.get(c.claim.kind) ?? []), c]);
+    for (const c of ready) {
+      const group = byKind.get(c.claim.kind);
+      if (group) group.push(c);
+      else byKind.set(c.claim.kind, [c]);
+    }
     for (const [kind, group] of byKind) {
       deps.outbox.createBatch(
         group.map((c) => c.id),
