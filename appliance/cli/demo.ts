@@ -19,6 +19,9 @@ import { loadConfigOrExit, parseVerbArgs, UsageError, type Verb } from './verb.j
 
 export interface DemoResult {
   encounters: number;
+  /** Epoch ms when the first HL7 message reached intake (the appliance already running). */
+  startedAt: number;
+  /** From startedAt until every encounter settled. */
   elapsedMs: number;
   counts: ReturnType<typeof countsByStatus>;
   lags: LagStat[];
@@ -47,7 +50,16 @@ function settled(app: Appliance): boolean {
  */
 export async function runDemo(
   base: Config,
-  opts: { encounters: number; dataDir: string; out?: string; seed?: number; timeoutMs?: number },
+  opts: {
+    encounters: number;
+    dataDir: string;
+    out?: string;
+    seed?: number;
+    timeoutMs?: number;
+    /** A sandbox clearinghouse already running elsewhere (the bench runs one in its own process, as a
+     *  real clearinghouse is); default: one in this process. */
+    sandboxUrl?: string;
+  },
 ): Promise<DemoResult> {
   const config: Config = structuredClone(base);
   setDataDir(config, opts.dataDir);
@@ -59,7 +71,17 @@ export async function runDemo(
   config.remit.auto_post = true;
   config.submission.mode = 'immediate';
   config.submission.hold = false;
-  const sandbox = (await startEmbeddedSandbox(config, 0))!;
+  // The EHR's side, outside the timing: the messages exist before they arrive.
+  const now = new Date();
+  const messages = Array.from({ length: opts.encounters }, (_, i) =>
+    demoDft(i + 1, { seed: opts.seed, now }),
+  );
+  if (opts.out) {
+    mkdirSync(join(opts.out, 'hl7'), { recursive: true });
+    for (const m of messages) writeFileSync(join(opts.out, 'hl7', `${m.controlId}.hl7`), m.text);
+  }
+  const sandbox = opts.sandboxUrl ? undefined : (await startEmbeddedSandbox(config, 0))!;
+  const sandboxUrl = opts.sandboxUrl ?? sandbox!.url;
   let peak = process.memoryUsage().rss;
   const app = await startAppliance(
     { config, logger: silentLogger(), listen: false, runLoop: false },
@@ -67,20 +89,13 @@ export async function runDemo(
       writer: batchWriter(config),
       claimCheck: claimCheckFor(config),
       readers: x12Readers,
-      transport: ({ cursors }) => transportFor(config, cursors, sandbox.url),
+      transport: ({ cursors }) => transportFor(config, cursors, sandboxUrl),
     },
   );
   const profile = profileOf(config);
+  const startedAt = Date.now();
   const t0 = performance.now();
   try {
-    const now = new Date();
-    const messages = Array.from({ length: opts.encounters }, (_, i) =>
-      demoDft(i + 1, { seed: opts.seed, now }),
-    );
-    if (opts.out) {
-      mkdirSync(join(opts.out, 'hl7'), { recursive: true });
-      for (const m of messages) writeFileSync(join(opts.out, 'hl7', `${m.controlId}.hl7`), m.text);
-    }
     // Hand the messages to intake as MLLP would (same sink, same group commit), 500 at a time.
     for (let i = 0; i < messages.length; i += 500) {
       await Promise.all(
@@ -104,6 +119,7 @@ export async function runDemo(
     if (opts.out) writeOutputs(app, opts.out);
     return {
       encounters: opts.encounters,
+      startedAt,
       elapsedMs,
       counts: countsByStatus(app.store),
       lags: stageLags(app.store),
@@ -111,7 +127,7 @@ export async function runDemo(
     };
   } finally {
     await app.stop('demo finished');
-    await sandbox.close();
+    await sandbox?.close();
   }
 }
 
