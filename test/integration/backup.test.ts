@@ -30,6 +30,7 @@ import {
   sha256File,
   verifyChecksums,
 } from '../../ops/backup.js';
+import { freePort } from '../helpers/ports.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const FAST = { N: 1 << 10, r: 8, p: 1 };
@@ -390,11 +391,4 @@ function listen(): Promise<Server> {
     const s = createServer((c) => c.destroy());
     s.listen(0, '127.0.0.1', () => res(s));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = await listen();
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }

@@ -9,7 +9,6 @@ import {
   writeFileSync,
   existsSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,20 +24,10 @@ import {
   statusFrom277CA,
   statusFrom999,
 } from '../../appliance/pipeline/remit.js';
+import { freePort } from '../helpers/ports.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/clearinghouse');
 const SSHD = '/usr/sbin/sshd';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Sshd {
   dir: string;

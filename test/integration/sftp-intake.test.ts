@@ -22,20 +22,13 @@ import {
 import { generic25 } from '../../integrations/hl7/profiles.js';
 import { sampleBatch, sampleDft } from '../../integrations/hl7/sample.js';
 import { memorySink } from '../helpers/sqlite-intake-sink.js';
+import { freePort } from '../helpers/ports.js';
 
 const SSHD = '/usr/sbin/sshd';
 const logger = { info() {}, warn() {}, error() {} };
 let dir: string;
 let port: number;
 let fingerprint: string;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 async function waitForPort(p: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
