@@ -240,7 +240,9 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     };
   });
 
-  const health = createHealthRegistry(VERSION, () => clock.now());
+  const health = createHealthRegistry(VERSION, () => clock.now(), {
+    onReport: (r) => metrics.observeChecks(r.checks),
+  });
   for (const s of coreHealthSources({
     store,
     config,

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../appliance/log.js';
 import { defaultConfig } from '../appliance/config.js';
 import type { TargetState } from '../integrations/snmp/monitor.js';
 import type { UpsReading } from '../integrations/snmp/ups.js';
-import { buildReport, createHealthRunner } from './health-runner.js';
+import { createHealthRegistry } from '../appliance/web/health.js';
 import { createSnmpHealthSource, switchChecks, upsChecks } from './health-snmp.js';
 import { createMetricsRegistry, registerPipelineMetrics } from './metrics.js';
 
@@ -86,35 +85,19 @@ describe('switchChecks', () => {
   });
 });
 
-describe('health runner', () => {
-  it('runner, turns a throwing source into one degraded check, and keeps the others', async () => {
-    const runner = createHealthRunner({
-      logger: silentLogger(),
-      intervalMs: 60_000,
-      sources: [
-        { name: 'broken', check: () => Promise.reject(new Error('boom')) },
-        createSnmpHealthSource({ monitor: { snapshot: () => [state()] }, config: defaultConfig() }),
-      ],
-    });
-    expect(runner.report().checks[0]?.name).toBe('startup');
-    const r = await runner.refresh();
-    expect(r.status).toBe('degraded');
-    expect(r.httpStatus).toBe(200);
+describe('SNMP health source in the health registry', () => {
+  it('adds its UPS checks beside the other sources, a throwing one reported on its own', async () => {
+    const h = createHealthRegistry('test');
+    h.add({ name: 'broken', check: () => Promise.reject(new Error('boom')) });
+    h.add(createSnmpHealthSource({ monitor: { snapshot: () => [state()] }, config: defaultConfig() }));
+    const r = await h.refresh();
     expect(r.checks.map((c) => c.name)).toEqual([
       'broken',
       'ups.u1.power',
       'ups.u1.runtime',
       'ups.u1.battery',
     ]);
-    expect(runner.report()).toBe(r);
-  });
-
-  it('buildReport, answers 503, when any check is critical', () => {
-    expect(buildReport([{ name: 'a', status: 'critical', message: 'x' }], 0)).toMatchObject({
-      status: 'critical',
-      httpStatus: 503,
-      checkedAt: '1970-01-01T00:00:00.000Z',
-    });
+    expect(h.current()).toBe(r);
   });
 });
 

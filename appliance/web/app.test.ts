@@ -58,6 +58,18 @@ describe('GET /health', () => {
     expect(((await res.json()) as { status: string }).status).toBe('critical');
   });
 
+  it('exports every check as a /metrics gauge after each refresh', async () => {
+    const a = await start();
+    a.health.add({
+      name: 'fake',
+      check: () => Promise.resolve([{ name: 'fake', status: 'degraded', message: 'meh' }]),
+    });
+    await a.health.refresh();
+    const text = await (await a.app.request('/metrics')).text();
+    expect(text).toMatch(/claimbox_health_check_status\{check="fake"\} 1/);
+    expect(text).toMatch(/claimbox_health_check_status\{check="database"\} 0/);
+  });
+
   it('shows backlog and its oldest item, when encounters wait', async () => {
     const a = await start();
     const enc = syntheticEncounter(1);

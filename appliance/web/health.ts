@@ -29,7 +29,20 @@ export interface HealthRegistry {
   stop(): void;
 }
 
-export function createHealthRegistry(version: string, now: () => number = Date.now): HealthRegistry {
+export interface HealthRegistryOptions {
+  /** A source slower than this reports itself critical for this round (default 5,000 ms), so one
+   *  hung check (a clearinghouse that never answers) cannot freeze the whole report. */
+  timeoutMs?: number;
+  /** Called with each new report (the /metrics check gauges). */
+  onReport?: (report: HealthReport) => void;
+}
+
+export function createHealthRegistry(
+  version: string,
+  now: () => number = Date.now,
+  options: HealthRegistryOptions = {},
+): HealthRegistry {
+  const timeoutMs = options.timeoutMs ?? 5000;
   const sources: HealthSource[] = [];
   let report: HealthReport = { status: 'ok', checkedAt: new Date(now()).toISOString(), version, checks: [] };
   let body = JSON.stringify(report);
@@ -39,8 +52,14 @@ export function createHealthRegistry(version: string, now: () => number = Date.n
   async function runAll(): Promise<HealthReport> {
     const results = await Promise.all(
       sources.map(async (s): Promise<CheckResult[]> => {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          return await s.check();
+          return await Promise.race([
+            s.check(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+            }),
+          ]);
         } catch (err) {
           return [
             {
@@ -49,6 +68,8 @@ export function createHealthRegistry(version: string, now: () => number = Date.n
               message: `check failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 200),
             },
           ];
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );
@@ -59,6 +80,17 @@ export function createHealthRegistry(version: string, now: () => number = Date.n
       version,
       checks,
     };
+    try {
+      options.onReport?.(report);
+    } catch (err) {
+      // Visible on /health itself rather than an unhandled rejection from the refresh timer.
+      const message = `metrics update failed: ${err instanceof Error ? err.message : String(err)}`.slice(
+        0,
+        200,
+      );
+      report.checks.push({ name: 'metrics', status: 'degraded', message });
+      report.status = worst(report.checks.map((c) => c.status));
+    }
     body = JSON.stringify(report);
     return report;
   }

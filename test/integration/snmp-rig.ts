@@ -4,7 +4,7 @@ import { configSchema, type Config } from '../../appliance/config.js';
 import { silentLogger } from '../../appliance/log.js';
 import { createSnmpMonitor, type SnmpMonitor } from '../../integrations/snmp/monitor.js';
 import { createAlerter, type AlertNotice, type Alerter } from '../../ops/alerts.js';
-import { createHealthRunner, type HealthRunner } from '../../ops/health-runner.js';
+import { createHealthRegistry, type HealthRegistry } from '../../appliance/web/health.js';
 import { createSnmpHealthSource } from '../../ops/health-snmp.js';
 import { createMetricsRegistry, type OpsMetrics } from '../../ops/metrics.js';
 import { createMemoryHoldSwitch, createPowerPolicy, type PowerPolicy } from '../../ops/power.js';
@@ -21,7 +21,7 @@ export interface Rig {
   notices: AlertNotice[];
   traps: TrapEvent[];
   metrics: OpsMetrics;
-  health: HealthRunner;
+  health: HealthRegistry;
   /** Effects the power policy ran, in order. */
   calls: string[];
   stop(): Promise<void>;
@@ -106,7 +106,7 @@ export function startRig(o: RigOptions): Rig {
     },
     exit: (code) => void calls.push(`exit ${code}`),
   });
-  const ref: { health?: HealthRunner } = {};
+  const ref: { health?: HealthRegistry } = {};
   const monitor = createSnmpMonitor({
     snmp: config.snmp,
     logger,
@@ -125,12 +125,10 @@ export function startRig(o: RigOptions): Rig {
     onState: (s) => metrics.observeTarget(s),
     onTrap: (t) => void traps.push(t),
   });
-  const health = (ref.health = createHealthRunner({
-    sources: [createSnmpHealthSource({ monitor, config, power })],
-    intervalMs: 60_000,
-    logger,
+  const health = (ref.health = createHealthRegistry('test', Date.now, {
     onReport: (r) => metrics.observeChecks(r.checks),
   }));
+  health.add(createSnmpHealthSource({ monitor, config, power }));
   monitor.start();
   return {
     config,
