@@ -55,6 +55,9 @@ export function hl7Date(value: string): string | undefined {
   return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
 }
 
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
 /** HL7 DTM (YYYYMMDD[HH[MM[SS[.S+]]]][+/-ZZZZ]) → ISO-8601 UTC instant. */
 export function hl7Instant(value: string, defaultOffset = '+0000'): string | undefined {
   const date = hl7Date(value);
@@ -83,6 +86,8 @@ export function hl7Instant(value: string, defaultOffset = '+0000'): string | und
   }
   const sign = off[0] === '-' ? -1 : 1;
   const offMin = sign * (digitsAt(off, 1, 3) * 60 + digitsAt(off, 3, 5));
+  // Already UTC and within its second: what toISOString() would give, without a Date.
+  if (offMin === 0 && ms < 1000) return `${date}T${two(hh)}:${two(mi)}:${two(ss)}.${three(ms)}Z`;
   const t =
     Date.UTC(digitsAt(value, 0, 4), digitsAt(value, 4, 6) - 1, digitsAt(value, 6, 8), hh, mi, ss, ms) -
     offMin * 60_000;
@@ -156,7 +161,7 @@ function comp(x: string[] | undefined, c: number): string {
 
 /** The first repetition's components of SEG-n (multi-component reads: names, addresses, CE codes). */
 function firstRep(msg: Message, seg: Segment | undefined, n: number): string[] | undefined {
-  return components(msg, seg, n)[0];
+  return components(msg, seg, n, 1)[0];
 }
 
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
@@ -386,10 +391,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
   const byRaw = new Map<string, number>();
   const addDx = (code: string, text: string, system: string) => {
-    const seen = byRaw.get(code);
-    if (seen !== undefined && diagnoses[seen - 1]!.system === diagnosisSystem(profile, system, code))
-      return seen;
     const sys = diagnosisSystem(profile, system, code);
+    const seen = byRaw.get(code);
+    if (seen !== undefined && diagnoses[seen - 1]!.system === sys) return seen;
     const key = normCode(sys, code);
     const known = bySeqKey.get(key);
     if (known !== undefined) {
@@ -699,7 +703,9 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
         message: msg,
         diagnostics,
       };
-    const envelope: InboundEnvelope = { ...base, encounter: mapped.value };
+    // base is this call's own object: complete it rather than copy it (the hot path).
+    const envelope = base;
+    envelope.encounter = mapped.value;
     if (profile.finalSignal === 'mdm') envelope.awaitingFinal = true;
     return { envelope, message: msg, diagnostics };
   }

@@ -277,14 +277,13 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   }
   const msh = segments[0]!;
   const type = rawField(msh, 9);
-  const typeParts = type.split(d.component);
   const message: Message = {
     delimiters: d,
     segments,
-    messageCode: typeParts[0] ?? '',
-    triggerEvent: typeParts[1] ?? '',
+    messageCode: nth(type, d.component, 0),
+    triggerEvent: nth(type, d.component, 1),
     controlId: rawField(msh, 10),
-    version: rawField(msh, 12).split(d.component)[0] ?? '',
+    version: nth(rawField(msh, 12), d.component, 0),
     byId,
     codes: {
       rep: d.repetition.charCodeAt(0),
@@ -424,29 +423,6 @@ export function repetitions(msg: Message, seg: Segment | undefined, n: number): 
 }
 
 /**
- * How many repetitions SEG-n has (0 when empty): repetitions(msg, seg, n).length without building
- * them, so that a caller can read each with get(msg, seg, n, c, s, rep).
- */
-export function repetitionCount(msg: Message, seg: Segment | undefined, n: number): number {
-  if (!(seg instanceof SegmentLine) || (seg.shift && n <= 2)) {
-    const raw = rawField(seg, n);
-    if (raw === '') return 0;
-    return seg?.id === 'MSH' && n <= 2 ? 1 : raw.split(msg.delimiters.repetition).length;
-  }
-  const k = seg.shift ? n - 1 : n;
-  const ends = endsOf(seg);
-  if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return 0;
-  const a = k === 0 ? seg.offset : ends[k - 1]! + 1;
-  const b = ends[k]!;
-  if (a === b) return 0;
-  const text = seg.text;
-  const R = msg.codes.rep;
-  let count = 1;
-  for (let i = a; i < b; i++) if (text.charCodeAt(i) === R) count++;
-  return count;
-}
-
-/**
  * One leaf value, unescaped: SEG-n.c.s of repetition rep (0-based). c and s are 1-based.
  * '""' (the HL7 explicit null) reads as ''.
  */
@@ -523,11 +499,17 @@ function leafValue(msg: Message, text: string, start: number, end: number, escap
 /**
  * Every repetition of SEG-n as its list of components (the first subcomponent of each, unescaped),
  * in one walk over the field: components(msg, seg, n)[rep][c - 1] is get(msg, seg, n, c, 1, rep),
- * and a component past the end of its list reads ''. An empty field has no repetitions. For fields
+ * and a component past the end of its list reads ''. An empty field has no repetitions. maxReps
+ * stops the walk after that many repetitions. For fields
  * read component by component (CE codes, names, addresses): get() walks from the field's start on
  * every read, which adds up on long repeating fields such as FT1-19.
  */
-export function components(msg: Message, seg: Segment | undefined, n: number): string[][] {
+export function components(
+  msg: Message,
+  seg: Segment | undefined,
+  n: number,
+  maxReps = Infinity,
+): string[][] {
   let text: string;
   let a: number;
   let b: number;
@@ -561,7 +543,7 @@ export function components(msg: Message, seg: Segment | undefined, n: number): s
       escaped = false;
       if (ch === C) continue;
       out.push(comps);
-      if (ch === -1) return out;
+      if (ch === -1 || out.length >= maxReps) return out;
       comps = [];
     } else if (ch === S) {
       if (end < 0) end = i;
