@@ -535,7 +535,15 @@ export function components(
   let end = -1;
   let escaped = false;
   for (let i = a; ; i++) {
-    const ch = i < b ? text.charCodeAt(i) : -1;
+    // Skip plain characters in a tight loop; stop on any delimiter or the escape character.
+    let ch = -1;
+    for (; i < b; i++) {
+      const x = text.charCodeAt(i);
+      if (x === C || x === R || x === S || x === E) {
+        ch = x;
+        break;
+      }
+    }
     if (ch === C || ch === R || ch === -1) {
       comps.push(leafValue(msg, text, start, end < 0 ? i : end, escaped));
       start = i + 1;
@@ -547,7 +555,7 @@ export function components(
       comps = [];
     } else if (ch === S) {
       if (end < 0) end = i;
-    } else if (ch === E && end < 0) escaped = true;
+    } else if (end < 0) escaped = true;
   }
 }
 
