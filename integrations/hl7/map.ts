@@ -124,19 +124,22 @@ function digits(v: string): string {
 
 // ------------------------------------------------------------------ profile refs
 
-const compiled = new WeakMap<Hl7Profile, Map<FieldRef, CompiledRef | undefined>>();
+type RefCache = Map<FieldRef, CompiledRef | undefined>;
 
-function refOf(profile: Hl7Profile, ref: FieldRef): CompiledRef | undefined {
+// A profile's refs compiled once (keyed by the ref text, so a profile edited in place still reads right).
+const compiled = new WeakMap<Hl7Profile, RefCache>();
+
+function refsOf(profile: Hl7Profile): RefCache {
   let cache = compiled.get(profile);
   if (!cache) compiled.set(profile, (cache = new Map<FieldRef, CompiledRef | undefined>()));
-  if (!cache.has(ref)) cache.set(ref, compileRef(ref));
-  return cache.get(ref);
+  return cache;
 }
 
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
-function readRef(msg: Message, profile: Hl7Profile, ref: FieldRef | undefined, scope?: Segment): string {
+function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?: Segment): string {
   if (!ref) return '';
-  const r = refOf(profile, ref);
+  let r = refs.get(ref);
+  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
   if (!r) return '';
   let seg: Segment | undefined;
   if (scope && scope.id === r.segment) seg = scope;
@@ -343,6 +346,7 @@ const q = (code: string, message: string, segment: string, field?: string): Diag
 /** Map a parsed DFT^P03 (or P11) into an EncounterInput; errors mean quarantine. */
 export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const diagnostics: Diagnostic[] = [];
+  const refs = refsOf(profile);
   const msh = msg.segments[0];
   const pid = first(msg, 'PID');
   const pv1 = first(msg, 'PV1');
@@ -390,8 +394,20 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const bySeqKey = new Map<string, number>();
   // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
   const byRaw = new Map<string, number>();
+  // Every code of a message usually names the same coding system: look it up once.
+  let lastSystem = '';
+  let lastSys: DiagnosisInput['system'] = 'LOCAL';
   const addDx = (code: string, text: string, system: string) => {
-    const sys = diagnosisSystem(profile, system, code);
+    // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
+    let sys: DiagnosisInput['system'];
+    if (system !== '' && system === lastSystem) sys = lastSys;
+    else {
+      sys = diagnosisSystem(profile, system, code);
+      if (system !== '') {
+        lastSystem = system;
+        lastSys = sys;
+      }
+    }
     const seen = byRaw.get(code);
     if (seen !== undefined && diagnoses[seen - 1]!.system === sys) return seen;
     const key = normCode(sys, code);
@@ -490,11 +506,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
     if (profile.kind === 'dental' || profile.tooth) {
-      const tooth = readRef(msg, profile, profile.tooth, ft1);
+      const tooth = readRef(msg, refs, profile.tooth, ft1);
       if (tooth) p.tooth = tooth.toUpperCase();
-      const surfaces = readRef(msg, profile, profile.surfaces, ft1);
+      const surfaces = readRef(msg, refs, profile.surfaces, ft1);
       if (surfaces) p.surfaces = surfaces.toUpperCase();
-      const area = readRef(msg, profile, profile.area, ft1);
+      const area = readRef(msg, refs, profile.area, ft1);
       if (area) p.area = area.toUpperCase();
     }
     procedures.push(p);
@@ -546,7 +562,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
-    const v = readRef(msg, profile, ref, firstFt1).toUpperCase();
+    const v = readRef(msg, refs, ref, firstFt1).toUpperCase();
     const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
@@ -572,9 +588,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
-  const mdm = profile.mdmMap[readRef(msg, profile, profile.mdm).toUpperCase()];
+  const mdm = profile.mdmMap[readRef(msg, refs, profile.mdm).toUpperCase()];
   if (mdm) enc.mdm = mdm;
-  const minutes = readRef(msg, profile, profile.totalMinutes);
+  const minutes = readRef(msg, refs, profile.totalMinutes);
   if (minutes) {
     const n = Number(minutes);
     if (Number.isInteger(n) && n > 0) enc.totalMinutes = n;
@@ -586,11 +602,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
         field: profile.totalMinutes ?? '',
       });
   }
-  const visitType = profile.visitTypeMap[readRef(msg, profile, profile.visitType).toUpperCase()];
+  const visitType = profile.visitTypeMap[readRef(msg, refs, profile.visitType).toUpperCase()];
   if (visitType) enc.visitType = visitType;
-  const nurse = readRef(msg, profile, profile.nurseVisit).toUpperCase();
+  const nurse = readRef(msg, refs, profile.nurseVisit).toUpperCase();
   if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
-  const auth = readRef(msg, profile, profile.authorization);
+  const auth = readRef(msg, refs, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
   return { value: enc, diagnostics };
 }
