@@ -249,14 +249,16 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
   const fs = d.field;
+  const fsCode = fs.charCodeAt(0);
   for (let i = 0; i < starts.length; i++) {
     const offset = starts[i]!;
     const end = stops[i]!;
-    // The id is what precedes the first field separator: check it before reading the line.
-    let cut = text.indexOf(fs, offset);
-    if (cut < 0 || cut > end) cut = end;
-    const id = cut - offset === 3 ? text.slice(offset, cut) : '';
-    if (!isSegmentId(id)) {
+    // The id is what precedes the first field separator: three characters, then fs or the end.
+    const id =
+      end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
+        ? segmentId(text, offset)
+        : undefined;
+    if (id === undefined) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
@@ -318,14 +320,22 @@ function isSupportedVersion(v: string): boolean {
 }
 
 /** Three characters: an upper-case letter, then upper-case letters or digits. */
-function isSegmentId(id: string): boolean {
-  if (id.length !== 3) return false;
+// Segment ids seen so far, by their three char codes: one shared string per id, so that building
+// and reading byId hashes a string once, not a fresh slice per segment. At most 26 × 36 × 36 entries.
+const segmentIds = new Map<number, string>();
+
+/** The id at text[at, at + 3) if it is a valid one, else undefined. */
+function segmentId(text: string, at: number): string | undefined {
+  let key = 0;
   for (let k = 0; k < 3; k++) {
-    const c = id.charCodeAt(k);
+    const c = text.charCodeAt(at + k);
     const upper = c >= 65 && c <= 90;
-    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return false;
+    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return undefined;
+    key = (key << 8) | c;
   }
-  return true;
+  let id = segmentIds.get(key);
+  if (id === undefined) segmentIds.set(key, (id = text.slice(at, at + 3)));
+  return id;
 }
 
 // ------------------------------------------------------------------ escapes (HL7 v2.5 §2.7)
