@@ -23,6 +23,7 @@ import {
   first,
   get,
   parseMessage,
+  rawField,
   type Message,
   type Segment,
 } from './parse.js';
@@ -444,6 +445,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   }
 
   const procedures: ProcedureInput[] = [];
+  const dxSeen = new Map<string, string[][]>();
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
     const type = get(msg, ft1, 6).toUpperCase();
@@ -493,7 +495,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     else if (cents !== undefined) p.chargeCents = cents;
     // FT1-19 diagnosis codes (repeating CE), linked to DG1 by code; a code not in DG1 is added.
     const links: number[] = [];
-    for (const r of components(msg, ft1, 19)) {
+    // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
+    const rawDx = rawField(ft1, 19);
+    let dxReps = dxSeen.get(rawDx);
+    if (!dxReps) dxSeen.set(rawDx, (dxReps = components(msg, ft1, 19)));
+    for (const r of dxReps) {
       const c = comp(r, 1);
       if (!c) continue;
       const seq = addDx(c, comp(r, 2), comp(r, 3));
