@@ -117,7 +117,7 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   const all = field + enc;
   for (let i = 0; i < all.length; i++) {
     const ch = all[i]!;
-    if (/[A-Za-z0-9\r\n ]/.test(ch) || all.indexOf(ch) !== i) {
+    if (isReservedDelimiter(ch.charCodeAt(0)) || all.indexOf(ch) !== i) {
       diagnostics.push(
         err('HL7_BAD_DELIMITERS', 'MSH-1/MSH-2 delimiters must be distinct punctuation', 'MSH', 3, 'MSH-2'),
       );
@@ -135,6 +135,13 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
     },
     diagnostics,
   };
+}
+
+/** Letters, digits, CR, LF and space cannot delimit (they occur in data): /[A-Za-z0-9\r\n ]/. */
+function isReservedDelimiter(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 13 || c === 10 || c === 32
+  );
 }
 
 function err(code: string, message: string, segment: string, position: number, field?: string): Diagnostic {
