@@ -18,12 +18,12 @@ import type {
 } from '../../appliance/domain/types.js';
 import {
   all,
+  components,
   decodeBytes,
   first,
   get,
   parseMessage,
-  repetitions,
-  leaf,
+  rawField,
   type Message,
   type Segment,
 } from './parse.js';
@@ -56,6 +56,9 @@ export function hl7Date(value: string): string | undefined {
   return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
 }
 
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
 /** HL7 DTM (YYYYMMDD[HH[MM[SS[.S+]]]][+/-ZZZZ]) → ISO-8601 UTC instant. */
 export function hl7Instant(value: string, defaultOffset = '+0000'): string | undefined {
   const date = hl7Date(value);
@@ -84,6 +87,8 @@ export function hl7Instant(value: string, defaultOffset = '+0000'): string | und
   }
   const sign = off[0] === '-' ? -1 : 1;
   const offMin = sign * (digitsAt(off, 1, 3) * 60 + digitsAt(off, 3, 5));
+  // Already UTC and within its second: what toISOString() would give, without a Date.
+  if (offMin === 0 && ms < 1000) return `${date}T${two(hh)}:${two(mi)}:${two(ss)}.${three(ms)}Z`;
   const t =
     Date.UTC(digitsAt(value, 0, 4), digitsAt(value, 4, 6) - 1, digitsAt(value, 6, 8), hh, mi, ss, ms) -
     offMin * 60_000;
@@ -120,39 +125,58 @@ function digits(v: string): string {
 
 // ------------------------------------------------------------------ profile refs
 
-const compiled = new WeakMap<Hl7Profile, Map<FieldRef, CompiledRef | undefined>>();
+type RefCache = Map<FieldRef, CompiledRef | undefined>;
 
-function refOf(profile: Hl7Profile, ref: FieldRef): CompiledRef | undefined {
+// A profile's refs compiled once (keyed by the ref text, so a profile edited in place still reads right).
+const compiled = new WeakMap<Hl7Profile, RefCache>();
+
+function refsOf(profile: Hl7Profile): RefCache {
   let cache = compiled.get(profile);
   if (!cache) compiled.set(profile, (cache = new Map<FieldRef, CompiledRef | undefined>()));
-  if (!cache.has(ref)) cache.set(ref, compileRef(ref));
-  return cache.get(ref);
+  return cache;
 }
 
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
-function readRef(msg: Message, profile: Hl7Profile, ref: FieldRef | undefined, scope?: Segment): string {
+function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?: Segment): string {
   if (!ref) return '';
-  const r = refOf(profile, ref);
+  let r = refs.get(ref);
+  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
   if (!r) return '';
   let seg: Segment | undefined;
   if (scope && scope.id === r.segment) seg = scope;
   else if (r.filter) {
     const f = r.filter;
-    seg = all(msg, r.segment).find((s) => get(msg, s, f.field).toUpperCase() === f.value.toUpperCase());
+    const want = f.value.toUpperCase();
+    for (const s of all(msg, r.segment))
+      if (get(msg, s, f.field).toUpperCase() === want) {
+        seg = s;
+        break;
+      }
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
 
 // ------------------------------------------------------------------ pieces
 
+/** Component c (1-based) of a components() repetition; '' past its end. */
+function comp(x: string[] | undefined, c: number): string {
+  return x?.[c - 1] ?? '';
+}
+
+/** The first repetition's components of SEG-n (multi-component reads: names, addresses, CE codes). */
+function firstRep(msg: Message, seg: Segment | undefined, n: number): string[] | undefined {
+  return components(msg, seg, n, 1)[0];
+}
+
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
-  const line1 = get(msg, seg, n, 1);
-  const city = get(msg, seg, n, 3);
-  const state = get(msg, seg, n, 4).toUpperCase();
-  const zip = digits(get(msg, seg, n, 5));
+  const x = firstRep(msg, seg, n);
+  const line1 = comp(x, 1);
+  const city = comp(x, 3);
+  const state = comp(x, 4).toUpperCase();
+  const zip = digits(comp(x, 5));
   if (!line1 && !city && !zip) return undefined;
   const a: Address = { line1, city, state, zip };
-  const line2 = get(msg, seg, n, 2);
+  const line2 = comp(x, 2);
   if (line2) a.line2 = line2;
   return a;
 }
@@ -162,18 +186,21 @@ function person(
   seg: Segment | undefined,
   f: { name: number; dob: number; sex: number; addr: number; phone?: number },
 ): Person {
+  const name = firstRep(msg, seg, f.name);
   const p: Person = {
-    lastName: get(msg, seg, f.name, 1),
-    firstName: get(msg, seg, f.name, 2),
+    lastName: comp(name, 1),
+    firstName: comp(name, 2),
     dob: hl7Date(get(msg, seg, f.dob)) ?? '',
     sex: sexOf(get(msg, seg, f.sex)),
   };
-  const middle = get(msg, seg, f.name, 3);
+  const middle = comp(name, 3);
   if (middle) p.middleName = middle;
   const a = address(msg, seg, f.addr);
   if (a) p.address = a;
   if (f.phone !== undefined) {
-    const phone = digits(get(msg, seg, f.phone, 1)) || digits(get(msg, seg, f.phone, 12));
+    // XTN-1 (formatted number), else XTN-12 (unformatted telephone number).
+    const xtn = firstRep(msg, seg, f.phone);
+    const phone = digits(comp(xtn, 1)) || digits(comp(xtn, 12));
     if (phone) p.phone = phone;
   }
   return p;
@@ -181,21 +208,21 @@ function person(
 
 /** XCN (id^family^given) → Practitioner; the id is the NPI in the EHR exports we take. */
 function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
-  const npi = get(msg, seg, n, 1);
-  const lastName = get(msg, seg, n, 2);
+  const xcn = firstRep(msg, seg, n);
+  const npi = comp(xcn, 1);
+  const lastName = comp(xcn, 2);
   if (!npi && !lastName) return undefined;
   const p: Practitioner = { npi, lastName };
-  const given = get(msg, seg, n, 3);
+  const given = comp(xcn, 3);
   if (given) p.firstName = given;
   return p;
 }
 
 /** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
 function mrnOf(msg: Message, pid: Segment | undefined): string {
-  const d = msg.delimiters;
-  const reps = repetitions(msg, pid, 3);
-  const mr = reps.find((r) => leaf(r, 5, 1, d) === 'MR') ?? reps[0];
-  return (mr ? leaf(mr, 1, 1, d) : '') || get(msg, pid, 2) || get(msg, pid, 4);
+  const reps = components(msg, pid, 3);
+  const mr = reps.find((r) => r[4] === 'MR') ?? reps[0];
+  return comp(mr, 1) || get(msg, pid, 2) || get(msg, pid, 4);
 }
 
 /** HL7 table 0063 and X12 individual relationship codes → ours. */
@@ -320,6 +347,7 @@ const q = (code: string, message: string, segment: string, field?: string): Diag
 /** Map a parsed DFT^P03 (or P11) into an EncounterInput; errors mean quarantine. */
 export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const diagnostics: Diagnostic[] = [];
+  const refs = refsOf(profile);
   const msh = msg.segments[0];
   const pid = first(msg, 'PID');
   const pv1 = first(msg, 'PV1');
@@ -367,11 +395,22 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const bySeqKey = new Map<string, number>();
   // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
   const byRaw = new Map<string, number>();
+  // Every code of a message usually names the same coding system: look it up once.
+  let lastSystem = '';
+  let lastSys: DiagnosisInput['system'] = 'LOCAL';
   const addDx = (code: string, text: string, system: string) => {
+    // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
+    let sys: DiagnosisInput['system'];
+    if (system !== '' && system === lastSystem) sys = lastSys;
+    else {
+      sys = diagnosisSystem(profile, system, code);
+      if (system !== '') {
+        lastSystem = system;
+        lastSys = sys;
+      }
+    }
     const seen = byRaw.get(code);
-    if (seen !== undefined && diagnoses[seen - 1]!.system === diagnosisSystem(profile, system, code))
-      return seen;
-    const sys = diagnosisSystem(profile, system, code);
+    if (seen !== undefined && diagnoses[seen - 1]!.system === sys) return seen;
     const key = normCode(sys, code);
     const known = bySeqKey.get(key);
     if (known !== undefined) {
@@ -386,31 +425,34 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     return dx.seq;
   };
   for (const dg1 of all(msg, 'DG1')) {
-    const code = get(msg, dg1, 3, 1);
+    const ce = firstRep(msg, dg1, 3);
+    const code = comp(ce, 1);
     if (!code) continue;
-    const text = get(msg, dg1, 3, 2) || get(msg, dg1, 4);
-    const system = get(msg, dg1, 3, 3);
+    const text = comp(ce, 2) || get(msg, dg1, 4);
+    const system = comp(ce, 3);
     // CE/CWE alternate identifier (DG1-3.4^.5^.6): EHRs that code problems in SNOMED often send
     // the ICD-10-CM crosswalk there; billing wants the ICD-10 code when the profile says so.
-    const alt = get(msg, dg1, 3, 4);
-    const altSystem = get(msg, dg1, 3, 6);
+    const alt = comp(ce, 4);
+    const altSystem = comp(ce, 6);
     if (
       profile.preferIcd10Alternate &&
       alt &&
       diagnosisSystem(profile, system, code) !== 'ICD10' &&
       diagnosisSystem(profile, altSystem, alt) === 'ICD10'
     )
-      addDx(alt, get(msg, dg1, 3, 5) || text, altSystem);
+      addDx(alt, comp(ce, 5) || text, altSystem);
     else addDx(code, text, system);
   }
 
   const procedures: ProcedureInput[] = [];
-  const d = msg.delimiters;
+  const dxSeen = new Map<string, string[][]>();
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
     const type = get(msg, ft1, 6).toUpperCase();
     if (type && type !== 'CG') continue;
-    const code = get(msg, ft1, 25, 1) || get(msg, ft1, 7, 1);
+    // FT1-25 procedure code (CE), else FT1-7 transaction code.
+    const ce = firstRep(msg, ft1, 25);
+    const code = comp(ce, 1) || get(msg, ft1, 7, 1);
     if (!code) {
       diagnostics.push({
         code: 'HL7_FT1_NO_CODE',
@@ -422,17 +464,17 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       });
       continue;
     }
-    const system = get(msg, ft1, 25, 3) || get(msg, ft1, 7, 3);
+    const system = comp(ce, 3) || get(msg, ft1, 7, 3);
     const p: ProcedureInput = {
       system: procedureSystem(profile, system),
       code: code.toUpperCase(),
     };
-    const text = get(msg, ft1, 25, 2) || get(msg, ft1, 8);
+    const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
       const mods: string[] = [];
-      for (const r of repetitions(msg, ft1, profile.modifierField)) {
-        const m = leaf(r, 1, 1, d);
+      for (const r of components(msg, ft1, profile.modifierField)) {
+        const m = comp(r, 1);
         if (m) mods.push(m.toUpperCase());
       }
       if (mods.length) p.modifiers = mods;
@@ -453,10 +495,14 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     else if (cents !== undefined) p.chargeCents = cents;
     // FT1-19 diagnosis codes (repeating CE), linked to DG1 by code; a code not in DG1 is added.
     const links: number[] = [];
-    for (const r of repetitions(msg, ft1, 19)) {
-      const c = leaf(r, 1, 1, d);
+    // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
+    const rawDx = rawField(ft1, 19);
+    let dxReps = dxSeen.get(rawDx);
+    if (!dxReps) dxSeen.set(rawDx, (dxReps = components(msg, ft1, 19)));
+    for (const r of dxReps) {
+      const c = comp(r, 1);
       if (!c) continue;
-      const seq = addDx(c, leaf(r, 2, 1, d), leaf(r, 3, 1, d));
+      const seq = addDx(c, comp(r, 2), comp(r, 3));
       if (!links.includes(seq)) links.push(seq);
     }
     if (links.length) p.diagnosisSeqs = links;
@@ -466,11 +512,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
     if (profile.kind === 'dental' || profile.tooth) {
-      const tooth = readRef(msg, profile, profile.tooth, ft1);
+      const tooth = readRef(msg, refs, profile.tooth, ft1);
       if (tooth) p.tooth = tooth.toUpperCase();
-      const surfaces = readRef(msg, profile, profile.surfaces, ft1);
+      const surfaces = readRef(msg, refs, profile.surfaces, ft1);
       if (surfaces) p.surfaces = surfaces.toUpperCase();
-      const area = readRef(msg, profile, profile.area, ft1);
+      const area = readRef(msg, refs, profile.area, ft1);
       if (area) p.area = area.toUpperCase();
     }
     procedures.push(p);
@@ -487,9 +533,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       };
       const text = get(msg, pr1, 3, 2) || get(msg, pr1, 4);
       if (text) p.text = text;
-      const mods = repetitions(msg, pr1, 16)
-        .map((r) => leaf(r, 1, 1, d).toUpperCase())
-        .filter(Boolean);
+      const mods: string[] = [];
+      for (const r of components(msg, pr1, 16)) {
+        const m = comp(r, 1).toUpperCase();
+        if (m) mods.push(m);
+      }
       if (mods.length) p.modifiers = mods;
       const date = hl7Date(get(msg, pr1, 5));
       if (date && date !== dateOfService) p.date = date;
@@ -520,7 +568,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
-    const v = readRef(msg, profile, ref, firstFt1).toUpperCase();
+    const v = readRef(msg, refs, ref, firstFt1).toUpperCase();
     const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
@@ -546,9 +594,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
-  const mdm = profile.mdmMap[readRef(msg, profile, profile.mdm).toUpperCase()];
+  const mdm = profile.mdmMap[readRef(msg, refs, profile.mdm).toUpperCase()];
   if (mdm) enc.mdm = mdm;
-  const minutes = readRef(msg, profile, profile.totalMinutes);
+  const minutes = readRef(msg, refs, profile.totalMinutes);
   if (minutes) {
     const n = Number(minutes);
     if (Number.isInteger(n) && n > 0) enc.totalMinutes = n;
@@ -560,11 +608,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
         field: profile.totalMinutes ?? '',
       });
   }
-  const visitType = profile.visitTypeMap[readRef(msg, profile, profile.visitType).toUpperCase()];
+  const visitType = profile.visitTypeMap[readRef(msg, refs, profile.visitType).toUpperCase()];
   if (visitType) enc.visitType = visitType;
-  const nurse = readRef(msg, profile, profile.nurseVisit).toUpperCase();
+  const nurse = readRef(msg, refs, profile.nurseVisit).toUpperCase();
   if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
-  const auth = readRef(msg, profile, profile.authorization);
+  const auth = readRef(msg, refs, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
   return { value: enc, diagnostics };
 }
@@ -677,7 +725,9 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
         message: msg,
         diagnostics,
       };
-    const envelope: InboundEnvelope = { ...base, encounter: mapped.value };
+    // base is this call's own object: complete it rather than copy it (the hot path).
+    const envelope = base;
+    envelope.encounter = mapped.value;
     if (profile.finalSignal === 'mdm') envelope.awaitingFinal = true;
     return { envelope, message: msg, diagnostics };
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   all,
+  components,
   decodeBytes,
   first,
   get,
@@ -88,9 +89,54 @@ describe('parseMessage', () => {
     expect(junk.diagnostics[0]).toMatchObject({ code: 'HL7_BAD_SEGMENT_ID', segment: '#1' });
   });
 
+  it('builds fields on demand as the split of the segment, with MSH-1 inserted, when asked for', () => {
+    const text = 'MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\rPID|1||X^^^Y^MR~Z||Doe^Jo|';
+    const m = parseMessage(text).value!;
+    expect(m.segments[0]!.fields.slice(0, 4)).toEqual(['MSH', '|', '^~\\&', 'A']);
+    expect(m.segments[1]!.fields).toEqual(['PID', '1', '', 'X^^^Y^MR~Z', '', 'Doe^Jo', '']);
+    expect(JSON.parse(JSON.stringify(m.segments[1]))).toEqual({
+      id: 'PID',
+      index: 1,
+      offset: text.indexOf('PID'),
+      fields: ['PID', '1', '', 'X^^^Y^MR~Z', '', 'Doe^Jo', ''],
+    });
+  });
+
+  it('reads a field past the last one, or a component past the last, as empty', () => {
+    const m = parseMessage('MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\rPID|1||X^^^Y^MR').value!;
+    const pid = first(m, 'PID');
+    expect(get(m, pid, 9)).toBe('');
+    expect(get(m, pid, 3, 6)).toBe('');
+    expect(get(m, pid, 3, 1, 1, 1)).toBe('');
+    expect(get(m, pid, 0)).toBe('PID');
+  });
+
   it('reads the HL7 explicit null "" as empty', () => {
     const { value: m } = parseMessage('MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\rPID|1||""');
     expect(get(m!, first(m!, 'PID'), 3)).toBe('');
+  });
+});
+
+describe('components', () => {
+  it('gives every repetition of a field as its components, each read as get() reads it', () => {
+    const text =
+      'MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\r' +
+      'FT1|1' +
+      '|'.repeat(18) + // FT1-2 to FT1-18 empty
+      'E11.9^Type 2 \\T\\ more^I10~""^x&sub^L~~I10^Essential^I10';
+    const m = parseMessage(text).value!;
+    const ft1 = first(m, 'FT1');
+    const reps = components(m, ft1, 19);
+    expect(reps).toEqual([
+      ['E11.9', 'Type 2 & more', 'I10'],
+      ['', 'x', 'L'],
+      [''],
+      ['I10', 'Essential', 'I10'],
+    ]);
+    reps.forEach((r, rep) => r.forEach((v, c) => expect(v).toBe(get(m, ft1, 19, c + 1, 1, rep))));
+    expect(components(m, ft1, 19, 1)).toEqual([reps[0]]);
+    expect(components(m, ft1, 18)).toEqual([]);
+    expect(components(m, ft1, 40)).toEqual([]);
   });
 });
 

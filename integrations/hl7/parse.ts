@@ -2,9 +2,10 @@
 //
 // Why our own parser: the issue asks for 50,000 parse+map/s on a 3 KB DFT^P03; hl7-standard does
 // ~3,900/s and simple-hl7 ~11,000/s here (see bench.ts). The speed comes from doing the least work
-// up front: a message is split into segments and fields once (indexOf/split on the delimiters MSH
-// declares), and components, repetitions, subcomponents and escapes are only resolved for the
-// fields the mapper actually reads.
+// up front: parsing only finds where segments start and end (one indexOf pass). A segment's field
+// boundaries are found on its first read (one indexOf pass over that segment), and a read of
+// SEG-n.c.s walks only field n's characters and slices the one leaf it asked for, unescaping only
+// when the leaf holds the escape character. No field array is built unless `fields` is asked for.
 
 import type { Diagnostic } from '../../appliance/domain/types.js';
 
@@ -33,8 +34,11 @@ export interface Segment {
   id: string;
   /** 0-based index of the segment in its message. */
   index: number;
-  /** Raw (still escaped) fields; fields[n] is SEG-n. For MSH, fields[1] is MSH-1 and fields[2] MSH-2. */
-  fields: string[];
+  /**
+   * Raw (still escaped) fields; fields[n] is SEG-n. For MSH, fields[1] is MSH-1 and fields[2] MSH-2.
+   * Built on first use (get() and friends read the segment text without it); read-only.
+   */
+  readonly fields: string[];
   /** Character offset of the segment in the message text. */
   offset: number;
 }
@@ -113,7 +117,7 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   const all = field + enc;
   for (let i = 0; i < all.length; i++) {
     const ch = all[i]!;
-    if (/[A-Za-z0-9\r\n ]/.test(ch) || all.indexOf(ch) !== i) {
+    if (isReservedDelimiter(ch.charCodeAt(0)) || all.indexOf(ch) !== i) {
       diagnostics.push(
         err('HL7_BAD_DELIMITERS', 'MSH-1/MSH-2 delimiters must be distinct punctuation', 'MSH', 3, 'MSH-2'),
       );
@@ -131,6 +135,13 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
     },
     diagnostics,
   };
+}
+
+/** Letters, digits, CR, LF and space cannot delimit (they occur in data): /[A-Za-z0-9\r\n ]/. */
+function isReservedDelimiter(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 13 || c === 10 || c === 32
+  );
 }
 
 function err(code: string, message: string, segment: string, position: number, field?: string): Diagnostic {
@@ -156,6 +167,55 @@ function stripLead(text: string): string {
 }
 
 /**
+ * A segment as parsed: where it lies in the message text, with field boundaries found on the first
+ * read. Reads walk the whole (flat) message text by position: char access on a flat string is about
+ * twice as fast as on a line sliced out of it. It keeps the Segment shape (`fields` is built on
+ * demand), so code written against Segment still works.
+ */
+class SegmentLine implements Segment {
+  /** Offset in `text` where each piece of the line split on fs ends (piece 0 is the id); set on first read. */
+  ends: number[] | undefined = undefined;
+  private list: string[] | undefined = undefined;
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    /** Where the segment starts in the message text (also its `offset`) and where it ends. */
+    readonly offset: number,
+    readonly end: number,
+    /** The whole message text. */
+    readonly text: string,
+    /** The message's field separator. */
+    readonly fs: string,
+    /** MSH, FHS, BHS: MSH-1 is the separator itself, so field n is piece n-1 for n ≥ 2. */
+    readonly shift: boolean,
+  ) {}
+
+  get fields(): string[] {
+    if (!this.list) {
+      const parts = this.text.slice(this.offset, this.end).split(this.fs);
+      // parts[1] is MSH-2; insert MSH-1 so that fields[n] is MSH-n.
+      if (this.shift) parts.splice(1, 0, this.fs);
+      this.list = parts;
+    }
+    return this.list;
+  }
+
+  toJSON(): Pick<Segment, 'id' | 'index' | 'fields' | 'offset'> {
+    return { id: this.id, index: this.index, fields: this.fields, offset: this.offset };
+  }
+}
+
+function endsOf(seg: SegmentLine): number[] {
+  if (seg.ends) return seg.ends;
+  const ends: number[] = [];
+  const { text, fs, end } = seg;
+  for (let at = text.indexOf(fs, seg.offset); at >= 0 && at < end; at = text.indexOf(fs, at + 1))
+    ends.push(at);
+  ends.push(end);
+  return (seg.ends = ends);
+}
+
+/**
  * Parse one HL7 v2 message. Errors (no MSH, bad delimiters) give value undefined; anything the
  * parser can still read gives a value, with warnings for what it had to skip.
  */
@@ -167,53 +227,72 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       diagnostics: [err('HL7_NO_MSH', 'message does not start with an MSH segment', 'MSH', 0)],
     };
   }
-  const lines = splitSegments(text);
-  const first = lines[0]!;
-  const delims = readDelimiters(first.line);
+  // Line bounds: with one terminator kind throughout (the usual \r, or \n from files), indexOf
+  // finds them; a mix (CRLF files) goes through the general splitter. Empty lines are dropped.
+  const starts: number[] = [];
+  const stops: number[] = [];
+  const hasLf = text.indexOf('\n') >= 0;
+  if (hasLf && text.indexOf('\r') >= 0) {
+    for (const l of splitSegments(text)) {
+      starts.push(l.offset);
+      stops.push(l.offset + l.line.length);
+    }
+  } else {
+    const eol = hasLf ? '\n' : '\r';
+    for (let pos = 0; pos < text.length;) {
+      let end = text.indexOf(eol, pos);
+      if (end < 0) end = text.length;
+      if (end > pos) {
+        starts.push(pos);
+        stops.push(end);
+      }
+      pos = end + 1;
+    }
+  }
+  const delims = readDelimiters(text.slice(0, stops[0]));
   if (!delims.value) return { value: undefined, diagnostics: delims.diagnostics };
   const d = delims.value;
   const diagnostics = delims.diagnostics;
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
   const fs = d.field;
-  for (let i = 0; i < lines.length; i++) {
-    const { line, offset } = lines[i]!;
-    // The id is what precedes the first field separator: check it before splitting the line.
-    const cut = line.indexOf(fs);
-    const id = cut < 0 ? line : line.slice(0, cut);
-    if (!isSegmentId(id)) {
+  const fsCode = fs.charCodeAt(0);
+  for (let i = 0; i < starts.length; i++) {
+    const offset = starts[i]!;
+    const end = stops[i]!;
+    // The id is what precedes the first field separator: three characters, then fs or the end.
+    const id =
+      end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
+        ? segmentId(text, offset)
+        : undefined;
+    if (id === undefined) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
       continue;
     }
-    const parts = line.split(fs);
-    if (id === 'MSH' || id === 'FHS' || id === 'BHS') {
-      if (i > 0 && id === 'MSH') {
-        diagnostics.push(
-          warn('HL7_EXTRA_MSH', 'a second MSH starts another message; use splitBatch', `#${i}`, offset),
-        );
-        break;
-      }
-      // parts[1] is MSH-2; insert MSH-1 so that fields[n] is MSH-n.
-      parts.splice(1, 0, fs);
+    const shift = id === 'MSH' || id === 'FHS' || id === 'BHS';
+    if (i > 0 && id === 'MSH') {
+      diagnostics.push(
+        warn('HL7_EXTRA_MSH', 'a second MSH starts another message; use splitBatch', `#${i}`, offset),
+      );
+      break;
     }
-    const seg: Segment = { id, index: segments.length, fields: parts, offset };
+    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift);
     segments.push(seg);
     const list = byId.get(id);
     if (list) list.push(seg);
     else byId.set(id, [seg]);
   }
   const msh = segments[0]!;
-  const type = msh.fields[9] ?? '';
-  const typeParts = type.split(d.component);
+  const type = rawField(msh, 9);
   const message: Message = {
     delimiters: d,
     segments,
-    messageCode: typeParts[0] ?? '',
-    triggerEvent: typeParts[1] ?? '',
-    controlId: msh.fields[10] ?? '',
-    version: (msh.fields[12] ?? '').split(d.component)[0] ?? '',
+    messageCode: nth(type, d.component, 0),
+    triggerEvent: nth(type, d.component, 1),
+    controlId: rawField(msh, 10),
+    version: nth(rawField(msh, 12), d.component, 0),
     byId,
     codes: {
       rep: d.repetition.charCodeAt(0),
@@ -226,22 +305,44 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
     diagnostics.push(err('HL7_NO_TYPE', 'MSH-9 message type is empty', 'MSH', msh.offset, 'MSH-9'));
   if (!message.controlId)
     diagnostics.push(warn('HL7_NO_CONTROL_ID', 'MSH-10 message control id is empty', 'MSH', 0, 'MSH-10'));
-  if (message.version && !/^2\.[3-8](\.\d+)?$/.test(message.version))
+  if (message.version && !isSupportedVersion(message.version))
     diagnostics.push(
       warn('HL7_VERSION', `MSH-12 version ${message.version} is outside 2.3–2.8`, 'MSH', 0, 'MSH-12'),
     );
   return { value: message, diagnostics };
 }
 
-/** Three characters: an upper-case letter, then upper-case letters or digits. */
-function isSegmentId(id: string): boolean {
-  if (id.length !== 3) return false;
-  for (let k = 0; k < 3; k++) {
-    const c = id.charCodeAt(k);
-    const upper = c >= 65 && c <= 90;
-    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return false;
+/** 2.3 to 2.8, with an optional .n sub-release (2.5.1): /^2\.[3-8](\.\d+)?$/ without the regex. */
+function isSupportedVersion(v: string): boolean {
+  if (v.length < 3 || v.charCodeAt(0) !== 50 || v.charCodeAt(1) !== 46) return false;
+  const minor = v.charCodeAt(2);
+  if (minor < 51 || minor > 56) return false;
+  if (v.length === 3) return true;
+  if (v.length === 4 || v.charCodeAt(3) !== 46) return false;
+  for (let i = 4; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
   }
   return true;
+}
+
+/** Three characters: an upper-case letter, then upper-case letters or digits. */
+// Segment ids seen so far, by their three char codes: one shared string per id, so that building
+// and reading byId hashes a string once, not a fresh slice per segment. At most 26 × 36 × 36 entries.
+const segmentIds = new Map<number, string>();
+
+/** The id at text[at, at + 3) if it is a valid one, else undefined. */
+function segmentId(text: string, at: number): string | undefined {
+  let key = 0;
+  for (let k = 0; k < 3; k++) {
+    const c = text.charCodeAt(at + k);
+    const upper = c >= 65 && c <= 90;
+    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return undefined;
+    key = (key << 8) | c;
+  }
+  let id = segmentIds.get(key);
+  if (id === undefined) segmentIds.set(key, (id = text.slice(at, at + 3)));
+  return id;
 }
 
 // ------------------------------------------------------------------ escapes (HL7 v2.5 §2.7)
@@ -322,7 +423,12 @@ export function escape(value: string, d: Delimiters = DEFAULT_DELIMITERS): strin
 
 /** Raw field text, SEG-n. MSH-1 and MSH-2 are returned verbatim. */
 export function rawField(seg: Segment | undefined, n: number): string {
-  return seg?.fields[n] ?? '';
+  if (!(seg instanceof SegmentLine)) return seg?.fields[n] ?? '';
+  if (seg.shift && n === 1) return seg.fs;
+  const k = seg.shift && n > 1 ? n - 1 : n;
+  const ends = endsOf(seg);
+  if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return '';
+  return seg.text.slice(k === 0 ? seg.offset : ends[k - 1]! + 1, ends[k]);
 }
 
 /** Repetitions of a field, still escaped. An empty field has no repetitions. */
@@ -338,26 +444,136 @@ export function repetitions(msg: Message, seg: Segment | undefined, n: number): 
  * '""' (the HL7 explicit null) reads as ''.
  */
 export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s = 1, rep = 0): string {
-  const raw = seg?.fields[n];
-  if (raw === undefined || raw === '') return '';
-  if (n <= 2 && seg!.id === 'MSH') return raw;
-  if (rep === 0 && c === 1 && s === 1) {
-    // The common read (first repetition, component and subcomponent) in one pass over the field:
-    // it ends at the first delimiter of any level; an escape sends it down the general path.
-    const k = msg.codes;
-    let i = 0;
-    for (; i < raw.length; i++) {
-      const ch = raw.charCodeAt(i);
-      if (ch === k.comp || ch === k.rep || ch === k.sub || ch === k.esc) break;
-    }
-    if (i === raw.length) return raw === '""' ? '' : raw;
-    if (raw.charCodeAt(i) !== k.esc) {
-      const v = raw.slice(0, i);
-      return v === '""' ? '' : v;
-    }
+  if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
+    // Straight from the segment text: no field string is made, only the leaf.
+    const k = seg.shift ? n - 1 : n;
+    const ends = endsOf(seg);
+    if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return '';
+    return leafAt(msg, seg.text, k === 0 ? seg.offset : ends[k - 1]! + 1, ends[k]!, c, s, rep);
   }
-  const d = msg.delimiters;
-  return leaf(nth(raw, d.repetition, rep), c, s, d);
+  const raw = rawField(seg, n);
+  if (raw === '') return '';
+  if (n <= 2 && seg!.id === 'MSH') return raw;
+  return leafAt(msg, raw, 0, raw.length, c, s, rep);
+}
+
+/**
+ * Leaf (rep, c, s) of the field text[a, b), in one walk over its characters: count repetition,
+ * component and subcomponent separators up to the leaf, which ends at the next separator of any
+ * level (HL7 v2.5 §2.5.5). Escape sequences never hold a separator, so they need no care here.
+ */
+function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: number, rep: number): string {
+  const k = msg.codes;
+  const R = k.rep;
+  const C = k.comp;
+  const S = k.sub;
+  let i = a;
+  if (rep > 0 || c > 1 || s > 1) {
+    // As split-and-index did: a component or subcomponent below 1 (or repetition below 0) is the first.
+    if (c < 1) c = 1;
+    if (s < 1) s = 1;
+    if (rep < 0) rep = 0;
+    let r = 0;
+    let cc = 1;
+    let ss = 1;
+    do {
+      let ch = 0;
+      for (; i < b; i++) {
+        ch = text.charCodeAt(i);
+        if (ch === R || ch === C || ch === S) break;
+      }
+      if (i >= b) return '';
+      if (ch === R) {
+        r++;
+        cc = 1;
+        ss = 1;
+      } else if (ch === C) {
+        cc++;
+        ss = 1;
+      } else ss++;
+      i++;
+      if (r > rep || (r === rep && (cc > c || (cc === c && ss > s)))) return '';
+    } while (r < rep || cc < c || ss < s);
+  }
+  const start = i;
+  const E = k.esc;
+  let escaped = false;
+  for (; i < b; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === R || ch === C || ch === S) break;
+    if (ch === E) escaped = true;
+  }
+  return leafValue(msg, text, start, i, escaped);
+}
+
+/** text[start, end) as a value: '""' (the HL7 explicit null) is '', escapes resolved when present. */
+function leafValue(msg: Message, text: string, start: number, end: number, escaped: boolean): string {
+  if (end - start === 2 && text.charCodeAt(start) === 34 && text.charCodeAt(start + 1) === 34) return '';
+  const v = start === 0 && end === text.length ? text : text.slice(start, end);
+  return escaped ? unescape(v, msg.delimiters) : v;
+}
+
+/**
+ * Every repetition of SEG-n as its list of components (the first subcomponent of each, unescaped),
+ * in one walk over the field: components(msg, seg, n)[rep][c - 1] is get(msg, seg, n, c, 1, rep),
+ * and a component past the end of its list reads ''. An empty field has no repetitions. maxReps
+ * stops the walk after that many repetitions. For fields
+ * read component by component (CE codes, names, addresses): get() walks from the field's start on
+ * every read, which adds up on long repeating fields such as FT1-19.
+ */
+export function components(
+  msg: Message,
+  seg: Segment | undefined,
+  n: number,
+  maxReps = Infinity,
+): string[][] {
+  let text: string;
+  let a: number;
+  let b: number;
+  if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
+    const k = seg.shift ? n - 1 : n;
+    const ends = endsOf(seg);
+    if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return [];
+    text = seg.text;
+    a = k === 0 ? seg.offset : ends[k - 1]! + 1;
+    b = ends[k]!;
+  } else {
+    text = rawField(seg, n);
+    if (text !== '' && n <= 2 && seg!.id === 'MSH') return [[text]];
+    a = 0;
+    b = text.length;
+  }
+  const out: string[][] = [];
+  if (a === b) return out;
+  const { rep: R, comp: C, sub: S, esc: E } = msg.codes;
+  let comps: string[] = [];
+  let start = a;
+  // End of the current component's first subcomponent, once a subcomponent separator was seen.
+  let end = -1;
+  let escaped = false;
+  for (let i = a; ; i++) {
+    // Skip plain characters in a tight loop; stop on any delimiter or the escape character.
+    let ch = -1;
+    for (; i < b; i++) {
+      const x = text.charCodeAt(i);
+      if (x === C || x === R || x === S || x === E) {
+        ch = x;
+        break;
+      }
+    }
+    if (ch === C || ch === R || ch === -1) {
+      comps.push(leafValue(msg, text, start, end < 0 ? i : end, escaped));
+      start = i + 1;
+      end = -1;
+      escaped = false;
+      if (ch === C) continue;
+      out.push(comps);
+      if (ch === -1 || out.length >= maxReps) return out;
+      comps = [];
+    } else if (ch === S) {
+      if (end < 0) end = i;
+    } else if (end < 0) escaped = true;
+  }
 }
 
 /** The i-th (0-based) piece of s split on sep, without allocating the other pieces. */
