@@ -11,6 +11,7 @@ import { defaultConfig, setDataDir, type Config } from '../config.js';
 import { silentLogger } from '../log.js';
 import { startAppliance } from '../main.js';
 import { openStore } from '../store/open.js';
+import { startWalCheckpointer } from '../store/wal-checkpointer.js';
 import { commitInbound } from '../store/intake.js';
 import { createIntakeSink } from '../pipeline/intake.js';
 import { systemClock } from '../ports.js';
@@ -300,10 +301,18 @@ function wrkRate(url: string, seconds: number): Promise<number | undefined> {
 
 async function hl7Rows(): Promise<BenchRow[]> {
   return benchHl7({
+    // The store as `claimbox serve` runs it: WAL checkpoints on their background thread.
     openSink: (path) => {
       const store = openStore(path);
+      const wal = startWalCheckpointer(store);
       const sink = createIntakeSink((envs, now) => commitInbound(store, envs, now), systemClock);
-      return { sink, close: () => store.close() };
+      return {
+        sink,
+        close: async () => {
+          await wal.stop();
+          store.close();
+        },
+      };
     },
   });
 }
