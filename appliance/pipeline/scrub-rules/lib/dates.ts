@@ -1,17 +1,39 @@
 // Calendar arithmetic on 'YYYY-MM-DD' strings, in UTC so a server's time zone never shifts a day.
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The number in date[from, to) when every character there is a digit, else -1. */
+function digits(date: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = date.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
 
-/** Epoch day number of a real calendar date, or undefined ('2025-02-30' is not a date). */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch day number of a real calendar date, or undefined ('2025-02-30' is not a date). Arithmetic
+ * on the characters (days-from-civil, proleptic Gregorian) rather than a regex and a Date per call:
+ * every scrub rule asks it about every line. Years before 100 are refused, as they always were here
+ * (Date.UTC reads them as 19xx).
+ */
 export function dayNumber(date: string): number | undefined {
-  const m = DATE.exec(date);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
-    return undefined;
-  return ms / 86_400_000;
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 7);
+  const d = digits(date, 8, 10);
+  if (y < 100 || m < 1 || m > 12 || d < 1) return undefined;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!)) return undefined;
+  // Howard Hinnant's days_from_civil: March-based year so the leap day falls at its end.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 export function isDate(date: string | undefined): date is string {
