@@ -73,13 +73,101 @@ export interface Tokenized {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Segment boundaries of a whole text, found in one pass (indexOf on the terminator) without making any
+ * element strings: segment i is `src.slice(start[i], end[i])`. Same segments, numbers, offsets and
+ * diagnostics as the streaming tokenizer fed the whole text at once.
+ */
+export interface Cuts {
+  /** The input after any BOM and leading whitespace; offsets index into it. */
+  src: string;
+  start: Int32Array;
+  end: Int32Array;
+  count: number;
+  separators?: Separators;
+  diagnostics: Diagnostic[];
+}
+
+export function cut(input: string): Cuts {
+  const src = stripLead(input);
+  const diagnostics: Diagnostic[] = [];
+  const none = { src, start: new Int32Array(0), end: new Int32Array(0), count: 0, diagnostics };
+  if (src.length < ISA_LENGTH) {
+    diagnostics.push(...detectSeparators(src).diagnostics);
+    return none;
+  }
+  const d = detectSeparators(src.slice(0, ISA_LENGTH + 2));
+  diagnostics.push(...d.diagnostics);
+  const separators = d.separators;
+  if (!separators) return none;
+  const term = separators.segment[0] ?? '~';
+  const stripCr = term === '\n';
+  // Segments average well over 20 characters; grow if a file of tiny segments proves that wrong.
+  let cap = (src.length >> 4) + 16;
+  let start = new Int32Array(cap);
+  let end = new Int32Array(cap);
+  let count = 0;
+  const push = (a: number, b: number) => {
+    if (count === cap) {
+      cap *= 2;
+      const s2 = new Int32Array(cap);
+      s2.set(start);
+      start = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(end);
+      end = e2;
+    }
+    start[count] = a;
+    end[count++] = b;
+  };
+  let pos = 0;
+  for (;;) {
+    const t = src.indexOf(term, pos);
+    if (t < 0) break;
+    // Line breaks between segments (files wrapped at the terminator) belong to no segment.
+    let a = pos;
+    while (a < t) {
+      const ch = src.charCodeAt(a);
+      if (ch === 10 || ch === 13) a++;
+      else break;
+    }
+    let b = t;
+    if (stripCr && b > a && src.charCodeAt(b - 1) === 13) b--;
+    if (b > a) push(a, b);
+    pos = t + 1;
+  }
+  if (pos < src.length) {
+    // The text after the last terminator: an unterminated segment unless it is only whitespace.
+    const tail = src.slice(pos);
+    const lead = tail.length - tail.replace(/^[\r\n]+/, '').length;
+    const text = tail.slice(lead).replace(/\s+$/, '');
+    if (text.length > 0) {
+      diagnostics.push({
+        code: 'X12_UNTERMINATED',
+        message: `segment ${count + 1} has no segment terminator '${term}'`,
+        severity: 'error',
+        segment: text.slice(0, 3),
+        position: count + 1,
+      });
+      push(pos + lead, pos + lead + text.length);
+    }
+  }
+  return { src, start, end, count, separators, diagnostics };
+}
+
+/** Segment `i` (0-based) of `c` as a Segment, its elements split now. */
+export function segmentAt(c: Cuts, i: number, element: string): Segment {
+  const a = c.start[i]!;
+  return { el: c.src.slice(a, c.end[i]).split(element), n: i + 1, offset: a };
+}
+
 /** Whole-text tokenizer (the fast path). */
 export function tokenize(input: string): Tokenized {
-  const tk = new X12Tokenizer();
-  const segments: Segment[] = [];
-  tk.pushTo(input, segments);
-  tk.endTo(segments);
-  return { segments, separators: tk.separators, diagnostics: tk.diagnostics };
+  const c = cut(input);
+  const segments: Segment[] = new Array<Segment>(c.count);
+  const el = c.separators?.element ?? '*';
+  for (let i = 0; i < c.count; i++) segments[i] = segmentAt(c, i, el);
+  return { segments, separators: c.separators, diagnostics: c.diagnostics };
 }
 
 /**
@@ -200,10 +288,10 @@ export function scan(
   input: string,
   fn: (s: Segment) => void,
 ): { separators?: Separators; diagnostics: Diagnostic[] } {
-  const tk = new X12Tokenizer();
-  tk.pushTo(input, fn);
-  tk.endTo(fn);
-  return { separators: tk.separators, diagnostics: tk.diagnostics };
+  const c = cut(input);
+  const el = c.separators?.element ?? '*';
+  for (let i = 0; i < c.count; i++) fn(segmentAt(c, i, el));
+  return { separators: c.separators, diagnostics: c.diagnostics };
 }
 
 /** Split a composite element into components. */

@@ -73,9 +73,16 @@ export function stamp(now: Date): Stamp {
 export function makeClean(sep: Separators): (v: string) => string {
   const chars = new Set([sep.element, sep.component, sep.repetition, sep.segment[0] ?? '~', '\r', '\n']);
   const cls = `[${[...chars].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`;
-  const probe = new RegExp(cls);
   const all = new RegExp(cls, 'g');
-  return (v: string) => (probe.test(v) ? v.replace(all, ' ') : v);
+  // A char-code scan finds the common case (nothing to replace) without a regex call per value.
+  const [a = -1, b = -1, c = -1, d = -1, e = -1, f = -1] = [...chars].map((ch) => ch.charCodeAt(0));
+  return (v: string) => {
+    for (let i = 0; i < v.length; i++) {
+      const ch = v.charCodeAt(i);
+      if (ch === a || ch === b || ch === c || ch === d || ch === e || ch === f) return v.replace(all, ' ');
+    }
+    return v;
+  };
 }
 
 export function separatorsOf(env: EnvelopeOptions): Separators {

@@ -90,23 +90,21 @@ export function write837(claims: Claim[], env: Envelope837): string {
     let hl = 0;
     let billingHl = 0;
     let lastBilling: Claim['billing'] | undefined;
-    const parts: string[] = [];
+    let parts = '';
     for (const claim of batch) {
       const b = claim.billing;
       if (!lastBilling || !sameBilling(lastBilling, b)) {
         lastBilling = b;
         billingHl = ++hl;
         // 2000A billing provider HL (HL03 20, always has children), 2010AA.
-        parts.push(`HL${e}${billingHl}${e}${e}20${e}1${t}`);
+        parts += `HL${e}${billingHl}${e}${e}20${e}1${t}`;
         count++;
         if (b.taxonomy) {
-          parts.push(`PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`);
+          parts += `PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`;
           count++;
         }
-        parts.push(
-          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`,
-        );
-        parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
+        parts += `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`;
+        parts += `PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`;
         count += 5;
       }
       const cov = claim.coverage;
@@ -114,37 +112,37 @@ export function write837(claims: Claim[], env: Envelope837): string {
       const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
       const subHl = ++hl;
       // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
-      parts.push(`HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
-      parts.push(
-        `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
-      );
-      parts.push(`${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
+      parts += `HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`;
+      parts += `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`;
+      parts += `${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`;
       count += 3;
       if (subscriber.address) {
-        parts.push(addr(subscriber.address));
+        parts += addr(subscriber.address);
         count += 2;
       }
       if (subscriber.dob) {
-        parts.push(dmg(subscriber));
+        parts += dmg(subscriber);
         count++;
       }
-      parts.push(`NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`);
+      parts += `NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`;
       count++;
       if (!self) {
         const p = claim.patient;
-        parts.push(`HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
-        parts.push(`${nm1('QC', p, '', '')}${t}`);
+        parts += `HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`;
+        parts += `${nm1('QC', p, '', '')}${t}`;
         count += 3;
         if (p.address) {
-          parts.push(addr(p.address));
+          parts += addr(p.address);
           count += 2;
         }
-        parts.push(dmg(p));
+        parts += dmg(p);
         count++;
       }
-      count += claimBody(parts, claim, dental, e, c, t, clean, nm1, addr, prov);
+      const cb = claimBody(claim, dental, e, c, t, clean, nm1, addr, prov);
+      parts += cb.text;
+      count += cb.n;
     }
-    body += parts.join('');
+    body += parts;
     count++; // SE
     out.push(body, `SE${e}${count}${e}${st02}${t}`);
     if (claims.length === 0) break;
@@ -179,7 +177,6 @@ function allSameDate(lines: ClaimLine[]): string | undefined {
 
 /** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
 function claimBody(
-  parts: string[],
   claim: Claim,
   dental: boolean,
   e: string,
@@ -189,53 +186,50 @@ function claimBody(
   nm1: (code: string, p: Practitioner, q: string, id: string) => string,
   addr: (a: Address) => string,
   prov: (code: string, p: Practitioner) => string,
-): number {
+): { text: string; n: number } {
+  let parts = '';
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
-  parts.push(
-    `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
-  );
+  parts += `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`;
   let n = 1;
   const claimDate = dental ? allSameDate(claim.lines) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    parts.push(`DTP${e}472${e}D8${e}${d8(claimDate)}${t}`);
+    parts += `DTP${e}472${e}D8${e}${d8(claimDate)}${t}`;
     n++;
   }
   if (claim.priorAuthorization) {
-    parts.push(`REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`);
+    parts += `REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`;
     n++;
   }
   if (claim.originalClaimNumber && claim.frequency !== '1') {
     // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
-    parts.push(`REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`);
+    parts += `REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`;
     n++;
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    parts.push(`REF${e}EA${e}${clean(claim.patient.mrn)}${t}`);
+    parts += `REF${e}EA${e}${clean(claim.patient.mrn)}${t}`;
     n++;
   }
   if (claim.diagnoses.length > 0) {
     let hi = `HI${e}ABK${c}${claim.diagnoses[0]}`;
     for (let i = 1; i < claim.diagnoses.length; i++) hi += `${e}ABF${c}${claim.diagnoses[i]}`;
-    parts.push(hi + t);
+    parts += hi + t;
     n++;
   }
   if (claim.referring) {
-    parts.push(prov('DN', claim.referring));
+    parts += prov('DN', claim.referring);
     n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    parts.push(prov('82', claim.rendering));
+    parts += prov('82', claim.rendering);
     n += claim.rendering.taxonomy ? 2 : 1;
   }
   if (claim.facility) {
     const f = claim.facility;
-    parts.push(
-      `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`,
-    );
+    parts += `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`;
     n += 3;
   }
   for (let i = 0; i < claim.lines.length; i++) {
@@ -243,33 +237,29 @@ function claimBody(
     const ptr = l.diagnosisPointers.join(c);
     let mods = '';
     for (const m of l.modifiers) mods += c + m;
-    parts.push(`LX${e}${i + 1}${t}`);
+    parts += `LX${e}${i + 1}${t}`;
     if (dental) {
       // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
       const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
-      parts.push(
-        `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`,
-      );
-      parts.push(ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t);
+      parts += `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`;
+      parts += ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t;
       let k = 2;
       if (l.tooth) {
         const surf = l.surfaces ? e + l.surfaces.split('').join(c) : '';
-        parts.push(`TOO${e}JP${e}${l.tooth}${surf}${t}`);
+        parts += `TOO${e}JP${e}${l.tooth}${surf}${t}`;
         k++;
       }
       if (!claimDate) {
-        parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
+        parts += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
         k++;
       }
       n += k;
     } else {
       // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
-      parts.push(
-        `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
-      );
-      parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
+      parts += `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`;
+      parts += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
       n += 3;
     }
   }
-  return n;
+  return { text: parts, n };
 }
