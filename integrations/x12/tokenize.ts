@@ -157,8 +157,20 @@ export function cut(input: string): Cuts {
 
 /** Segment `i` (0-based) of `c` as a Segment, its elements split now. */
 export function segmentAt(c: Cuts, i: number, element: string): Segment {
+  const src = c.src;
   const a = c.start[i]!;
-  return { el: c.src.slice(a, c.end[i]).split(element), n: i + 1, offset: a };
+  const b = c.end[i]!;
+  // indexOf + slice per element: cheaper than slicing the segment and splitting it (no copy of the segment).
+  const el: string[] = [];
+  let from = a;
+  for (;;) {
+    const k = src.indexOf(element, from);
+    if (k < 0 || k >= b) break;
+    el.push(src.slice(from, k));
+    from = k + 1;
+  }
+  el.push(src.slice(from, b));
+  return { el, n: i + 1, offset: a };
 }
 
 /** Whole-text tokenizer (the fast path). */
