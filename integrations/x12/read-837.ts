@@ -14,7 +14,7 @@ import type {
   Sex,
 } from '../../appliance/domain/types.js';
 import { diag, readHeader, warn } from './header.js';
-import { scan, tokenize } from './tokenize.js';
+import { cut, segmentAt, tokenize } from './tokenize.js';
 import type { Envelope837, Read, Read837Value, Segment } from './types.js';
 import { fromD8, parseCents } from './values.js';
 import { ORAL_CAVITY, VERSION_837D } from './write-837.js';
@@ -349,8 +349,11 @@ export function read837(text: string): Read<Read837Value> {
         break;
     }
   };
-  const scanned = scan(text, step);
-  diagnostics.unshift(...scanned.diagnostics);
+  // Each segment is split as it is reached and dropped after `step` (a local loop, so `step` is a known call target).
+  const cuts = cut(text);
+  const element = cuts.separators?.element ?? sep.element;
+  for (let i = 0; i < cuts.count; i++) step(segmentAt(cuts, i, element));
+  diagnostics.unshift(...cuts.diagnostics);
   finishClaim();
   if (stCount > 1) env.claimsPerSt = claimsInFirstSt;
   if (claims.length === 0) diagnostics.push(warn('X12_837_NO_CLAIMS', 'no CLM segments found', undefined));

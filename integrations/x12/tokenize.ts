@@ -2,6 +2,7 @@
 // repetition ISA11 at 82, component ISA16 at 104, segment terminator at 105), never assumed.
 // Newlines after terminators (CR, LF, CRLF) and a BOM are tolerated. Streaming: push chunks, get segments.
 import type { Diagnostic } from '../../appliance/domain/types.js';
+import { DICTIONARY } from './dictionary.js';
 import type { Segment, Separators } from './types.js';
 
 export const ISA_LENGTH = 106;
@@ -102,23 +103,11 @@ export function cut(input: string): Cuts {
   if (!separators) return none;
   const term = separators.segment[0] ?? '~';
   const stripCr = term === '\n';
-  // Segments average well over 20 characters; grow if a file of tiny segments proves that wrong.
-  let cap = (src.length >> 4) + 16;
-  let start = new Int32Array(cap);
-  let end = new Int32Array(cap);
-  let count = 0;
-  const push = (a: number, b: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const s2 = new Int32Array(cap);
-      s2.set(start);
-      start = s2;
-      const e2 = new Int32Array(cap);
-      e2.set(end);
-      end = e2;
-    }
-    start[count] = a;
-    end[count++] = b;
+  // Segments average well over 16 characters; grow if a file of tiny segments proves that wrong.
+  const b: Bounds = {
+    start: new Int32Array((src.length >> 4) + 16),
+    end: new Int32Array((src.length >> 4) + 16),
+    count: 0,
   };
   let pos = 0;
   for (;;) {
@@ -131,9 +120,9 @@ export function cut(input: string): Cuts {
       if (ch === 10 || ch === 13) a++;
       else break;
     }
-    let b = t;
-    if (stripCr && b > a && src.charCodeAt(b - 1) === 13) b--;
-    if (b > a) push(a, b);
+    let z = t;
+    if (stripCr && z > a && src.charCodeAt(z - 1) === 13) z--;
+    if (z > a) addBounds(b, a, z);
     pos = t + 1;
   }
   if (pos < src.length) {
@@ -144,32 +133,80 @@ export function cut(input: string): Cuts {
     if (text.length > 0) {
       diagnostics.push({
         code: 'X12_UNTERMINATED',
-        message: `segment ${count + 1} has no segment terminator '${term}'`,
+        message: `segment ${b.count + 1} has no segment terminator '${term}'`,
         severity: 'error',
         segment: text.slice(0, 3),
-        position: count + 1,
+        position: b.count + 1,
       });
-      push(pos + lead, pos + lead + text.length);
+      addBounds(b, pos + lead, pos + lead + text.length);
     }
   }
-  return { src, start, end, count, separators, diagnostics };
+  return { src, start: b.start, end: b.end, count: b.count, separators, diagnostics };
 }
 
-/** Segment `i` (0-based) of `c` as a Segment, its elements split now. */
+interface Bounds {
+  start: Int32Array;
+  end: Int32Array;
+  count: number;
+}
+
+function addBounds(b: Bounds, a: number, z: number) {
+  if (b.count === b.start.length) {
+    const start = new Int32Array(b.count * 2);
+    start.set(b.start);
+    b.start = start;
+    const end = new Int32Array(b.count * 2);
+    end.set(b.end);
+    b.end = end;
+  }
+  b.start[b.count] = a;
+  b.end[b.count++] = z;
+}
+
+/**
+ * Known segment ids by length and characters (7 bits each). segmentAt hands out these literal strings
+ * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings.
+ */
+const IDS = new Map<number, string>();
+for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
+  let code = id.length;
+  for (let j = 0; j < id.length; j++) code = (code << 7) | id.charCodeAt(j);
+  IDS.set(code, id);
+}
+
+function idAt(src: string, a: number, k: number): string {
+  const len = k - a;
+  if (len === 2 || len === 3) {
+    let code = len;
+    for (let j = a; j < k; j++) {
+      const ch = src.charCodeAt(j);
+      if (ch >= 128) return src.slice(a, k);
+      code = (code << 7) | ch;
+    }
+    const id = IDS.get(code);
+    if (id !== undefined) return id;
+  }
+  return src.slice(a, k);
+}
+
+/** Segment `i` (0-based) of `c` as a Segment, its elements split now (indexOf + slice: no copy of the segment). */
 export function segmentAt(c: Cuts, i: number, element: string): Segment {
   const src = c.src;
   const a = c.start[i]!;
   const b = c.end[i]!;
-  // indexOf + slice per element: cheaper than slicing the segment and splitting it (no copy of the segment).
-  const el: string[] = [];
-  let from = a;
-  for (;;) {
-    const k = src.indexOf(element, from);
-    if (k < 0 || k >= b) break;
-    el.push(src.slice(from, k));
-    from = k + 1;
+  // Count first so the array is allocated at its final size (pushing would over-allocate every one).
+  let n = 1;
+  for (let k = src.indexOf(element, a); k >= 0 && k < b; k = src.indexOf(element, k + 1)) n++;
+  const el = new Array<string>(n);
+  let k = src.indexOf(element, a);
+  if (k < 0 || k > b) k = b;
+  el[0] = idAt(src, a, k);
+  for (let j = 1; j < n; j++) {
+    const from = k + 1;
+    k = src.indexOf(element, from);
+    if (k < 0 || k > b) k = b;
+    el[j] = src.slice(from, k);
   }
-  el.push(src.slice(from, b));
   return { el, n: i + 1, offset: a };
 }
 

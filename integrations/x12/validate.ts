@@ -361,10 +361,9 @@ interface Candidate {
   seg: SegNode;
 }
 const NONE: Candidate[] = [];
-const byIdCache = new WeakMap<LoopNode, Map<string, Candidate[]>>();
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
 function candidates(l: LoopNode, id: string): Candidate[] {
-  let m = byIdCache.get(l);
+  let m = l.byId;
   if (!m) {
     m = new Map();
     l.kids.forEach((k, idx) => {
@@ -373,7 +372,7 @@ function candidates(l: LoopNode, id: string): Candidate[] {
       if (list) list.push({ node: k, idx, seg });
       else m!.set(seg.id, [{ node: k, idx, seg }]);
     });
-    byIdCache.set(l, m);
+    l.byId = m;
   }
   return m.get(id) ?? NONE;
 }
@@ -610,18 +609,30 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
       r.err('X12_TOO_MANY_ELEMENTS', s, `has ${n} elements, ${node.id} allows ${dict.length}`, n);
     const component = sep.component;
     const repetition = sep.repetition;
+    const compCode = component.charCodeAt(0);
+    const repCode = repetition === '' ? -1 : repetition.charCodeAt(0);
     const last = n < dict.length ? n : dict.length;
     for (let k = 1; k <= last; k++) {
       const v = el[k]!;
       if (v === '') continue;
       const def = dict[k - 1]!;
-      if (def.type === 'C' || v.includes(component)) {
+      let hasComp = false;
+      let hasRep = false;
+      for (let i = 0; i < v.length; i++) {
+        const ch = v.charCodeAt(i);
+        if (ch === compCode) {
+          hasComp = true;
+          break;
+        }
+        if (ch === repCode) hasRep = true;
+      }
+      if (def.type === 'C' || hasComp) {
         // Composite: check its components' codes below; an unexpected component separator in a simple element:
         if (def.type !== 'C' && node.id !== 'DTP')
           r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
         continue;
       }
-      if (repetition !== '' && v.includes(repetition)) {
+      if (hasRep) {
         r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
         continue;
       }
