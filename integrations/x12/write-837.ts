@@ -90,21 +90,26 @@ export function write837(claims: Claim[], env: Envelope837): string {
     let hl = 0;
     let billingHl = 0;
     let lastBilling: Claim['billing'] | undefined;
-    let parts = '';
+    // One flat string per claim (joined as soon as it is complete): the pieces die young instead of
+    // surviving as a file-long rope until the end, which is what the garbage collector pays for.
+    const chunks: string[] = [];
     for (const claim of batch) {
+      const parts: string[] = [];
       const b = claim.billing;
       if (!lastBilling || !sameBilling(lastBilling, b)) {
         lastBilling = b;
         billingHl = ++hl;
         // 2000A billing provider HL (HL03 20, always has children), 2010AA.
-        parts += `HL${e}${billingHl}${e}${e}20${e}1${t}`;
+        parts.push(`HL${e}${billingHl}${e}${e}20${e}1${t}`);
         count++;
         if (b.taxonomy) {
-          parts += `PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`;
+          parts.push(`PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`);
           count++;
         }
-        parts += `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`;
-        parts += `PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`;
+        parts.push(
+          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`,
+        );
+        parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
         count += 5;
       }
       const cov = claim.coverage;
@@ -112,37 +117,38 @@ export function write837(claims: Claim[], env: Envelope837): string {
       const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
       const subHl = ++hl;
       // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
-      parts += `HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`;
-      parts += `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`;
-      parts += `${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`;
+      parts.push(`HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
+      parts.push(
+        `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
+      );
+      parts.push(`${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
       count += 3;
       if (subscriber.address) {
-        parts += addr(subscriber.address);
+        parts.push(addr(subscriber.address));
         count += 2;
       }
       if (subscriber.dob) {
-        parts += dmg(subscriber);
+        parts.push(dmg(subscriber));
         count++;
       }
-      parts += `NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`;
+      parts.push(`NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`);
       count++;
       if (!self) {
         const p = claim.patient;
-        parts += `HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`;
-        parts += `${nm1('QC', p, '', '')}${t}`;
+        parts.push(`HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
+        parts.push(`${nm1('QC', p, '', '')}${t}`);
         count += 3;
         if (p.address) {
-          parts += addr(p.address);
+          parts.push(addr(p.address));
           count += 2;
         }
-        parts += dmg(p);
+        parts.push(dmg(p));
         count++;
       }
-      const cb = claimBody(claim, dental, e, c, t, clean, nm1, addr, prov);
-      parts += cb.text;
-      count += cb.n;
+      count += claimBody(parts, claim, dental, e, c, t, clean, nm1, addr, prov);
+      chunks.push(parts.join(''));
     }
-    body += parts;
+    body += chunks.join('');
     count++; // SE
     out.push(body, `SE${e}${count}${e}${st02}${t}`);
     if (claims.length === 0) break;
@@ -177,6 +183,7 @@ function allSameDate(lines: ClaimLine[]): string | undefined {
 
 /** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
 function claimBody(
+  parts: string[],
   claim: Claim,
   dental: boolean,
   e: string,
@@ -186,50 +193,53 @@ function claimBody(
   nm1: (code: string, p: Practitioner, q: string, id: string) => string,
   addr: (a: Address) => string,
   prov: (code: string, p: Practitioner) => string,
-): { text: string; n: number } {
-  let parts = '';
+): number {
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
-  parts += `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`;
+  parts.push(
+    `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
+  );
   let n = 1;
   const claimDate = dental ? allSameDate(claim.lines) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    parts += `DTP${e}472${e}D8${e}${d8(claimDate)}${t}`;
+    parts.push(`DTP${e}472${e}D8${e}${d8(claimDate)}${t}`);
     n++;
   }
   if (claim.priorAuthorization) {
-    parts += `REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`;
+    parts.push(`REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`);
     n++;
   }
   if (claim.originalClaimNumber && claim.frequency !== '1') {
     // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
-    parts += `REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`;
+    parts.push(`REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`);
     n++;
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    parts += `REF${e}EA${e}${clean(claim.patient.mrn)}${t}`;
+    parts.push(`REF${e}EA${e}${clean(claim.patient.mrn)}${t}`);
     n++;
   }
   if (claim.diagnoses.length > 0) {
     let hi = `HI${e}ABK${c}${claim.diagnoses[0]}`;
     for (let i = 1; i < claim.diagnoses.length; i++) hi += `${e}ABF${c}${claim.diagnoses[i]}`;
-    parts += hi + t;
+    parts.push(hi + t);
     n++;
   }
   if (claim.referring) {
-    parts += prov('DN', claim.referring);
+    parts.push(prov('DN', claim.referring));
     n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    parts += prov('82', claim.rendering);
+    parts.push(prov('82', claim.rendering));
     n += claim.rendering.taxonomy ? 2 : 1;
   }
   if (claim.facility) {
     const f = claim.facility;
-    parts += `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`;
+    parts.push(
+      `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`,
+    );
     n += 3;
   }
   for (let i = 0; i < claim.lines.length; i++) {
@@ -237,29 +247,33 @@ function claimBody(
     const ptr = l.diagnosisPointers.join(c);
     let mods = '';
     for (const m of l.modifiers) mods += c + m;
-    parts += `LX${e}${i + 1}${t}`;
+    parts.push(`LX${e}${i + 1}${t}`);
     if (dental) {
       // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
       const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
-      parts += `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`;
-      parts += ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t;
+      parts.push(
+        `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`,
+      );
+      parts.push(ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t);
       let k = 2;
       if (l.tooth) {
         const surf = l.surfaces ? e + l.surfaces.split('').join(c) : '';
-        parts += `TOO${e}JP${e}${l.tooth}${surf}${t}`;
+        parts.push(`TOO${e}JP${e}${l.tooth}${surf}${t}`);
         k++;
       }
       if (!claimDate) {
-        parts += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
+        parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
         k++;
       }
       n += k;
     } else {
       // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
-      parts += `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`;
-      parts += `DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`;
+      parts.push(
+        `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
+      );
+      parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
       n += 3;
     }
   }
-  return { text: parts, n };
+  return n;
 }
