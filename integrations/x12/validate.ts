@@ -794,6 +794,29 @@ function hierarchy(hls: Segment[], r: Report) {
   });
 }
 
+const POS: ReadonlySet<string> = new Set(POS_CODES);
+const ZIP9_LOOPS: ReadonlySet<string> = new Set(['2010AA', '2310C', '2420C', '2420D']);
+/** HI01-1 principal diagnosis qualifiers, then the other-diagnosis ones (ICD-10 first). */
+const DX_PRINCIPAL = ['ABK', 'BK'];
+const DX_OTHER = ['ABF', 'BF'];
+/** SV304 oral cavity designation codes. */
+const ORAL_CAVITY_CODES: ReadonlySet<string> = new Set([
+  '00',
+  '01',
+  '02',
+  '03',
+  '04',
+  '05',
+  '06',
+  '07',
+  '08',
+  '09',
+  '10',
+  '20',
+  '30',
+  '40',
+]);
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
@@ -880,13 +903,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       case 'DMG':
         if (loop === '2010BA') subscriberParts.add(el[0] ?? '');
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        if (
-          el[0] === 'N4' &&
-          ['2010AA', '2310C', '2420C', '2420D'].includes(loop) &&
-          !el[4] &&
-          el[3] &&
-          !/^\d{9}$/.test(el[3])
-        )
+        if (el[0] === 'N4' && ZIP9_LOOPS.has(loop) && !el[4] && el[3] && !/^\d{9}$/.test(el[3]))
           r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
@@ -923,7 +940,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             1,
           );
         const c5 = (el[5] ?? '').split(sep.component);
-        if (c5[0] && !(POS_CODES as readonly string[]).includes(c5[0]))
+        if (c5[0] && !POS.has(c5[0]))
           r.err('X12_BAD_POS', s, `'${c5[0]}' is not a CMS place of service code`, 5, 1);
         if (!c5[1] || !c5[2])
           r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
@@ -950,7 +967,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           dxCount = el.length - 1;
           for (let k = 1; k < el.length; k++) {
             const [q, code = ''] = (el[k] ?? '').split(sep.component);
-            const want = k === 1 ? ['ABK', 'BK'] : ['ABF', 'BF'];
+            const want = k === 1 ? DX_PRINCIPAL : DX_OTHER;
             if (q && !want.includes(q))
               r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
             if (q === 'BK' || q === 'BF')
@@ -1001,18 +1018,13 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         if (new Set(ptrs).size !== ptrs.length) r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
         const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
         if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
-        if (el[0] === 'SV1' && el[5] && !(POS_CODES as readonly string[]).includes(el[5]))
+        if (el[0] === 'SV1' && el[5] && !POS.has(el[5]))
           r.err('X12_BAD_POS', s, `'${el[5]}' is not a CMS place of service code`, 5);
-        if (el[0] === 'SV3' && el[3] && !(POS_CODES as readonly string[]).includes(el[3]))
+        if (el[0] === 'SV3' && el[3] && !POS.has(el[3]))
           r.err('X12_BAD_POS', s, `'${el[3]}' is not a CMS place of service code`, 3);
         if (el[0] === 'SV3' && el[4]) {
           for (const [j, a] of (el[4] ?? '').split(sep.component).entries())
-            if (
-              a &&
-              !['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '20', '30', '40'].includes(
-                a,
-              )
-            )
+            if (a && !ORAL_CAVITY_CODES.has(a))
               r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
         }
         break;
