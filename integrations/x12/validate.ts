@@ -127,25 +127,29 @@ function seg(d: Doc, i: number): Segment {
   return segmentAt(d.c, i, d.sep.element);
 }
 
-/** A segment id (up to three characters) as a number, or -1 when longer: tells envelope segments apart without splitting. */
+/**
+ * A segment id as a small integer (length, then 7 bits per character), or -1 when it is longer than
+ * three characters or not ASCII: tells envelope segments apart without splitting the segment.
+ */
 function idCode(d: Doc, i: number): number {
   const src = d.c.src;
-  const a = d.c.start[i]!;
   const b = d.c.end[i]!;
   let code = 0;
-  for (let k = a; k < b; k++) {
+  let len = 0;
+  for (let k = d.c.start[i]!; k < b; k++) {
     const ch = src.charCodeAt(k);
-    if (ch === d.elCode) return code;
-    if (k === a + 3) return -1;
-    code = code * 65537 + ch + 1;
+    if (ch === d.elCode) break;
+    if (len === 3 || ch >= 128) return -1;
+    code = (code << 7) | ch;
+    len++;
   }
-  return code;
+  return (len << 21) | code;
 }
 
 function code(id: string): number {
   let c = 0;
-  for (let k = 0; k < id.length; k++) c = c * 65537 + id.charCodeAt(k) + 1;
-  return c;
+  for (let k = 0; k < id.length; k++) c = (c << 7) | id.charCodeAt(k);
+  return (id.length << 21) | c;
 }
 const ISA = code('ISA');
 const IEA = code('IEA');
