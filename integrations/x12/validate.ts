@@ -452,11 +452,23 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
   while (stack.length > 0) close(stack.pop()!, r);
 }
 
+const requiredCache = new WeakMap<LoopNode, number[]>();
+/** Indexes of a loop's required children (a 2300 loop has over a hundred children, few of them required). */
+function required(l: LoopNode): number[] {
+  let req = requiredCache.get(l);
+  if (!req) {
+    req = [];
+    for (let idx = 0; idx < l.kids.length; idx++) if (l.kids[idx]!.usage === 'R') req.push(idx);
+    requiredCache.set(l, req);
+  }
+  return req;
+}
+
 function close(f: Frame, r: Report) {
   const kids = f.loop.kids;
-  for (let idx = 0; idx < kids.length; idx++) {
+  for (const idx of required(f.loop)) {
     const k = kids[idx]!;
-    if (k.usage !== 'R' || f.counts[idx]! > 0) continue;
+    if (f.counts[idx]! > 0) continue;
     if (k.t === 'l')
       r.err('X12_MISSING_LOOP', f.start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
     else
