@@ -48,27 +48,7 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const perSt = Math.max(1, env.claimsPerSt ?? 5000);
   let sets = 0;
 
-  // NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
-  const nm1 = (
-    code: string,
-    p: { lastName: string; firstName?: string; middleName?: string },
-    q: string,
-    id: string,
-  ): string => {
-    if (p.firstName) {
-      const mid = p.middleName ? clean(p.middleName) : '';
-      const base = `NM1${e}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
-      return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
-    }
-    const base = `NM1${e}${code}${e}2${e}${clean(p.lastName)}`;
-    return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
-  };
-  const addr = (a: Address): string =>
-    `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
-  const dmg = (p: Person): string => (p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '');
-  // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
-  const prov = (code: string, p: Practitioner): string =>
-    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+  const w: Writer = { e, c, t, clean, dental };
 
   for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
     const batch = claims.slice(from, from + perSt);
@@ -107,7 +87,7 @@ export function write837(claims: Claim[], env: Envelope837): string {
           count++;
         }
         parts.push(
-          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`,
+          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(w, b.address)}REF${e}EI${e}${b.taxId}${t}`,
         );
         parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
         count += 5;
@@ -121,14 +101,14 @@ export function write837(claims: Claim[], env: Envelope837): string {
       parts.push(
         `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
       );
-      parts.push(`${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
+      parts.push(`${nm1(w, 'IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
       count += 3;
       if (subscriber.address) {
-        parts.push(addr(subscriber.address));
+        parts.push(addr(w, subscriber.address));
         count += 2;
       }
       if (subscriber.dob) {
-        parts.push(dmg(subscriber));
+        parts.push(dmg(w, subscriber));
         count++;
       }
       parts.push(`NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`);
@@ -136,16 +116,16 @@ export function write837(claims: Claim[], env: Envelope837): string {
       if (!self) {
         const p = claim.patient;
         parts.push(`HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
-        parts.push(`${nm1('QC', p, '', '')}${t}`);
+        parts.push(`${nm1(w, 'QC', p, '', '')}${t}`);
         count += 3;
         if (p.address) {
-          parts.push(addr(p.address));
+          parts.push(addr(w, p.address));
           count += 2;
         }
-        parts.push(dmg(p));
+        parts.push(dmg(w, p));
         count++;
       }
-      count += claimBody(parts, claim, dental, e, c, t, clean, nm1, addr, prov);
+      count += claimBody(parts, claim, w);
       chunks.push(parts.join(''));
     }
     body += chunks.join('');
@@ -155,6 +135,49 @@ export function write837(claims: Claim[], env: Envelope837): string {
   }
   out.push(interchangeTail(env, sets));
   return out.join('');
+}
+
+/** What the segment helpers need: the separators, the free-text cleaner and the guide. */
+interface Writer {
+  e: string;
+  c: string;
+  t: string;
+  clean: (v: string) => string;
+  dental: boolean;
+}
+
+// NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
+function nm1(
+  w: Writer,
+  code: string,
+  p: { lastName: string; firstName?: string; middleName?: string },
+  q: string,
+  id: string,
+): string {
+  const { e, clean } = w;
+  if (p.firstName) {
+    const mid = p.middleName ? clean(p.middleName) : '';
+    const base = `NM1${e}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
+    return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
+  }
+  const base = `NM1${e}${code}${e}2${e}${clean(p.lastName)}`;
+  return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
+}
+
+function addr(w: Writer, a: Address): string {
+  const { e, t, clean } = w;
+  return `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
+}
+
+function dmg(w: Writer, p: Person): string {
+  const { e, t } = w;
+  return p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '';
+}
+
+// 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
+function prov(w: Writer, code: string, p: Practitioner): string {
+  const { e, t } = w;
+  return `${nm1(w, code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || w.dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
 }
 
 function sameBilling(a: Claim['billing'], b: Claim['billing']): boolean {
@@ -182,18 +205,8 @@ function allSameDate(lines: ClaimLine[]): string | undefined {
 }
 
 /** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
-function claimBody(
-  parts: string[],
-  claim: Claim,
-  dental: boolean,
-  e: string,
-  c: string,
-  t: string,
-  clean: (v: string) => string,
-  nm1: (code: string, p: Practitioner, q: string, id: string) => string,
-  addr: (a: Address) => string,
-  prov: (code: string, p: Practitioner) => string,
-): number {
+function claimBody(parts: string[], claim: Claim, w: Writer): number {
+  const { e, c, t, clean, dental } = w;
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
   parts.push(
@@ -227,18 +240,18 @@ function claimBody(
     n++;
   }
   if (claim.referring) {
-    parts.push(prov('DN', claim.referring));
+    parts.push(prov(w, 'DN', claim.referring));
     n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    parts.push(prov('82', claim.rendering));
+    parts.push(prov(w, '82', claim.rendering));
     n += claim.rendering.taxonomy ? 2 : 1;
   }
   if (claim.facility) {
     const f = claim.facility;
     parts.push(
-      `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`,
+      `${nm1(w, '77', { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(w, f.address)}`,
     );
     n += 3;
   }
