@@ -190,23 +190,26 @@ function idAt(src: string, a: number, k: number): string {
 }
 
 /** Segment `i` (0-based) of `c` as a Segment, its elements split now (indexOf + slice: no copy of the segment). */
+// Scratch for one segment's separator positions: segmentAt is synchronous and never re-entered.
+let seps = new Int32Array(64);
+
 export function segmentAt(c: Cuts, i: number, element: string): Segment {
   const src = c.src;
   const a = c.start[i]!;
   const b = c.end[i]!;
-  // Count first so the array is allocated at its final size (pushing would over-allocate every one).
-  let n = 1;
-  for (let k = src.indexOf(element, a); k >= 0 && k < b; k = src.indexOf(element, k + 1)) n++;
-  const el = new Array<string>(n);
-  let k = src.indexOf(element, a);
-  if (k < 0 || k > b) k = b;
-  el[0] = idAt(src, a, k);
-  for (let j = 1; j < n; j++) {
-    const from = k + 1;
-    k = src.indexOf(element, from);
-    if (k < 0 || k > b) k = b;
-    el[j] = src.slice(from, k);
+  // Find the separators once, then allocate the array at its final size (pushing over-allocates every one).
+  let n = 0;
+  for (let k = src.indexOf(element, a); k >= 0 && k < b; k = src.indexOf(element, k + 1)) {
+    if (n === seps.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(seps);
+      seps = grown;
+    }
+    seps[n++] = k;
   }
+  const el = new Array<string>(n + 1);
+  el[0] = idAt(src, a, n > 0 ? seps[0]! : b);
+  for (let j = 1; j <= n; j++) el[j] = src.slice(seps[j - 1]! + 1, j < n ? seps[j]! : b);
   return { el, n: i + 1, offset: a };
 }
 

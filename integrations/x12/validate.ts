@@ -1020,7 +1020,8 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         const ptrEl = el[0] === 'SV1' ? 7 : 11;
         const ptrs = (el[ptrEl] ?? '').split(sep.component).filter((x) => x !== '');
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
-        for (const [j, x] of ptrs.entries()) {
+        for (let j = 0; j < ptrs.length; j++) {
+          const x = ptrs[j]!;
           const n = Number(x);
           if (!Number.isInteger(n) || n < 1 || n > (dxCount || 12))
             r.err(
@@ -1031,7 +1032,8 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
               j + 1,
             );
         }
-        if (new Set(ptrs).size !== ptrs.length) r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+        if (ptrs.some((x, j) => ptrs.indexOf(x) !== j))
+          r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
         const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
         if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
         if (el[0] === 'SV1' && el[5] && !POS.has(el[5]))
