@@ -189,10 +189,10 @@ function idAt(src: string, a: number, k: number): string {
   return src.slice(a, k);
 }
 
-/** Segment `i` (0-based) of `c` as a Segment, its elements split now (indexOf + slice: no copy of the segment). */
 // Scratch for one segment's separator positions: segmentAt is synchronous and never re-entered.
 let seps = new Int32Array(64);
 
+/** Segment `i` (0-based) of `c` as a Segment, its elements split now (indexOf + slice: no copy of the segment). */
 export function segmentAt(c: Cuts, i: number, element: string): Segment {
   const src = c.src;
   const a = c.start[i]!;
