@@ -78,13 +78,25 @@ const RAW: Record<string, string> = {
   SE: '!N01-10 !AN4-9',
 };
 
+const TYPES: Record<ElType, ElType> = {
+  AN: 'AN',
+  ID: 'ID',
+  N0: 'N0',
+  N2: 'N2',
+  R: 'R',
+  DT: 'DT',
+  TM: 'TM',
+  C: 'C',
+};
+
 const RE = /^(!?)(AN|ID|N0|N2|R|DT|TM|C)(?:(\d+)-(\d+))?$/;
 
 function parse(spec: string): ElDef[] {
   return spec.split(' ').map((tok) => {
     const m = RE.exec(tok);
     if (!m) throw new Error(`bad element spec ${tok}`);
-    const type = m[2] as ElType;
+    // The literal, not the regex capture: the validator compares types per element, and literals compare by pointer.
+    const type = TYPES[m[2] as ElType];
     return { type, min: Number(m[3] ?? 0), max: Number(m[4] ?? 0), mandatory: m[1] === '!' };
   });
 }

@@ -34,8 +34,8 @@ export interface LoopNode {
   name: string;
   kids: Node[];
   pos: number;
-  /** Children by the segment id that starts them (built on first use by the validator). */
-  byId?: Map<string, Node[]>;
+  /** Children by the segment id that starts them, with their index (built on first use by the validator). */
+  byId?: Map<string, { node: Node; idx: number; seg: SegNode }[]>;
 }
 
 export type Node = SegNode | LoopNode;

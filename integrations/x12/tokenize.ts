@@ -2,6 +2,7 @@
 // repetition ISA11 at 82, component ISA16 at 104, segment terminator at 105), never assumed.
 // Newlines after terminators (CR, LF, CRLF) and a BOM are tolerated. Streaming: push chunks, get segments.
 import type { Diagnostic } from '../../appliance/domain/types.js';
+import { DICTIONARY } from './dictionary.js';
 import type { Segment, Separators } from './types.js';
 
 export const ISA_LENGTH = 106;
@@ -73,13 +74,152 @@ export interface Tokenized {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Segment boundaries of a whole text, found in one pass (indexOf on the terminator) without making any
+ * element strings: segment i is `src.slice(start[i], end[i])`. Same segments, numbers, offsets and
+ * diagnostics as the streaming tokenizer fed the whole text at once.
+ */
+export interface Cuts {
+  /** The input after any BOM and leading whitespace; offsets index into it. */
+  src: string;
+  start: Int32Array;
+  end: Int32Array;
+  count: number;
+  separators?: Separators;
+  diagnostics: Diagnostic[];
+}
+
+export function cut(input: string): Cuts {
+  const src = stripLead(input);
+  const diagnostics: Diagnostic[] = [];
+  const none = { src, start: new Int32Array(0), end: new Int32Array(0), count: 0, diagnostics };
+  if (src.length < ISA_LENGTH) {
+    diagnostics.push(...detectSeparators(src).diagnostics);
+    return none;
+  }
+  const d = detectSeparators(src.slice(0, ISA_LENGTH + 2));
+  diagnostics.push(...d.diagnostics);
+  const separators = d.separators;
+  if (!separators) return none;
+  const term = separators.segment[0] ?? '~';
+  const stripCr = term === '\n';
+  // Segments average well over 16 characters; grow if a file of tiny segments proves that wrong.
+  const b: Bounds = {
+    start: new Int32Array((src.length >> 4) + 16),
+    end: new Int32Array((src.length >> 4) + 16),
+    count: 0,
+  };
+  let pos = 0;
+  for (;;) {
+    const t = src.indexOf(term, pos);
+    if (t < 0) break;
+    // Line breaks between segments (files wrapped at the terminator) belong to no segment.
+    let a = pos;
+    while (a < t) {
+      const ch = src.charCodeAt(a);
+      if (ch === 10 || ch === 13) a++;
+      else break;
+    }
+    let z = t;
+    if (stripCr && z > a && src.charCodeAt(z - 1) === 13) z--;
+    if (z > a) addBounds(b, a, z);
+    pos = t + 1;
+  }
+  if (pos < src.length) {
+    // The text after the last terminator: an unterminated segment unless it is only whitespace.
+    const tail = src.slice(pos);
+    const lead = tail.length - tail.replace(/^[\r\n]+/, '').length;
+    const text = tail.slice(lead).replace(/\s+$/, '');
+    if (text.length > 0) {
+      diagnostics.push({
+        code: 'X12_UNTERMINATED',
+        message: `segment ${b.count + 1} has no segment terminator '${term}'`,
+        severity: 'error',
+        segment: text.slice(0, 3),
+        position: b.count + 1,
+      });
+      addBounds(b, pos + lead, pos + lead + text.length);
+    }
+  }
+  return { src, start: b.start, end: b.end, count: b.count, separators, diagnostics };
+}
+
+interface Bounds {
+  start: Int32Array;
+  end: Int32Array;
+  count: number;
+}
+
+function addBounds(b: Bounds, a: number, z: number) {
+  if (b.count === b.start.length) {
+    const start = new Int32Array(b.count * 2);
+    start.set(b.start);
+    b.start = start;
+    const end = new Int32Array(b.count * 2);
+    end.set(b.end);
+    b.end = end;
+  }
+  b.start[b.count] = a;
+  b.end[b.count++] = z;
+}
+
+/**
+ * Known segment ids by length and characters (7 bits each). segmentAt hands out these literal strings
+ * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings.
+ */
+const IDS = new Map<number, string>();
+for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
+  let code = id.length;
+  for (let j = 0; j < id.length; j++) code = (code << 7) | id.charCodeAt(j);
+  IDS.set(code, id);
+}
+
+function idAt(src: string, a: number, k: number): string {
+  const len = k - a;
+  if (len === 2 || len === 3) {
+    let code = len;
+    for (let j = a; j < k; j++) {
+      const ch = src.charCodeAt(j);
+      if (ch >= 128) return src.slice(a, k);
+      code = (code << 7) | ch;
+    }
+    const id = IDS.get(code);
+    if (id !== undefined) return id;
+  }
+  return src.slice(a, k);
+}
+
+// Scratch for one segment's separator positions: segmentAt is synchronous and never re-entered.
+let seps = new Int32Array(64);
+
+/** Segment `i` (0-based) of `c` as a Segment, its elements split now (indexOf + slice: no copy of the segment). */
+export function segmentAt(c: Cuts, i: number, element: string): Segment {
+  const src = c.src;
+  const a = c.start[i]!;
+  const b = c.end[i]!;
+  // Find the separators once, then allocate the array at its final size (pushing over-allocates every one).
+  let n = 0;
+  for (let k = src.indexOf(element, a); k >= 0 && k < b; k = src.indexOf(element, k + 1)) {
+    if (n === seps.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(seps);
+      seps = grown;
+    }
+    seps[n++] = k;
+  }
+  const el = new Array<string>(n + 1);
+  el[0] = idAt(src, a, n > 0 ? seps[0]! : b);
+  for (let j = 1; j <= n; j++) el[j] = src.slice(seps[j - 1]! + 1, j < n ? seps[j]! : b);
+  return { el, n: i + 1, offset: a };
+}
+
 /** Whole-text tokenizer (the fast path). */
 export function tokenize(input: string): Tokenized {
-  const tk = new X12Tokenizer();
-  const segments: Segment[] = [];
-  tk.pushTo(input, segments);
-  tk.endTo(segments);
-  return { segments, separators: tk.separators, diagnostics: tk.diagnostics };
+  const c = cut(input);
+  const segments: Segment[] = new Array<Segment>(c.count);
+  const el = c.separators?.element ?? '*';
+  for (let i = 0; i < c.count; i++) segments[i] = segmentAt(c, i, el);
+  return { segments, separators: c.separators, diagnostics: c.diagnostics };
 }
 
 /**
@@ -200,10 +340,10 @@ export function scan(
   input: string,
   fn: (s: Segment) => void,
 ): { separators?: Separators; diagnostics: Diagnostic[] } {
-  const tk = new X12Tokenizer();
-  tk.pushTo(input, fn);
-  tk.endTo(fn);
-  return { separators: tk.separators, diagnostics: tk.diagnostics };
+  const c = cut(input);
+  const el = c.separators?.element ?? '*';
+  for (let i = 0; i < c.count; i++) fn(segmentAt(c, i, el));
+  return { separators: c.separators, diagnostics: c.diagnostics };
 }
 
 /** Split a composite element into components. */

@@ -18,7 +18,7 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { tokenize } from './tokenize.js';
+import { cut, segmentAt, type Cuts } from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
 import { parseCents } from './values.js';
 
@@ -55,29 +55,20 @@ export function npiValid(npi: string): boolean {
   return sum % 10 === 0;
 }
 
-const DATE_RE = /^(\d{4})(\d{2})(\d{2})$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** CCYYMMDD, a real calendar date (ASCII digits only, as `\d` in the X12 basic character set). */
 export function dateValid(v: string): boolean {
-  const m = DATE_RE.exec(v);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  if (v.length !== 8) return false;
+  for (let i = 0; i < 8; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  const y = Number(v.slice(0, 4));
+  const mo = (v.charCodeAt(4) - 48) * 10 + v.charCodeAt(5) - 48;
+  const d = (v.charCodeAt(6) - 48) * 10 + v.charCodeAt(7) - 48;
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const dim = [
-    31,
-    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ];
-  return d <= dim[mo - 1]!;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS[mo - 1]! + (leap ? 1 : 0);
 }
 function timeValid(v: string): boolean {
   if (!/^\d{4}(\d{2}(\d{1,2})?)?$/.test(v)) return false;
@@ -89,7 +80,7 @@ function timeValid(v: string): boolean {
 class Report {
   errors: Diagnostic[] = [];
   warnings: Diagnostic[] = [];
-  constructor(private readonly limit = 1000) {}
+  constructor(readonly limit = 1000) {}
   add(
     sev: 'error' | 'warning',
     code: string,
@@ -118,33 +109,80 @@ class Report {
   warn(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
     this.add('warning', code, s, message, el, comp);
   }
+  /** Append another report's findings after this one's, as if they had been added here in that order. */
+  merge(o: Report) {
+    for (const d of o.errors) if (this.errors.length < this.limit) this.errors.push(d);
+    for (const d of o.warnings) if (this.warnings.length < this.limit) this.warnings.push(d);
+  }
 }
+
+/** The cut text: segments are split into elements only when a check reaches them, then dropped. */
+interface Doc {
+  c: Cuts;
+  sep: Separators;
+  elCode: number;
+}
+
+function seg(d: Doc, i: number): Segment {
+  return segmentAt(d.c, i, d.sep.element);
+}
+
+/**
+ * A segment id as a small integer (length, then 7 bits per character), or -1 when it is longer than
+ * three characters or not ASCII: tells envelope segments apart without splitting the segment.
+ */
+function idCode(d: Doc, i: number): number {
+  const src = d.c.src;
+  const b = d.c.end[i]!;
+  let code = 0;
+  let len = 0;
+  for (let k = d.c.start[i]!; k < b; k++) {
+    const ch = src.charCodeAt(k);
+    if (ch === d.elCode) break;
+    if (len === 3 || ch >= 128) return -1;
+    code = (code << 7) | ch;
+    len++;
+  }
+  return (len << 21) | code;
+}
+
+function code(id: string): number {
+  let c = 0;
+  for (let k = 0; k < id.length; k++) c = (c << 7) | id.charCodeAt(k);
+  return (id.length << 21) | c;
+}
+const ISA = code('ISA');
+const IEA = code('IEA');
+const GS = code('GS');
+const GE = code('GE');
+const ST = code('ST');
+const SE = code('SE');
 
 const ISA_WIDTHS = [0, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 
 export function validateX12(text: string): ValidationResult {
   const r = new Report();
-  const tk = tokenize(text);
-  for (const d of tk.diagnostics)
+  const c = cut(text);
+  for (const d of c.diagnostics)
     r.errors.push({
       ...d,
       message: `${d.position ? `segment ${d.position} (${d.segment ?? ''}): ` : ''}${d.message}`,
     });
-  if (!tk.separators) return done(r);
-  const sep = tk.separators;
-  const segs = tk.segments;
-  controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, segs, sep, r);
+  if (!c.separators) return done(r);
+  const sep = c.separators;
+  const doc: Doc = { c, sep, elCode: sep.element.charCodeAt(0) };
+  controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
   let interchanges = 0;
-  while (i < segs.length) {
-    const s = segs[i]!;
-    if (s.el[0] !== 'ISA') {
+  while (i < c.count) {
+    if (idCode(doc, i) !== ISA) {
+      const s = seg(doc, i);
       r.err('X12_EXPECTED_ISA', s, `expected ISA, found ${s.el[0] ?? ''}`);
       i++;
       continue;
     }
     interchanges++;
-    i = interchange(segs, i, sep, r);
+    i = interchange(doc, i, r);
   }
   if (interchanges === 0) r.err('X12_NO_ISA', undefined, 'no interchange found');
   return done(r);
@@ -189,36 +227,36 @@ function checkIsa(isa: Segment, sep: Separators, r: Report) {
 }
 
 /** One ISA..IEA; returns the index after IEA. */
-function interchange(segs: Segment[], start: number, sep: Separators, r: Report): number {
-  const isa = segs[start]!;
-  checkIsa(isa, sep, r);
+function interchange(d: Doc, start: number, r: Report): number {
+  const isa = seg(d, start);
+  checkIsa(isa, d.sep, r);
   let i = start + 1;
   let groups = 0;
-  while (i < segs.length) {
-    const s = segs[i]!;
-    const id = s.el[0];
-    if (id === 'GS') {
+  while (i < d.c.count) {
+    const id = idCode(d, i);
+    if (id === GS) {
       groups++;
-      i = group(segs, i, sep, r);
+      i = group(d, i, r);
       continue;
     }
-    if (id === 'IEA') {
+    if (id === ISA) break;
+    const s = seg(d, i);
+    if (id === IEA) {
       if (s.el[1] !== String(groups))
         r.err('X12_IEA_COUNT', s, `IEA01 says ${s.el[1] ?? ''} functional groups, found ${groups}`, 1);
       if (s.el[2] !== isa.el[13])
         r.err('X12_IEA_CONTROL', s, `IEA02 '${s.el[2] ?? ''}' does not match ISA13 '${isa.el[13] ?? ''}'`, 2);
       return i + 1;
     }
-    if (id === 'ISA') break;
-    r.err('X12_UNEXPECTED_SEGMENT', s, `${id ?? ''} outside a functional group (expected GS or IEA)`);
+    r.err('X12_UNEXPECTED_SEGMENT', s, `${s.el[0] ?? ''} outside a functional group (expected GS or IEA)`);
     i++;
   }
   r.err('X12_MISSING_IEA', isa, 'interchange has no IEA trailer');
   return i;
 }
 
-function group(segs: Segment[], start: number, sep: Separators, r: Report): number {
-  const gs = segs[start]!;
+function group(d: Doc, start: number, r: Report): number {
+  const gs = seg(d, start);
   const e = gs.el;
   for (const k of [1, 2, 3, 4, 5, 6, 7, 8])
     if (!e[k]) r.err('X12_REQUIRED_ELEMENT', gs, 'required element missing', k);
@@ -244,23 +282,23 @@ function group(segs: Segment[], start: number, sep: Separators, r: Report): numb
     );
   let i = start + 1;
   let sets = 0;
-  while (i < segs.length) {
-    const s = segs[i]!;
-    const id = s.el[0];
-    if (id === 'ST') {
+  while (i < d.c.count) {
+    const id = idCode(d, i);
+    if (id === ST) {
       sets++;
-      i = transaction(segs, i, sep, r, gs);
+      i = transaction(d, i, r, gs);
       continue;
     }
-    if (id === 'GE') {
+    if (id === IEA || id === GS || id === ISA) break;
+    const s = seg(d, i);
+    if (id === GE) {
       if (s.el[1] !== String(sets))
         r.err('X12_GE_COUNT', s, `GE01 says ${s.el[1] ?? ''} transaction sets, found ${sets}`, 1);
       if (s.el[2] !== e[6])
         r.err('X12_GE_CONTROL', s, `GE02 '${s.el[2] ?? ''}' does not match GS06 '${e[6] ?? ''}'`, 2);
       return i + 1;
     }
-    if (id === 'IEA' || id === 'GS' || id === 'ISA') break;
-    r.err('X12_UNEXPECTED_SEGMENT', s, `${id ?? ''} outside a transaction set (expected ST or GE)`);
+    r.err('X12_UNEXPECTED_SEGMENT', s, `${s.el[0] ?? ''} outside a transaction set (expected ST or GE)`);
     i++;
   }
   r.err('X12_MISSING_GE', gs, 'functional group has no GE trailer');
@@ -272,15 +310,10 @@ function group(segs: Segment[], start: number, sep: Separators, r: Report): numb
 interface Frame {
   loop: LoopNode;
   pos: number;
-  counts: Map<Node, number>;
-  /** Segments in this loop iteration (for business rules). */
+  /** Occurrences of each child of `loop`, by its index in `loop.kids`. */
+  counts: number[];
+  /** The segment that opened this loop iteration (where a missing child is reported). */
   start: Segment;
-}
-
-interface Placed {
-  s: Segment;
-  node: SegNode;
-  loop: string;
 }
 
 function matches(n: SegNode, s: Segment, component: string): boolean {
@@ -292,14 +325,14 @@ function matches(n: SegNode, s: Segment, component: string): boolean {
   return n.q.codes.includes(v);
 }
 
-const STOPS = new Set(['SE', 'ST', 'GE', 'IEA', 'GS', 'ISA']);
+const STOPS = new Set([SE, ST, GE, IEA, GS, ISA]);
 
-function transaction(segs: Segment[], start: number, sep: Separators, r: Report, gs: Segment): number {
-  const st = segs[start]!;
+function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
+  const st = seg(d, start);
   // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
   let end = start + 1;
-  while (end < segs.length && !STOPS.has(segs[end]!.el[0] ?? '')) end++;
-  const se = segs[end]?.el[0] === 'SE' ? segs[end] : undefined;
+  while (end < d.c.count && !STOPS.has(idCode(d, end))) end++;
+  const se = end < d.c.count && idCode(d, end) === SE ? seg(d, end) : undefined;
   if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
   else {
     const count = end - start + 1;
@@ -315,49 +348,65 @@ function transaction(segs: Segment[], start: number, sep: Separators, r: Report,
   if (known && st.el[1] !== known.set)
     r.err('X12_ST_SET', st, `ST01 '${st.el[1] ?? ''}' does not match ${version} (expected ${known.set})`, 1);
   const spec = specFor(version);
-  const body = segs.slice(start, se ? end + 1 : end);
   if (spec) {
-    const placed = walk(spec, body, sep, r);
-    rules(version, placed, sep, r);
+    // One pass: each placed segment goes through the element checks and the business rules, whose
+    // findings are kept apart and appended after the structural ones (the order they have always had).
+    const rules = new Rules(version, d.sep);
+    walk(spec, d, st, start, se ? end + 1 : end, r, rules);
+    rules.finish(r);
   }
   return se ? end + 1 : end;
 }
 
-const NONE: Node[] = [];
+/** A child of a loop that a segment could be: the child, its index, and the segment it starts with. */
+interface Candidate {
+  node: Node;
+  idx: number;
+  seg: SegNode;
+}
+const NONE: Candidate[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
-function candidates(l: LoopNode, id: string): Node[] {
+function candidates(l: LoopNode, id: string): Candidate[] {
   let m = l.byId;
   if (!m) {
     m = new Map();
-    for (const k of l.kids) {
-      const sid = k.t === 's' ? k.id : trigger(k).id;
-      const list = m.get(sid);
-      if (list) list.push(k);
-      else m.set(sid, [k]);
-    }
+    l.kids.forEach((k, idx) => {
+      const seg = k.t === 's' ? k : trigger(k);
+      const list = m!.get(seg.id);
+      if (list) list.push({ node: k, idx, seg });
+      else m!.set(seg.id, [{ node: k, idx, seg }]);
+    });
     l.byId = m;
   }
   return m.get(id) ?? NONE;
 }
 
-function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Placed[] {
-  const placed: Placed[] = [];
-  const first = body[0]!;
-  const stack: Frame[] = [{ loop: spec, pos: -1, counts: new Map(), start: first }];
-  for (const s of body) {
-    let found: { depth: number; node: Node } | undefined;
+function newCounts(n: number): number[] {
+  const a = new Array<number>(n);
+  for (let k = 0; k < n; k++) a[k] = 0;
+  return a;
+}
+
+function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, r: Report, rules: Rules) {
+  const component = d.sep.component;
+  const stack: Frame[] = [{ loop: spec, pos: -1, counts: newCounts(spec.kids.length), start: first }];
+  for (let i = from; i < to; i++) {
+    const s = i === from ? first : seg(d, i);
+    const id = s.el[0] ?? '';
+    let foundDepth = -1;
+    let found: Candidate | undefined;
     let qualifierMiss: SegNode | undefined;
-    for (let d = stack.length - 1; d >= 0 && !found; d--) {
-      const f = stack[d]!;
-      for (const k of candidates(f.loop, s.el[0] ?? '')) {
-        if (k.pos < f.pos) continue;
-        if (k === f.loop.kids[0] && d > 0) continue; // a loop's trigger only opens a new iteration from the parent
-        const seg = k.t === 's' ? k : trigger(k);
-        if (matches(seg, s, sep.component)) {
-          found = { depth: d, node: k };
+    for (let dep = stack.length - 1; dep >= 0 && !found; dep--) {
+      const f = stack[dep]!;
+      for (const k of candidates(f.loop, id)) {
+        if (k.node.pos < f.pos) continue;
+        if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
+        if (matches(k.seg, s, component)) {
+          found = k;
+          foundDepth = dep;
           break;
         }
-        if (seg.id === s.el[0] && !qualifierMiss) qualifierMiss = seg;
+        if (k.seg.id === id && !qualifierMiss) qualifierMiss = k.seg;
       }
     }
     if (!found) {
@@ -376,11 +425,10 @@ function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Plac
         );
       continue;
     }
-    while (stack.length - 1 > found.depth) close(stack.pop()!, s, r);
-    const f = stack[found.depth]!;
+    while (stack.length - 1 > foundDepth) close(stack.pop()!, r);
+    const f = stack[foundDepth]!;
     const node = found.node;
-    const c = (f.counts.get(node) ?? 0) + 1;
-    f.counts.set(node, c);
+    const c = ++f.counts[found.idx]!;
     f.pos = node.pos;
     if (c > node.max)
       r.err(
@@ -391,26 +439,36 @@ function walk(spec: LoopNode, body: Segment[], sep: Separators, r: Report): Plac
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const counts = new Map<Node, number>();
-      counts.set(node.kids[0]!, 1);
-      const fr: Frame = { loop: node, pos: 0, counts, start: s };
-      stack.push(fr);
-      const trig = trigger(node);
-      elements(trig, s, sep, r);
-      placed.push({ s, node: trig, loop: node.id });
+      const counts = newCounts(node.kids.length);
+      counts[0] = 1;
+      stack.push({ loop: node, pos: 0, counts, start: s });
+      elements(found.seg, s, d.sep, r);
+      rules.step(s, found.seg, node.id);
     } else {
-      elements(node, s, sep, r);
-      placed.push({ s, node, loop: f.loop.id });
+      elements(node, s, d.sep, r);
+      rules.step(s, node, f.loop.id);
     }
   }
-  const last = body[body.length - 1]!;
-  while (stack.length > 0) close(stack.pop()!, last, r);
-  return placed;
+  while (stack.length > 0) close(stack.pop()!, r);
 }
 
-function close(f: Frame, at: Segment, r: Report) {
-  for (const k of f.loop.kids) {
-    if (k.usage !== 'R' || (f.counts.get(k) ?? 0) > 0) continue;
+const requiredCache = new WeakMap<LoopNode, number[]>();
+/** Indexes of a loop's required children (a 2300 loop has over a hundred children, few of them required). */
+function required(l: LoopNode): number[] {
+  let req = requiredCache.get(l);
+  if (!req) {
+    req = [];
+    for (let idx = 0; idx < l.kids.length; idx++) if (l.kids[idx]!.usage === 'R') req.push(idx);
+    requiredCache.set(l, req);
+  }
+  return req;
+}
+
+function close(f: Frame, r: Report) {
+  const kids = f.loop.kids;
+  for (const idx of required(f.loop)) {
+    const k = kids[idx]!;
+    if (f.counts[idx]! > 0) continue;
     if (k.t === 'l')
       r.err('X12_MISSING_LOOP', f.start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
     else
@@ -420,10 +478,36 @@ function close(f: Frame, at: Segment, r: Report) {
         `required segment ${k.id}${k.q ? `*${k.q.codes[0] ?? ''}` : ''} (${k.name}) is missing in loop ${f.loop.id}`,
       );
   }
-  void at;
 }
 
 // ------------------------------------------------------------------ elements
+
+/** -?digits+ (N0/N2), as a char-code scan. */
+function wholeNumber(v: string): boolean {
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= v.length) return false;
+  for (; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
+}
+
+/** -?(digits+ .? digits* | . digits+) (R), as a char-code scan. */
+function decimalNumber(v: string): boolean {
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < v.length; i++) {
+    const ch = v.charCodeAt(i);
+    if (ch === 46) {
+      if (dot) return false;
+      dot = true;
+    } else if (ch >= 48 && ch <= 57) digits++;
+    else return false;
+  }
+  return digits > 0;
+}
 
 function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, comp?: number) {
   // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
@@ -432,11 +516,10 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
   switch (def.type) {
     case 'N0':
     case 'N2':
-      if (!/^-?\d+$/.test(v)) return r.err('X12_BAD_NUMBER', s, `'${v}' is not a whole number`, el, comp);
+      if (!wholeNumber(v)) return r.err('X12_BAD_NUMBER', s, `'${v}' is not a whole number`, el, comp);
       break;
     case 'R':
-      if (!/^-?(\d+\.?\d*|\.\d+)$/.test(v))
-        return r.err('X12_BAD_DECIMAL', s, `'${v}' is not a decimal number`, el, comp);
+      if (!decimalNumber(v)) return r.err('X12_BAD_DECIMAL', s, `'${v}' is not a decimal number`, el, comp);
       break;
     case 'DT':
       if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el, comp);
@@ -462,20 +545,16 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
     );
 }
 
-const mandatoryCache = new WeakMap<SegNode, number[]>();
 /** Base-standard mandatory positions not already listed as guide-required (reported once, not twice). */
 function baseMandatory(node: SegNode, dict: ElDef[]): number[] {
-  let m = mandatoryCache.get(node);
-  if (!m) {
-    m = [];
-    for (let k = 1; k <= dict.length; k++) if (dict[k - 1]!.mandatory && !node.req?.includes(k)) m.push(k);
-    mandatoryCache.set(node, m);
-  }
+  const m: number[] = [];
+  for (let k = 1; k <= dict.length; k++) if (dict[k - 1]!.mandatory && !node.req?.includes(k)) m.push(k);
   return m;
 }
 
 /** One pass over the whole text for control characters other than the CR/LF that may wrap segments. */
-function controlCharacters(text: string, segs: Segment[], sep: Separators, r: Report) {
+function controlCharacters(text: string, d: Doc, r: Report) {
+  const sep = d.sep;
   const delimiters = new Set([sep.element, sep.component, sep.repetition, sep.segment[0]]);
   // eslint-disable-next-line no-control-regex
   const re = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
@@ -485,25 +564,58 @@ function controlCharacters(text: string, segs: Segment[], sep: Separators, r: Re
     const at = m.index;
     // The segment holding this offset (last segment starting at or before it).
     let lo = 0;
-    let hi = segs.length - 1;
+    let hi = d.c.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (segs[mid]!.offset <= at) lo = mid;
+      if (d.c.start[mid]! <= at) lo = mid;
       else hi = mid - 1;
     }
-    const seg = segs[lo];
     if (delimiters.has(text[at])) continue;
     r.err(
       'X12_BAD_CHARACTER',
-      seg,
+      lo < d.c.count ? seg(d, lo) : undefined,
       `contains control character 0x${text.charCodeAt(at).toString(16).padStart(2, '0')}`,
     );
     reported++;
   }
 }
 
+interface CodeRule {
+  k: number;
+  b: string | undefined;
+  codes: readonly string[];
+  set: Set<string>;
+}
+
+/** A segment node's element rules, resolved once per node: dictionary, positions and code sets. */
+interface NodeRules {
+  dict: ElDef[] | undefined;
+  mandatory: number[];
+  req: number[];
+  na: number[];
+  codes: CodeRule[];
+}
+
+const nodeRulesCache = new WeakMap<SegNode, NodeRules>();
+function nodeRules(node: SegNode): NodeRules {
+  let c = nodeRulesCache.get(node);
+  if (!c) {
+    const dict = DICTIONARY[node.id];
+    c = {
+      dict,
+      mandatory: dict ? baseMandatory(node, dict) : [],
+      req: node.req ?? [],
+      na: node.na ?? [],
+      codes: codeRules(node),
+    };
+    nodeRulesCache.set(node, c);
+  }
+  return c;
+}
+
 function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
-  const dict = DICTIONARY[node.id];
+  const rules = nodeRules(node);
+  const dict = rules.dict;
   const el = s.el;
   const n = el.length - 1;
   if (n > 0 && el[n] === '')
@@ -511,23 +623,38 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
   if (dict) {
     if (n > dict.length)
       r.err('X12_TOO_MANY_ELEMENTS', s, `has ${n} elements, ${node.id} allows ${dict.length}`, n);
-    for (let k = 1; k <= Math.min(n, dict.length); k++) {
+    const component = sep.component;
+    const repetition = sep.repetition;
+    const compCode = component.charCodeAt(0);
+    const repCode = repetition === '' ? -1 : repetition.charCodeAt(0);
+    const last = n < dict.length ? n : dict.length;
+    for (let k = 1; k <= last; k++) {
       const v = el[k]!;
       if (v === '') continue;
       const def = dict[k - 1]!;
-      if (def.type === 'C' || v.includes(sep.component)) {
+      let hasComp = false;
+      let hasRep = false;
+      for (let i = 0; i < v.length; i++) {
+        const ch = v.charCodeAt(i);
+        if (ch === compCode) {
+          hasComp = true;
+          break;
+        }
+        if (ch === repCode) hasRep = true;
+      }
+      if (def.type === 'C' || hasComp) {
         // Composite: check its components' codes below; an unexpected component separator in a simple element:
         if (def.type !== 'C' && node.id !== 'DTP')
-          r.err('X12_BAD_CHARACTER', s, `contains the component separator '${sep.component}'`, k);
+          r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
         continue;
       }
-      if (v.includes(sep.repetition) && sep.repetition !== '') {
-        r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${sep.repetition}'`, k);
+      if (hasRep) {
+        r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
         continue;
       }
       checkValue(def, v, s, r, k);
     }
-    for (const k of baseMandatory(node, dict))
+    for (const k of rules.mandatory)
       if (!el[k])
         r.err(
           'X12_REQUIRED_ELEMENT',
@@ -536,43 +663,40 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
           k,
         );
   }
-  for (const k of node.req ?? [])
+  for (const k of rules.req)
     if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
-  for (const k of node.na ?? [])
+  for (const k of rules.na)
     if (el[k]) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
-  if (node.codes) {
-    for (const { k, b, codes } of codeRules(node)) {
-      const v = el[k];
-      if (!v) continue;
-      if (b === undefined) {
-        if (!codes.includes(v))
-          r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(codes)})`, k);
-      } else {
-        const parts = v.split(sep.component);
-        const idxs = b === '*' ? parts.map((_, j) => j + 1) : [Number(b)];
-        for (const j of idxs) {
+  for (const { k, b, codes, set } of rules.codes) {
+    const v = el[k];
+    if (!v) continue;
+    if (b === undefined) {
+      if (!set.has(v)) r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(codes)})`, k);
+    } else {
+      const parts = v.split(sep.component);
+      if (b === '*') {
+        for (let j = 1; j <= parts.length; j++) {
           const cv = parts[j - 1];
-          if (cv && !codes.includes(cv))
+          if (cv && !set.has(cv))
             r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
         }
+      } else {
+        const j = Number(b);
+        const cv = parts[j - 1];
+        if (cv && !set.has(cv))
+          r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
       }
     }
   }
 }
 
-const codeCache = new WeakMap<SegNode, { k: number; b: string | undefined; codes: readonly string[] }[]>();
-function codeRules(node: SegNode) {
-  let r = codeCache.get(node);
-  if (!r) {
-    r = Object.entries(node.codes ?? {})
-      .filter(([, codes]) => codes.length > 0)
-      .map(([key, codes]) => {
-        const [a, b] = key.split('-');
-        return { k: Number(a), b, codes };
-      });
-    codeCache.set(node, r);
-  }
-  return r;
+function codeRules(node: SegNode): CodeRule[] {
+  return Object.entries(node.codes ?? {})
+    .filter(([, codes]) => codes.length > 0)
+    .map(([key, codes]) => {
+      const [a, b] = key.split('-');
+      return { k: Number(a), b, codes, set: new Set(codes) };
+    });
 }
 
 function list(codes: readonly string[]): string {
@@ -581,15 +705,41 @@ function list(codes: readonly string[]): string {
 
 // ------------------------------------------------------------------ business rules
 
-function rules(version: string, placed: Placed[], sep: Separators, r: Report) {
-  hierarchy(placed, r);
-  for (const p of placed) {
-    const s = p.s;
+/** What a guide checks across a transaction set, fed its placed segments in order. */
+interface GuideRules {
+  step(s: Segment, node: SegNode, loop: string): void;
+  end(): void;
+}
+
+/**
+ * Business rules over one transaction set's placed segments, fed one at a time as the walk places them.
+ * Findings are kept by kind (hierarchy, per segment, per guide) and appended in that order at the end.
+ */
+class Rules {
+  private readonly hier = new Report();
+  private readonly each = new Report();
+  private readonly set = new Report();
+  private readonly hls: Segment[] = [];
+  private readonly guide: GuideRules | undefined;
+
+  constructor(version: string, sep: Separators) {
+    this.guide =
+      version === '005010X222A1' || version === '005010X224A2'
+        ? claims837(version === '005010X224A2', sep, this.set)
+        : version === '005010X221A1'
+          ? balance835(sep, this.set)
+          : version === '005010X231A1'
+            ? check999(this.set)
+            : undefined;
+  }
+
+  step(s: Segment, node: SegNode, loop: string) {
+    if (s.el[0] === 'HL') this.hls.push(s);
     const el = s.el;
     if (el[0] === 'NM1' && el[8] === 'XX' && el[9] && !npiValid(el[9]))
-      r.err('X12_BAD_NPI', s, `NPI '${el[9]}' fails the check digit (Luhn with prefix 80840)`, 9);
+      this.each.err('X12_BAD_NPI', s, `NPI '${el[9]}' fails the check digit (Luhn with prefix 80840)`, 9);
     if (el[0] === 'N1' && el[3] === 'XX' && el[4] && !npiValid(el[4]))
-      r.err('X12_BAD_NPI', s, `NPI '${el[4]}' fails the check digit (Luhn with prefix 80840)`, 4);
+      this.each.err('X12_BAD_NPI', s, `NPI '${el[4]}' fails the check digit (Luhn with prefix 80840)`, 4);
     if (el[0] === 'DTP' && el[3]) {
       const fmt = el[2];
       const v = el[3];
@@ -602,21 +752,26 @@ function rules(version: string, placed: Placed[], sep: Separators, r: Report) {
               dateValid(v.slice(9)) &&
               v.slice(0, 8) <= v.slice(9)
             : true;
-      if (!ok) r.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
+      if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
     }
     if (el[0] === 'N4' && el[2] && !/^[A-Z]{2}$/.test(el[2]))
-      r.err('X12_BAD_CODE', s, `state '${el[2]}' must be a two-letter code`, 2);
+      this.each.err('X12_BAD_CODE', s, `state '${el[2]}' must be a two-letter code`, 2);
     if (el[0] === 'N4' && el[3] && !el[4] && !/^\d{5}(\d{4})?$/.test(el[3]))
-      r.err('X12_BAD_ZIP', s, `US postal code '${el[3]}' must be 5 or 9 digits`, 3);
+      this.each.err('X12_BAD_ZIP', s, `US postal code '${el[3]}' must be 5 or 9 digits`, 3);
+    this.guide?.step(s, node, loop);
   }
-  if (version === '005010X222A1' || version === '005010X224A2')
-    claims837(version === '005010X224A2', placed, sep, r);
-  else if (version === '005010X221A1') balance835(placed, sep, r);
-  else if (version === '005010X231A1') check999(placed, r);
+
+  finish(r: Report) {
+    hierarchy(this.hls, this.hier);
+    this.guide?.end();
+    r.merge(this.hier);
+    r.merge(this.each);
+    r.merge(this.set);
+  }
 }
 
 /** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
-function hierarchy(placed: Placed[], r: Report) {
+function hierarchy(hls: Segment[], r: Report) {
   const levels = new Map<string, string>();
   const parentOf: Record<string, string[]> = {
     '22': ['20'],
@@ -625,13 +780,11 @@ function hierarchy(placed: Placed[], r: Report) {
     '19': ['21'],
     PT: ['19'],
   };
-  const hls = placed.filter((p) => p.s.el[0] === 'HL');
   // For each HL, the index of the last HL that names it as parent (children always come later).
   const lastChild = new Map<string, number>();
-  hls.forEach((p, idx) => lastChild.set(p.s.el[2] ?? '', idx));
+  hls.forEach((s, idx) => lastChild.set(s.el[2] ?? '', idx));
   let expect = 1;
-  hls.forEach((p, idx) => {
-    const s = p.s;
+  hls.forEach((s, idx) => {
     const [, id = '', parent = '', level = '', child] = s.el;
     if (id !== String(expect))
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
@@ -657,7 +810,30 @@ function hierarchy(placed: Placed[], r: Report) {
   });
 }
 
-function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report) {
+const POS: ReadonlySet<string> = new Set(POS_CODES);
+const ZIP9_LOOPS: ReadonlySet<string> = new Set(['2010AA', '2310C', '2420C', '2420D']);
+/** HI01-1 principal diagnosis qualifiers, then the other-diagnosis ones (ICD-10 first). */
+const DX_PRINCIPAL = ['ABK', 'BK'];
+const DX_OTHER = ['ABF', 'BF'];
+/** SV304 oral cavity designation codes. */
+const ORAL_CAVITY_CODES: ReadonlySet<string> = new Set([
+  '00',
+  '01',
+  '02',
+  '03',
+  '04',
+  '05',
+  '06',
+  '07',
+  '08',
+  '09',
+  '10',
+  '20',
+  '30',
+  '40',
+]);
+
+function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
   let lines = 0;
@@ -709,8 +885,7 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       );
     clm = undefined;
   };
-  for (const p of placed) {
-    const s = p.s;
+  const step = (s: Segment, node: SegNode, loop: string) => {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'HL':
@@ -729,7 +904,7 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
         break;
       case 'SBR':
         sbrSelf = el[2] === '18';
-        if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && p.loop === '2000B')
+        if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && loop === '2000B')
           r.err(
             'X12_SBR02',
             s,
@@ -742,20 +917,14 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       case 'N3':
       case 'N4':
       case 'DMG':
-        if (p.loop === '2010BA') subscriberParts.add(el[0] ?? '');
+        if (loop === '2010BA') subscriberParts.add(el[0] ?? '');
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        if (
-          el[0] === 'N4' &&
-          ['2010AA', '2310C', '2420C', '2420D'].includes(p.loop) &&
-          !el[4] &&
-          el[3] &&
-          !/^\d{9}$/.test(el[3])
-        )
-          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${p.loop}`, 3);
+        if (el[0] === 'N4' && ZIP9_LOOPS.has(loop) && !el[4] && el[3] && !/^\d{9}$/.test(el[3]))
+          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
           el[0] === 'N3' &&
-          p.loop === '2010AA' &&
+          loop === '2010AA' &&
           /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${el[1] ?? ''} ${el[2] ?? ''}`)
         )
           r.err(
@@ -766,7 +935,7 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
           );
         break;
       case 'NM1':
-        if (p.loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
+        if (loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
           r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
@@ -787,15 +956,15 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
             1,
           );
         const c5 = (el[5] ?? '').split(sep.component);
-        if (c5[0] && !(POS_CODES as readonly string[]).includes(c5[0]))
+        if (c5[0] && !POS.has(c5[0]))
           r.err('X12_BAD_POS', s, `'${c5[0]}' is not a CMS place of service code`, 5, 1);
         if (!c5[1] || !c5[2])
           r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
         break;
       }
       case 'REF':
-        if (clm && p.loop === '2300') refs.add(el[1] ?? '');
-        if (p.loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
+        if (clm && loop === '2300') refs.add(el[1] ?? '');
+        if (loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
           r.err(
             'X12_BAD_EIN',
             s,
@@ -805,16 +974,16 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
         break;
       case 'DTP':
         if (clm && el[1] === '472') {
-          if (p.loop === '2300') claimDate = true;
-          else if (p.loop === '2400') lineDate = true;
+          if (loop === '2300') claimDate = true;
+          else if (loop === '2400') lineDate = true;
         }
         break;
       case 'HI':
-        if (clm && p.node.q?.codes.includes('ABK')) {
+        if (clm && node.q?.codes.includes('ABK')) {
           dxCount = el.length - 1;
           for (let k = 1; k < el.length; k++) {
             const [q, code = ''] = (el[k] ?? '').split(sep.component);
-            const want = k === 1 ? ['ABK', 'BK'] : ['ABF', 'BF'];
+            const want = k === 1 ? DX_PRINCIPAL : DX_OTHER;
             if (q && !want.includes(q))
               r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
             if (q === 'BK' || q === 'BF')
@@ -851,7 +1020,8 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
         const ptrEl = el[0] === 'SV1' ? 7 : 11;
         const ptrs = (el[ptrEl] ?? '').split(sep.component).filter((x) => x !== '');
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
-        for (const [j, x] of ptrs.entries()) {
+        for (let j = 0; j < ptrs.length; j++) {
+          const x = ptrs[j]!;
           const n = Number(x);
           if (!Number.isInteger(n) || n < 1 || n > (dxCount || 12))
             r.err(
@@ -862,21 +1032,17 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
               j + 1,
             );
         }
-        if (new Set(ptrs).size !== ptrs.length) r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+        if (ptrs.some((x, j) => ptrs.indexOf(x) !== j))
+          r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
         const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
         if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
-        if (el[0] === 'SV1' && el[5] && !(POS_CODES as readonly string[]).includes(el[5]))
+        if (el[0] === 'SV1' && el[5] && !POS.has(el[5]))
           r.err('X12_BAD_POS', s, `'${el[5]}' is not a CMS place of service code`, 5);
-        if (el[0] === 'SV3' && el[3] && !(POS_CODES as readonly string[]).includes(el[3]))
+        if (el[0] === 'SV3' && el[3] && !POS.has(el[3]))
           r.err('X12_BAD_POS', s, `'${el[3]}' is not a CMS place of service code`, 3);
         if (el[0] === 'SV3' && el[4]) {
           for (const [j, a] of (el[4] ?? '').split(sep.component).entries())
-            if (
-              a &&
-              !['00', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '20', '30', '40'].includes(
-                a,
-              )
-            )
+            if (a && !ORAL_CAVITY_CODES.has(a))
               r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
         }
         break;
@@ -888,13 +1054,18 @@ function claims837(dental: boolean, placed: Placed[], sep: Separators, r: Report
       default:
         break;
     }
-  }
-  finishClaim();
-  finishSubscriber();
+  };
+  return {
+    step,
+    end: () => {
+      finishClaim();
+      finishSubscriber();
+    },
+  };
 }
 
 /** 835 balancing (X221A1 section 1.10.2): claim, service line and transaction level. */
-function balance835(placed: Placed[], sep: Separators, r: Report) {
+function balance835(sep: Separators, r: Report): GuideRules {
   let bpr: Segment | undefined;
   let paidTotal = 0;
   let plbTotal = 0;
@@ -932,8 +1103,7 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
       );
     clp = undefined;
   };
-  for (const p of placed) {
-    const s = p.s;
+  const step = (s: Segment) => {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'BPR':
@@ -973,8 +1143,9 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
       default:
         break;
     }
-  }
-  if (bpr) {
+  };
+  const end = () => {
+    if (!bpr) return;
     const amt = parseCents(bpr.el[2] ?? '');
     const sign = bpr.el[3] === 'D' ? -1 : 1;
     if (amt !== undefined && sign * amt !== paidTotal - plbTotal)
@@ -984,26 +1155,28 @@ function balance835(placed: Placed[], sep: Separators, r: Report) {
         `payment ${bpr.el[2] ?? ''} does not equal claim payments ${(paidTotal / 100).toFixed(2)} minus provider adjustments ${(plbTotal / 100).toFixed(2)}`,
         2,
       );
-  }
+  };
+  return { step, end };
 }
 
-function check999(placed: Placed[], r: Report) {
+function check999(r: Report): GuideRules {
   let ak2 = 0;
   let accepted = 0;
-  for (const p of placed) {
-    const el = p.s.el;
+  const step = (s: Segment) => {
+    const el = s.el;
     if (el[0] === 'AK2') ak2++;
     if (el[0] === 'IK5' && (el[1] === 'A' || el[1] === 'E')) accepted++;
     if (el[0] === 'AK9') {
       const [, code, inc, rec, acc] = el;
-      if (Number(rec) > Number(inc)) r.err('X12_999_COUNTS', p.s, 'received count exceeds included count', 3);
-      if (Number(acc) > Number(rec)) r.err('X12_999_COUNTS', p.s, 'accepted count exceeds received count', 4);
+      if (Number(rec) > Number(inc)) r.err('X12_999_COUNTS', s, 'received count exceeds included count', 3);
+      if (Number(acc) > Number(rec)) r.err('X12_999_COUNTS', s, 'accepted count exceeds received count', 4);
       // Only when every set has its AK2 (some 999s list only the rejected ones).
       if (ak2 > 0 && ak2 === Number(inc) && Number(acc) !== accepted)
-        r.err('X12_999_COUNTS', p.s, `AK904 says ${acc ?? ''} accepted, IK5 segments accept ${accepted}`, 4);
+        r.err('X12_999_COUNTS', s, `AK904 says ${acc ?? ''} accepted, IK5 segments accept ${accepted}`, 4);
       const want = Number(acc) === 0 ? 'R' : Number(acc) < Number(rec) ? 'P' : undefined;
       if (want && code !== want && !(want === 'R' && code === 'R'))
-        r.err('X12_999_STATUS', p.s, `AK901 '${code ?? ''}' disagrees with the counts (expected ${want})`, 1);
+        r.err('X12_999_STATUS', s, `AK901 '${code ?? ''}' disagrees with the counts (expected ${want})`, 1);
     }
-  }
+  };
+  return { step, end: () => undefined };
 }

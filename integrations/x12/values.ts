@@ -15,24 +15,38 @@ export function money(cents: number): string {
   return neg ? `-${s}` : s;
 }
 
-const MONEY_RE = /^(-?)(\d*)(?:\.(\d*))?$/;
-
 /**
- * X12 R (decimal) → integer cents, exactly (string arithmetic, no float drift).
- * Returns undefined for text that is not a number or carries non-zero digits past the cent.
+ * X12 R (decimal) → integer cents, exactly (integer arithmetic on the digits, no float drift).
+ * Returns undefined for text that is not -?digits[.digits] or carries non-zero digits past the cent.
  */
 export function parseCents(text: string): number | undefined {
-  const m = MONEY_RE.exec(text);
-  if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return undefined;
-  const whole = m[2] === '' ? 0 : Number(m[2]);
-  let frac = m[3] ?? '';
-  if (frac.length > 2) {
-    if (!/^0*$/.test(frac.slice(2))) return undefined;
-    frac = frac.slice(0, 2);
+  const n = text.length;
+  let i = 0;
+  const neg = n > 0 && text.charCodeAt(0) === 45;
+  if (neg) i = 1;
+  let whole = 0;
+  let wholeDigits = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    whole = whole * 10 + d;
+    wholeDigits++;
   }
-  const cents = whole * 100 + (frac === '' ? 0 : frac.length === 1 ? Number(frac) * 10 : Number(frac));
+  let frac = 0;
+  let fracDigits = 0;
+  if (i < n && text.charCodeAt(i) === 46) {
+    for (i++; i < n; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      if (fracDigits < 2) frac = frac * 10 + d;
+      else if (d !== 0) return undefined;
+      fracDigits++;
+    }
+  }
+  if (i !== n || (wholeDigits === 0 && fracDigits === 0)) return undefined;
+  const cents = whole * 100 + (fracDigits === 1 ? frac * 10 : frac);
   if (!Number.isSafeInteger(cents)) return undefined;
-  return m[1] === '-' ? -cents : cents;
+  return neg ? -cents : cents;
 }
 
 /** 'YYYY-MM-DD' → D8 'CCYYMMDD'. */
@@ -73,9 +87,16 @@ export function stamp(now: Date): Stamp {
 export function makeClean(sep: Separators): (v: string) => string {
   const chars = new Set([sep.element, sep.component, sep.repetition, sep.segment[0] ?? '~', '\r', '\n']);
   const cls = `[${[...chars].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`;
-  const probe = new RegExp(cls);
   const all = new RegExp(cls, 'g');
-  return (v: string) => (probe.test(v) ? v.replace(all, ' ') : v);
+  // A char-code scan finds the common case (nothing to replace) without a regex call per value.
+  const [a = -1, b = -1, c = -1, d = -1, e = -1, f = -1] = [...chars].map((ch) => ch.charCodeAt(0));
+  return (v: string) => {
+    for (let i = 0; i < v.length; i++) {
+      const ch = v.charCodeAt(i);
+      if (ch === a || ch === b || ch === c || ch === d || ch === e || ch === f) return v.replace(all, ' ');
+    }
+    return v;
+  };
 }
 
 export function separatorsOf(env: EnvelopeOptions): Separators {

@@ -48,27 +48,8 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const perSt = Math.max(1, env.claimsPerSt ?? 5000);
   let sets = 0;
 
-  // NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
-  const nm1 = (
-    code: string,
-    p: { lastName: string; firstName?: string; middleName?: string },
-    q: string,
-    id: string,
-  ): string => {
-    if (p.firstName) {
-      const mid = p.middleName ? clean(p.middleName) : '';
-      const base = `NM1${e}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
-      return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
-    }
-    const base = `NM1${e}${code}${e}2${e}${clean(p.lastName)}`;
-    return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
-  };
-  const addr = (a: Address): string =>
-    `N3${e}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}N4${e}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
-  const dmg = (p: Person): string => (p.dob ? `DMG${e}D8${e}${d8(p.dob)}${e}${p.sex}${t}` : '');
-  // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
-  const prov = (code: string, p: Practitioner): string =>
-    `${nm1(code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+  const w: Writer = { e, c, t, clean, dental, h: heads(e, c) };
+  const h = w.h;
 
   for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
     const batch = claims.slice(from, from + perSt);
@@ -90,21 +71,24 @@ export function write837(claims: Claim[], env: Envelope837): string {
     let hl = 0;
     let billingHl = 0;
     let lastBilling: Claim['billing'] | undefined;
-    const parts: string[] = [];
+    // One flat string per claim (joined as soon as it is complete): the pieces die young instead of
+    // surviving as a file-long rope until the end, which is what the garbage collector pays for.
+    const chunks: string[] = [];
     for (const claim of batch) {
+      const parts: string[] = [];
       const b = claim.billing;
       if (!lastBilling || !sameBilling(lastBilling, b)) {
         lastBilling = b;
         billingHl = ++hl;
         // 2000A billing provider HL (HL03 20, always has children), 2010AA.
-        parts.push(`HL${e}${billingHl}${e}${e}20${e}1${t}`);
+        parts.push(`${h.hl}${billingHl}${e}${e}20${e}1${t}`);
         count++;
         if (b.taxonomy) {
           parts.push(`PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`);
           count++;
         }
         parts.push(
-          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(b.address)}REF${e}EI${e}${b.taxId}${t}`,
+          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(w, b.address)}REF${e}EI${e}${b.taxId}${t}`,
         );
         parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
         count += 5;
@@ -114,43 +98,110 @@ export function write837(claims: Claim[], env: Envelope837): string {
       const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
       const subHl = ++hl;
       // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
-      parts.push(`HL${e}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
+      parts.push(`${h.hl}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
       parts.push(
-        `SBR${e}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
+        `${h.sbr}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
       );
-      parts.push(`${nm1('IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
+      parts.push(`${nm1(w, 'IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
       count += 3;
       if (subscriber.address) {
-        parts.push(addr(subscriber.address));
+        parts.push(addr(w, subscriber.address));
         count += 2;
       }
       if (subscriber.dob) {
-        parts.push(dmg(subscriber));
+        parts.push(dmg(w, subscriber));
         count++;
       }
-      parts.push(`NM1${e}PR${e}2${e}${clean(cov.payerName)}${e}${e}${e}${e}${e}PI${e}${cov.payerId}${t}`);
+      parts.push(`${h.nm1pr}${clean(cov.payerName)}${h.pi}${cov.payerId}${t}`);
       count++;
       if (!self) {
         const p = claim.patient;
-        parts.push(`HL${e}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
-        parts.push(`${nm1('QC', p, '', '')}${t}`);
+        parts.push(`${h.hl}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
+        parts.push(`${nm1(w, 'QC', p, '', '')}${t}`);
         count += 3;
         if (p.address) {
-          parts.push(addr(p.address));
+          parts.push(addr(w, p.address));
           count += 2;
         }
-        parts.push(dmg(p));
+        parts.push(dmg(w, p));
         count++;
       }
-      count += claimBody(parts, claim, dental, e, c, t, clean, nm1, addr, prov);
+      count += claimBody(parts, claim, w);
+      chunks.push(parts.join(''));
     }
-    body += parts.join('');
+    body += chunks.join('');
     count++; // SE
     out.push(body, `SE${e}${count}${e}${st02}${t}`);
     if (claims.length === 0) break;
   }
   out.push(interchangeTail(env, sets));
   return out.join('');
+}
+
+/** What the segment helpers need: the separators, the free-text cleaner and the guide. */
+interface Writer {
+  e: string;
+  c: string;
+  t: string;
+  clean: (v: string) => string;
+  dental: boolean;
+  h: Heads;
+}
+
+/** Constant segment heads for one separator set, built once per file rather than once per segment. */
+function heads(e: string, c: string) {
+  return {
+    hl: `HL${e}`,
+    sbr: `SBR${e}`,
+    nm1: `NM1${e}`,
+    nm1pr: `NM1${e}PR${e}2${e}`,
+    pi: `${e}${e}${e}${e}${e}PI${e}`,
+    n3: `N3${e}`,
+    n4: `N4${e}`,
+    dmg: `DMG${e}D8${e}`,
+    clm: `CLM${e}`,
+    refEa: `REF${e}EA${e}`,
+    lx: `LX${e}`,
+    sv1: `SV1${e}HC${c}`,
+    sv3: `SV3${e}AD${c}`,
+    un: `${e}UN${e}`,
+    dtp472: `DTP${e}472${e}D8${e}`,
+  };
+}
+type Heads = ReturnType<typeof heads>;
+
+// NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
+function nm1(
+  w: Writer,
+  code: string,
+  p: { lastName: string; firstName?: string; middleName?: string },
+  q: string,
+  id: string,
+): string {
+  const { e, clean } = w;
+  if (p.firstName) {
+    const mid = p.middleName ? clean(p.middleName) : '';
+    const base = `${w.h.nm1}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
+    return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
+  }
+  const base = `${w.h.nm1}${code}${e}2${e}${clean(p.lastName)}`;
+  return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
+}
+
+function addr(w: Writer, a: Address): string {
+  const { e, t, clean } = w;
+  return `${w.h.n3}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}${w.h.n4}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
+}
+
+function dmg(w: Writer, p: Person): string {
+  const { e, t } = w;
+  return p.dob ? `${w.h.dmg}${d8(p.dob)}${e}${p.sex}${t}` : '';
+}
+
+// 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
+function prov(w: Writer, code: string, p: Practitioner): string {
+  const { e, t } = w;
+  return `${nm1(w, code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || w.dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
 }
 
 function sameBilling(a: Claim['billing'], b: Claim['billing']): boolean {
@@ -178,28 +229,18 @@ function allSameDate(lines: ClaimLine[]): string | undefined {
 }
 
 /** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
-function claimBody(
-  parts: string[],
-  claim: Claim,
-  dental: boolean,
-  e: string,
-  c: string,
-  t: string,
-  clean: (v: string) => string,
-  nm1: (code: string, p: Practitioner, q: string, id: string) => string,
-  addr: (a: Address) => string,
-  prov: (code: string, p: Practitioner) => string,
-): number {
+function claimBody(parts: string[], claim: Claim, w: Writer): number {
+  const { e, c, t, clean, dental, h } = w;
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
   parts.push(
-    `CLM${e}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
+    `${h.clm}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
   );
   let n = 1;
   const claimDate = dental ? allSameDate(claim.lines) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    parts.push(`DTP${e}472${e}D8${e}${d8(claimDate)}${t}`);
+    parts.push(`${h.dtp472}${d8(claimDate)}${t}`);
     n++;
   }
   if (claim.priorAuthorization) {
@@ -213,7 +254,7 @@ function claimBody(
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    parts.push(`REF${e}EA${e}${clean(claim.patient.mrn)}${t}`);
+    parts.push(`${h.refEa}${clean(claim.patient.mrn)}${t}`);
     n++;
   }
   if (claim.diagnoses.length > 0) {
@@ -223,18 +264,18 @@ function claimBody(
     n++;
   }
   if (claim.referring) {
-    parts.push(prov('DN', claim.referring));
+    parts.push(prov(w, 'DN', claim.referring));
     n += claim.referring.taxonomy && dental ? 2 : 1;
   }
   if (claim.rendering.npi !== claim.billing.npi) {
     // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    parts.push(prov('82', claim.rendering));
+    parts.push(prov(w, '82', claim.rendering));
     n += claim.rendering.taxonomy ? 2 : 1;
   }
   if (claim.facility) {
     const f = claim.facility;
     parts.push(
-      `${nm1('77', { npi: f.npi ?? '', lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(f.address)}`,
+      `${nm1(w, '77', { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(w, f.address)}`,
     );
     n += 3;
   }
@@ -243,13 +284,11 @@ function claimBody(
     const ptr = l.diagnosisPointers.join(c);
     let mods = '';
     for (const m of l.modifiers) mods += c + m;
-    parts.push(`LX${e}${i + 1}${t}`);
+    parts.push(`${h.lx}${i + 1}${t}`);
     if (dental) {
       // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
       const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
-      parts.push(
-        `SV3${e}AD${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`,
-      );
+      parts.push(`${h.sv3}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`);
       parts.push(ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t);
       let k = 2;
       if (l.tooth) {
@@ -258,16 +297,16 @@ function claimBody(
         k++;
       }
       if (!claimDate) {
-        parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
+        parts.push(`${h.dtp472}${d8(l.dateOfService)}${t}`);
         k++;
       }
       n += k;
     } else {
       // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
       parts.push(
-        `SV1${e}HC${c}${l.code}${mods}${e}${money(l.chargeCents)}${e}UN${e}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
+        `${h.sv1}${l.code}${mods}${e}${money(l.chargeCents)}${h.un}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
       );
-      parts.push(`DTP${e}472${e}D8${e}${d8(l.dateOfService)}${t}`);
+      parts.push(`${h.dtp472}${d8(l.dateOfService)}${t}`);
       n += 3;
     }
   }
