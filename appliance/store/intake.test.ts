@@ -131,3 +131,23 @@ describe('intake store', () => {
     expect(one(s, env(1, 'A'), 3000).status).toBe('duplicate');
   });
 });
+
+describe('encounter projections', () => {
+  it('writes diagnoses and coverages rows when the encounter is coded, not in the intake commit, and replaces them on re-coding', async () => {
+    const { createPipelineStore } = await import('./pipeline-store.js');
+    const s = fresh();
+    const r = one(s, env(3, 'P1'));
+    const count = (table: string) =>
+      s.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE encounter_id = ?`).pluck().get(r.encounterId);
+    expect([count('diagnoses'), count('coverages')]).toEqual([0, 0]);
+    const enc = syntheticEncounter(3);
+    const ps = createPipelineStore(s);
+    const coded = { lines: [], diagnoses: [], review: [{ code: 'X', message: 'look' }] };
+    ps.saveCoding([{ id: r.encounterId!, coded: coded }], 2000);
+    expect([count('diagnoses'), count('coverages')]).toEqual([enc.diagnoses.length, enc.coverages.length]);
+    // Back to received (a biller's fix) and coded again: the rows are replaced, not doubled.
+    s.sqlite.prepare("UPDATE encounters SET status = 'received' WHERE id = ?").run(r.encounterId);
+    ps.saveCoding([{ id: r.encounterId!, coded: coded }], 3000);
+    expect([count('diagnoses'), count('coverages')]).toEqual([enc.diagnoses.length, enc.coverages.length]);
+  });
+});

@@ -206,15 +206,8 @@ function storeEncounter(
     store
       .stmt('UPDATE encounters SET superseded_by = ?, updated_at = ? WHERE id = ?')
       .run(encounterId, now, prior.id);
-  const dx = store.stmt(
-    'INSERT INTO diagnoses (encounter_id, seq, code) VALUES (?,?,?) ON CONFLICT DO NOTHING',
-  );
-  for (const d of enc.diagnoses) dx.run(encounterId, d.seq, d.code);
-  const cov = store.stmt(
-    'INSERT INTO coverages (patient_id, encounter_id, ord, payer_id, member_id, data) VALUES (?,?,?,?,?,?)',
-  );
-  for (const c of enc.coverages)
-    cov.run(patient.id, encounterId, c.order, c.payerId, c.memberId, JSON.stringify(c));
+  // The diagnoses and coverages rows (projections of `input`) are written by the coding stage, in
+  // its batch: they touch four more B-trees, and this commit is the one an MLLP ACK waits for.
   return { encounterId, version, duplicate: false, correctionNeeded };
 }
 

@@ -133,6 +133,21 @@ export function createPipelineStore(store: Store): PipelineStore {
     });
   }
 
+  /** The encounter's diagnoses and coverages as rows (reports, SQL users), from its current input. */
+  function project(encounterId: number, patientId: number, input: EncounterInput): void {
+    store.stmt('DELETE FROM diagnoses WHERE encounter_id = ?').run(encounterId);
+    store.stmt('DELETE FROM coverages WHERE encounter_id = ?').run(encounterId);
+    const dx = store.stmt(
+      'INSERT INTO diagnoses (encounter_id, seq, code) VALUES (?,?,?) ON CONFLICT DO NOTHING',
+    );
+    for (const d of input.diagnoses) dx.run(encounterId, d.seq, d.code);
+    const cov = store.stmt(
+      'INSERT INTO coverages (patient_id, encounter_id, ord, payer_id, member_id, data) VALUES (?,?,?,?,?,?)',
+    );
+    for (const c of input.coverages)
+      cov.run(patientId, encounterId, c.order, c.payerId, c.memberId, JSON.stringify(c));
+  }
+
   return {
     encountersIn(status, limit, now): EncounterWork[] {
       const rows = store
@@ -173,6 +188,8 @@ export function createPipelineStore(store: Store): PipelineStore {
             .stmt('SELECT input, patient_id, status FROM encounters WHERE id = ?')
             .get(o.id) as { input: string; patient_id: number; status: string } | undefined;
           if (!enc || enc.status !== 'received') continue; // another worker got there first
+          const input = JSON.parse(enc.input) as EncounterInput;
+          project(o.id, enc.patient_id, input);
           const coded = JSON.stringify(o.coded);
           if (o.coded.review.length > 0) {
             store
@@ -190,7 +207,6 @@ export function createPipelineStore(store: Store): PipelineStore {
             });
             continue;
           }
-          const input = JSON.parse(enc.input) as EncounterInput;
           store
             .stmt(
               "UPDATE encounters SET status = 'coded', coded = ?, review = NULL, coded_at = ?, updated_at = ? WHERE id = ?",
