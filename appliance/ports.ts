@@ -53,7 +53,16 @@ export interface IntakeResult {
  * Calls made close together are group-committed in one transaction.
  */
 export interface IntakeSink {
-  accept(envelope: InboundEnvelope): Promise<IntakeResult>;
+  accept(envelope: InboundEnvelope, hint?: AcceptHint): Promise<IntakeResult>;
+}
+
+/** What a channel knows about the traffic around one message, for group commit. */
+export interface AcceptHint {
+  /**
+   * Other producers (MLLP connections) busy right now, each likely to hand in a message within a
+   * moment: the sink may hold the commit very briefly so they share one transaction and one fsync.
+   */
+  peers?: number;
 }
 
 // ------------------------------------------------------------------ code sets (in-memory lookups)

@@ -1,12 +1,14 @@
 // Stage 1, intake: the durable door every channel (MLLP, file drop, SFTP, JSON API, REST poller,
 // CLI) goes through. Envelopes arriving close together are committed in one transaction (group
 // commit): throughput without weakening durability, since each promise resolves only after COMMIT.
-import type { Clock, InboundEnvelope, IntakeResult, IntakeSink } from '../ports.js';
+import type { AcceptHint, Clock, InboundEnvelope, IntakeResult, IntakeSink } from '../ports.js';
 
 export type CommitFn = (envelopes: readonly InboundEnvelope[], now: number) => (IntakeResult | Error)[];
 
 interface Pending {
   envelope: InboundEnvelope;
+  /** How many items this one's producer expects to share a commit with (1 + its peers). */
+  expect: number;
   resolve: (r: IntakeResult) => void;
   reject: (e: Error) => void;
 }
@@ -23,16 +25,43 @@ export interface GroupCommitSink extends IntakeSink {
 export function createIntakeSink(
   commit: CommitFn,
   clock: Clock,
-  options: { maxBatch?: number; onCommitted?: (results: IntakeResult[]) => void } = {},
+  options: {
+    maxBatch?: number;
+    /** Longest a commit waits for busy peers' messages to join it (AcceptHint.peers); default 1 ms. */
+    maxGroupWaitMs?: number;
+    onCommitted?: (results: IntakeResult[]) => void;
+  } = {},
 ): GroupCommitSink {
   const maxBatch = options.maxBatch ?? 1000;
+  const maxGroupWaitMs = options.maxGroupWaitMs ?? 1;
+  let waitStarted = 0;
   let queue: Pending[] = [];
   let scheduled = false;
   let stoppedReason: string | undefined;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => undefined;
 
+  /**
+   * PostgreSQL's commit_delay, driven by the channels' hints: while fewer items are queued than
+   * their producers said were busy, and for at most maxGroupWaitMs, yield to the event loop (socket
+   * reads run between immediates) so the rest of the convoy joins this transaction. With one
+   * producer (one MLLP connection) nothing ever waits.
+   */
+  function shouldWait(): boolean {
+    let expect = 1;
+    for (const p of queue) if (p.expect > expect) expect = p.expect;
+    if (queue.length >= Math.min(expect, maxBatch)) return false;
+    const now = performance.now();
+    if (waitStarted === 0) waitStarted = now;
+    return now - waitStarted < maxGroupWaitMs;
+  }
+
   function flush(): void {
+    if (stoppedReason === undefined && shouldWait()) {
+      setImmediate(flush);
+      return;
+    }
+    waitStarted = 0;
     scheduled = false;
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
@@ -64,10 +93,10 @@ export function createIntakeSink(
   }
 
   return {
-    accept(envelope: InboundEnvelope): Promise<IntakeResult> {
+    accept(envelope: InboundEnvelope, hint?: AcceptHint): Promise<IntakeResult> {
       if (stoppedReason !== undefined) return Promise.reject(new Error(`intake stopped: ${stoppedReason}`));
       return new Promise<IntakeResult>((resolve, reject) => {
-        queue.push({ envelope, resolve, reject });
+        queue.push({ envelope, expect: 1 + Math.max(0, hint?.peers ?? 0), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           idle = new Promise<void>((r) => (markIdle = r));

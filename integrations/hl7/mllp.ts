@@ -110,7 +110,16 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
     error: { hl7Code, text, ...extra },
   });
 
-  async function handle(payload: Buffer): Promise<Outcome> {
+  /** When each connection last handed in a message: a connection busy within BUSY_MS is a peer. */
+  const lastMessageAt = new Map<net.Socket, number>();
+  const BUSY_MS = 20;
+  function peersOf(socket: net.Socket, now: number): number {
+    let n = 0;
+    for (const [s, at] of lastMessageAt) if (s !== socket && now - at < BUSY_MS) n++;
+    return n;
+  }
+
+  async function handle(payload: Buffer, peers: number): Promise<Outcome> {
     stats.received++;
     if (stopped !== null) {
       stats.rejected++;
@@ -131,7 +140,8 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
       return reject(header, why.reason, why.hl7Code, loc);
     }
     try {
-      const res = await opts.sink.accept(r.envelope);
+      // Peers let the group commit wait a moment for their messages (one fsync for the convoy).
+      const res = await opts.sink.accept(r.envelope, { peers });
       switch (res.status) {
         case 'accepted':
           stats.accepted++;
@@ -222,7 +232,11 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
       switch (ev.type) {
         case 'message':
           // Started at once so close-together messages share a group commit; ACKed in order.
-          enqueue(handle(ev.payload));
+          {
+            const now = performance.now();
+            lastMessageAt.set(socket, now);
+            enqueue(handle(ev.payload, peersOf(socket, now)));
+          }
           return;
         case 'oversize':
           stats.received++;
@@ -278,6 +292,7 @@ export function createMllpServer(opts: MllpServerOptions): MllpServer {
     });
     socket.on('close', () => {
       sockets.delete(socket);
+      lastMessageAt.delete(socket);
       if (decoder.inFrame) {
         stats.truncated++;
         opts.logger.warn({ remote, size: decoder.buffered }, 'mllp: connection closed mid-frame');
