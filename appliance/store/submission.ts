@@ -115,10 +115,10 @@ export function createSubmissionStore(store: Store): SubmissionStore {
           })
           .returning()
           .get();
+        // A cached statement: drizzle would build and prepare the same INSERT once per claim.
+        const insertMember = store.stmt('INSERT INTO batch_claims (batch_id, claim_id, st_control) VALUES (?,?,?)');
         claimIds.forEach((claimId, i) => {
-          d.insert(batchClaims)
-            .values({ batchId, claimId, stControl: built.stControls[i] ?? built.stControls[0] ?? '' })
-            .run();
+          insertMember.run(batchId, claimId, built.stControls[i] ?? built.stControls[0] ?? '');
         });
         appendAudit(
           store,
