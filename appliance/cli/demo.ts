@@ -31,11 +31,14 @@ export interface DemoResult {
 const OPEN_CLAIM = ['draft', 'ready', 'submitted', 'accepted'];
 const OPEN_ENCOUNTER = ['received', 'coded', 'scrubbed'];
 
-function settled(app: Appliance): boolean {
+/** Every claim has left (837 uploaded and its 999/277CA read), whatever its 835 status. */
+const UNSENT_CLAIM = ['draft', 'ready', 'submitted'];
+
+function settled(app: Appliance, until: 'posted' | 'sent'): boolean {
   const c = countsByStatus(app.store);
   return (
     OPEN_ENCOUNTER.every((s) => !c.encounters[s]) &&
-    OPEN_CLAIM.every((s) => !c.claims[s]) &&
+    (until === 'sent' ? UNSENT_CLAIM : OPEN_CLAIM).every((s) => !c.claims[s]) &&
     (app.store.sqlite
       .prepare("SELECT count(*) FROM clearinghouse_responses WHERE status = 'new'")
       .pluck()
@@ -56,6 +59,9 @@ export async function runDemo(
     out?: string;
     seed?: number;
     timeoutMs?: number;
+    /** Stop once every claim is out and acknowledged ('sent'; 835s may still be due), or once
+     *  every 835 is posted ('posted', the default). */
+    until?: 'posted' | 'sent';
     /** A sandbox clearinghouse already running elsewhere (the bench runs one in its own process, as a
      *  real clearinghouse is); default: one in this process. */
     sandboxUrl?: string;
@@ -112,7 +118,7 @@ export async function runDemo(
     while (Date.now() < deadline) {
       await app.runner.runUntilIdle();
       peak = Math.max(peak, process.memoryUsage().rss);
-      if (settled(app)) break;
+      if (settled(app, opts.until ?? 'posted')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const elapsedMs = performance.now() - t0;
