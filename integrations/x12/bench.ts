@@ -20,9 +20,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-/** MB/s (10^6 bytes) of `fn` over `bytes`, median of `runs` after one warm-up. */
+/**
+ * MB/s (10^6 bytes) of `fn` over `bytes`, median of `runs` after five warm-ups: V8 needs a few
+ * whole-file runs before it has optimized these loops, and the service runs them for months.
+ */
 function rate(bytes: number, runs: number, fn: () => unknown): number {
-  fn();
+  for (let i = 0; i < 5; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
