@@ -116,7 +116,9 @@ export function createSubmissionStore(store: Store): SubmissionStore {
           .returning()
           .get();
         // A cached statement: drizzle would build and prepare the same INSERT once per claim.
-        const insertMember = store.stmt('INSERT INTO batch_claims (batch_id, claim_id, st_control) VALUES (?,?,?)');
+        const insertMember = store.stmt(
+          'INSERT INTO batch_claims (batch_id, claim_id, st_control) VALUES (?,?,?)',
+        );
         claimIds.forEach((claimId, i) => {
           insertMember.run(batchId, claimId, built.stControls[i] ?? built.stControls[0] ?? '');
         });
