@@ -282,7 +282,7 @@ async function serviceRows(seconds: number): Promise<BenchRow[]> {
         name: 'serve: start to /health answering',
         value: Math.round(readyMs),
         unit: 'ms',
-        note: 'target < 2 s (includes tsx start)',
+        note: 'target < 2 s (scripts/claimbox: the compiled dist/ when current, else the sources through tsx)',
       },
       { name: 'serve: idle RSS', value: Math.round(rssKb / 1024), unit: 'MB', note: 'target < 150 MB' },
       wrk !== undefined
