@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { Store } from './open.js';
 
 export interface WalCheckpointer {
-  /** Checkpoints done and the last error, for /health and tests. */
+  /** Checkpoints done and the last error (errors also go to onError as they happen). */
   stats(): { checkpoints: number; lastError: string | undefined };
   /** Stop the thread (its connection closed) before the store closes. */
   stop(): Promise<void>;
