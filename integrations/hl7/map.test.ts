@@ -9,6 +9,22 @@ const env = (raw: string | Buffer, profile = generic25) =>
   toEnvelope(typeof raw === 'string' ? Buffer.from(raw) : raw, 'mllp', profile);
 
 describe('toEnvelope DFT^P03', () => {
+  it('takes an IN1-15 plan type as the filing indicator only when 5010 SBR09 allows it', () => {
+    const withPlan = (code: string) =>
+      sampleDft({ index: 4 })
+        .split('\r')
+        .map((seg) => {
+          if (!seg.startsWith('IN1|')) return seg;
+          const f = seg.split('|');
+          if (f[15] === 'MB') f[15] = code;
+          return f.join('|');
+        })
+        .join('\r');
+    expect(env(withPlan('MC')).envelope!.encounter!.coverages[1]?.filingIndicator).toBe('MC');
+    // PO and EP were 4010 codes; the 5010 validator refuses them, so the mapper does not take them.
+    expect(env(withPlan('PO')).envelope!.encounter!.coverages[1]?.filingIndicator).toBeUndefined();
+  });
+
   it('maps patient, visit, coverage, guarantor, diagnoses and charges, with the generic profile', () => {
     const r = env(sampleDft({ index: 4 }));
     const e = r.envelope!;

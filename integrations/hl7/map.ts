@@ -28,6 +28,7 @@ import {
   type Segment,
 } from './parse.js';
 import { compileRef, type CompiledRef, type FieldRef, type Hl7Profile } from './profiles.js';
+import { FILING_CODES } from '../x12/specs.js';
 
 // ------------------------------------------------------------------ values
 
@@ -248,34 +249,11 @@ function relationshipOf(code: string): Relationship {
   }
 }
 
-/** SBR09 claim filing indicator codes an EHR may put in IN1-15 plan type. */
-const FILING = new Set([
-  'CI',
-  'MB',
-  'MA',
-  'MC',
-  'BL',
-  'HM',
-  'CH',
-  'VA',
-  'WC',
-  'DS',
-  'OF',
-  'ZZ',
-  '11',
-  '12',
-  '13',
-  '14',
-  '15',
-  '16',
-  '17',
-  'AM',
-  'TV',
-  'LM',
-  'FI',
-  'PO',
-  'EP',
-]);
+/**
+ * SBR09 claim filing indicator codes an EHR may put in IN1-15 plan type: the 837 validator's own
+ * list, so the mapper never takes a code the validator would refuse (4010's PO and EP are gone).
+ */
+const FILING: ReadonlySet<string> = new Set(FILING_CODES);
 
 function coverages(msg: Message): Coverage[] {
   const out: Coverage[] = [];
