@@ -367,7 +367,11 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
     closers.push({ name: 'http', close: () => http!.close() });
     health.start(config.health.refresh_seconds * 1000);
     const prune = setInterval(() => {
-      const n = pruneRawMessages(store, clock.now() - config.data.raw_retention_days * 86_400_000);
+      const n = pruneRawMessages(
+        store,
+        clock.now() - config.data.raw_retention_days * 86_400_000,
+        clock.now(),
+      );
       if (n > 0) logger.info({ messages: n }, 'pruned raw inbound messages past retention');
     }, 6 * 3600_000);
     prune.unref();

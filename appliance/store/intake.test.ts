@@ -127,8 +127,31 @@ describe('intake store', () => {
   it('prunes raw bytes past retention but keeps the dedupe row', () => {
     const s = fresh();
     one(s, env(1, 'A'), 1000);
-    expect(pruneRawMessages(s, 2000)).toBe(1);
+    expect(pruneRawMessages(s, 2000, 3000)).toBe(1);
     expect(one(s, env(1, 'A'), 3000).status).toBe('duplicate');
+  });
+
+  it('prunes only rows past retention, and a later prune goes on from where the last one stopped', () => {
+    const s = fresh();
+    one(s, env(1, 'A'), 1000);
+    one(s, env(2, 'B'), 2000);
+    one(s, env(3, 'C'), 5000);
+    const rawLength = () =>
+      s.sqlite.prepare('SELECT length(raw) FROM inbound_messages ORDER BY id').pluck().all() as number[];
+    expect(pruneRawMessages(s, 3000, 6000)).toBe(2);
+    expect(rawLength().map((n) => n > 0)).toEqual([false, false, true]);
+    expect(pruneRawMessages(s, 3000, 6000)).toBe(0);
+    one(s, env(4, 'D'), 6000);
+    expect(pruneRawMessages(s, 7000, 8000)).toBe(2);
+    expect(rawLength().every((n) => n === 0)).toBe(true);
+  });
+
+  it('keeps an old row behind a younger one (clock stepped back) until the younger one ages too', () => {
+    const s = fresh();
+    one(s, env(1, 'A'), 5000);
+    one(s, env(2, 'B'), 1000);
+    expect(pruneRawMessages(s, 3000, 6000)).toBe(0);
+    expect(pruneRawMessages(s, 5001, 7000)).toBe(2);
   });
 });
 

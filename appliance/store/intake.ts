@@ -237,11 +237,37 @@ export function commitInbound(
   });
 }
 
-/** Raw bytes older than the retention are dropped; the row (dedupe key, status) stays. */
-export function pruneRawMessages(store: Store, olderThan: number): number {
-  return store.sqlite
-    .prepare("UPDATE inbound_messages SET raw = x'' WHERE received_at < ? AND length(raw) > 0")
-    .run(olderThan).changes;
+const PRUNE_CURSOR = 'intake.raw_pruned_through';
+
+/**
+ * Raw bytes older than the retention are dropped; the row (dedupe key, status) stays. Walks by id
+ * from where the last prune stopped, up to the first row still inside the retention: ids grow with
+ * received_at, so this needs no index on received_at (one less page in every intake commit). A
+ * clock stepped back only delays the rows behind a younger one until that one ages too.
+ */
+export function pruneRawMessages(store: Store, olderThan: number, now: number): number {
+  return store.tx(() => {
+    const db = store.sqlite;
+    const from = Number(
+      db.prepare('SELECT value FROM cursors WHERE name = ?').pluck().get(PRUNE_CURSOR) ?? 0,
+    );
+    const young = db
+      .prepare('SELECT id FROM inbound_messages WHERE id > ? AND received_at >= ? ORDER BY id LIMIT 1')
+      .pluck()
+      .get(from, olderThan) as number | undefined;
+    const through =
+      young !== undefined
+        ? young - 1
+        : ((db.prepare('SELECT max(id) FROM inbound_messages').pluck().get() as number | null) ?? 0);
+    if (through <= from) return 0;
+    const n = db
+      .prepare("UPDATE inbound_messages SET raw = x'' WHERE id > ? AND id <= ? AND length(raw) > 0")
+      .run(from, through).changes;
+    db.prepare(
+      'INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    ).run(PRUNE_CURSOR, String(through), now);
+    return n;
+  });
 }
 
 export function inboundRaw(store: Store, id: number): { raw: Buffer; channel: string } | undefined {

@@ -12,10 +12,14 @@ const retryColumns = {
 };
 
 // ---------------------------------------------------------------- intake
+// inbound_messages, patients and encounters are written by the intake commit, the one an MLLP ACK
+// waits for, so they carry only what that commit needs: plain INTEGER PRIMARY KEYs (AUTOINCREMENT
+// rewrites the sqlite_sequence page in every commit; no code deletes these rows, so ids never repeat)
+// and no index that only a rare job reads (pruning walks by id, see store/intake.ts).
 export const inboundMessages = sqliteTable(
   'inbound_messages',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     channel: text('channel').notNull(), // mllp | file | sftp | api | rest | cli
     sender: text('sender').notNull(), // MSH-3^MSH-4, or the API client
     controlId: text('control_id'), // MSH-10
@@ -30,7 +34,6 @@ export const inboundMessages = sqliteTable(
   (t) => [
     uniqueIndex('inbound_sender_control').on(t.sender, t.controlId),
     index('inbound_hash').on(t.contentHash),
-    index('inbound_received').on(t.receivedAt),
   ],
 );
 
@@ -48,7 +51,7 @@ export const finalizations = sqliteTable(
 
 // ---------------------------------------------------------------- parties
 export const patients = sqliteTable('patients', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
+  id: integer('id').primaryKey(),
   mrn: text('mrn').notNull().unique(),
   data: text('data', { mode: 'json' }).notNull(), // Patient (PHI)
   createdAt: integer('created_at').notNull(),
@@ -90,7 +93,7 @@ export const coverages = sqliteTable(
 export const encounters = sqliteTable(
   'encounters',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     sourceSystem: text('source_system').notNull(),
     visitNumber: text('visit_number').notNull(),
     version: integer('version').notNull().default(1),
@@ -119,7 +122,6 @@ export const encounters = sqliteTable(
   (t) => [
     uniqueIndex('encounter_visit_version').on(t.sourceSystem, t.visitNumber, t.version),
     index('encounter_status').on(t.status, t.nextAttemptAt),
-    index('encounter_patient').on(t.patientId),
   ],
 );
 
