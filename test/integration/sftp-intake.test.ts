@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -29,6 +30,23 @@ const logger = { info() {}, warn() {}, error() {} };
 let dir: string;
 let port: number;
 let fingerprint: string;
+
+/**
+ * A throwaway system account for password login (sshd checks passwords against /etc/shadow), made
+ * only when the test runs as root with useradd (CI does); else the password test is skipped.
+ */
+const PW_USER = 'claimbox-sftp-test';
+const PW_PASSWORD = `pw-${process.pid}-${Date.now().toString(36)}`;
+const canMakeUser =
+  typeof process.getuid === 'function' && process.getuid() === 0 && existsSync('/usr/sbin/useradd');
+let pwUserMade = false;
+
+function makePasswordUser(): void {
+  spawnSync('userdel', [PW_USER]); // a leftover of a killed run
+  execFileSync('useradd', ['-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', PW_USER]);
+  execFileSync('chpasswd', { input: `${PW_USER}:${PW_PASSWORD}\n` });
+  pwUserMade = true;
+}
 
 async function waitForPort(p: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -96,8 +114,13 @@ describeSshd('SFTP pickup against a real OpenSSH server', () => {
         'StrictModes no',
         'UsePAM no',
         'Subsystem sftp internal-sftp',
+        // Password login only for the throwaway account, and only for SFTP.
+        `Match User ${PW_USER}`,
+        '  PasswordAuthentication yes',
+        '  ForceCommand internal-sftp',
       ].join('\n') + '\n',
     );
+    if (canMakeUser) makePasswordUser();
     // The fingerprint as `ssh-keygen -lf` prints it, the way an MSP copies it into config.
     fingerprint = execFileSync('ssh-keygen', ['-lf', join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(
       ' ',
@@ -107,6 +130,7 @@ describeSshd('SFTP pickup against a real OpenSSH server', () => {
 
   afterAll(() => {
     stopSshd();
+    if (pwUserMade) spawnSync('userdel', [PW_USER]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -169,6 +193,41 @@ describeSshd('SFTP pickup against a real OpenSSH server', () => {
     await pickup.stop();
     expect(readdirSync(remote)).toEqual([]);
     expect(readdirSync(opts.archiveDir)).toEqual(['a.hl7']);
+  });
+
+  it.runIf(canMakeUser)('logs in with a password (no key), downloads and deletes', async () => {
+    const { remote, sink, opts } = setup('password', {
+      username: PW_USER,
+      password: PW_PASSWORD,
+      privateKey: undefined,
+    });
+    // The account must reach its export folder (mkdtemp made the parent 0700) and delete from it.
+    chmodSync(dir, 0o711);
+    execFileSync('chown', [PW_USER, remote]);
+    writeFileSync(join(remote, 'a.hl7'), sampleDft({ index: 9 }));
+    const pickup = createSftpPickup(opts);
+    const r = await pickup.pollOnce();
+    await pickup.stop();
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({ files: 1, messages: 1 });
+    expect(sink.envelopes.map((e) => e.controlId)).toEqual(['MSG00000009']);
+    expect(readdirSync(remote)).toEqual([]);
+  });
+
+  it.runIf(canMakeUser)('reports a wrong password as an error and leaves the remote file', async () => {
+    const { remote, sink, opts } = setup('badpassword', {
+      username: PW_USER,
+      password: 'not-the-password',
+      privateKey: undefined,
+    });
+    writeFileSync(join(remote, 'a.hl7'), sampleDft({ index: 10 }));
+    const pickup = createSftpPickup(opts);
+    const r = await pickup.pollOnce();
+    await pickup.stop();
+    expect(r.error).toMatch(/auth/i);
+    expect(r.error).not.toContain('not-the-password');
+    expect(sink.envelopes).toHaveLength(0);
+    expect(readdirSync(remote)).toEqual(['a.hl7']);
   });
 
   it('refuses a server whose host key does not match the pin', async () => {
