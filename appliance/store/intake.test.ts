@@ -124,6 +124,34 @@ describe('intake store', () => {
     expect(s.sqlite.prepare('SELECT count(*) FROM inbound_messages').pluck().get()).toBe(2);
   });
 
+  it('takes a different message that reuses a control id as new, and says so, losing nothing', () => {
+    const s = fresh();
+    expect(one(s, env(1, 'CTL-1')).status).toBe('accepted');
+    const second = one(s, env(2, 'CTL-1'));
+    expect(second.status).toBe('accepted');
+    expect(second.reason).toMatch(/reused this control id/);
+    expect(s.sqlite.prepare('SELECT count(*) FROM encounters').pluck().get()).toBe(2);
+    const detail = s.sqlite
+      .prepare("SELECT detail FROM audit_log WHERE event = 'ENCOUNTER_RECEIVED' ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get() as string;
+    expect(JSON.parse(detail)).toMatchObject({ controlIdReused: true });
+    // An exact resend of either is still a duplicate.
+    expect(one(s, env(2, 'CTL-1')).status).toBe('duplicate');
+    expect(one(s, env(1, 'CTL-1')).status).toBe('duplicate');
+    expect(s.sqlite.prepare('SELECT count(*) FROM encounters').pluck().get()).toBe(2);
+  });
+
+  it('treats a resend whose MSH differs (a new MSH-7 timestamp) as a duplicate', () => {
+    const s = fresh();
+    const msg = (ts: string) =>
+      Buffer.from(`MSH|^~\\&|EHR|CLINIC|||${ts}||DFT^P03|CTL-9|P|2.5\rPID|1||MRN1\r`);
+    expect(one(s, env(1, 'CTL-9', { raw: msg('20260101120000') })).status).toBe('accepted');
+    const again = one(s, env(1, 'CTL-9', { raw: msg('20260101120500') }));
+    expect(again.status).toBe('duplicate');
+    expect(again.reason).toBeUndefined();
+  });
+
   it('prunes raw bytes past retention but keeps the dedupe row', () => {
     const s = fresh();
     one(s, env(1, 'A'), 1000);

@@ -14,14 +14,33 @@ import { inboundMessages } from './schema.js';
 /** Far future: an encounter waiting for its MDM "final" signal is not picked by coding. */
 export const NOT_YET = 8_640_000_000_000_000;
 
-export function contentHash(raw: Buffer): string {
-  // Segment ends are normalized so the same message re-sent with other line endings is the same content.
-  const text = raw
+/** Segment ends normalized, so the same message re-sent with other line endings is the same content. */
+function normalized(raw: Buffer): string {
+  return raw
     .toString('latin1')
     .replace(/\r\n|\n/g, '\r')
     .trimEnd();
-  return createHash('sha256').update(text, 'latin1').digest('hex');
 }
+
+export function contentHash(raw: Buffer): string {
+  return createHash('sha256').update(normalized(raw), 'latin1').digest('hex');
+}
+
+/**
+ * Whether two messages with the same sender and control id are the same message: the same content
+ * apart from the MSH segment, whose MSH-7 an interface engine may stamp anew on a resend. A JSON
+ * body (no MSH) is compared whole.
+ */
+function sameMessage(a: Buffer, b: Buffer): boolean {
+  const body = (raw: Buffer) => {
+    const text = normalized(raw);
+    return text.startsWith('MSH') ? text.slice(text.indexOf('\r') + 1) : text;
+  };
+  return body(a) === body(b);
+}
+
+const REUSED_CONTROL_ID =
+  'the sender reused this control id (MSH-10) for a different message: taken as a new message';
 
 const SENT_STATUSES = new Set(['submitted', 'accepted', 'rejected', 'paid', 'partially_paid', 'denied']);
 
@@ -32,11 +51,26 @@ function actorFor(env: InboundEnvelope): string {
 /** Store one envelope inside the caller's transaction; returns the result and audit entries. */
 function storeOne(store: Store, env: InboundEnvelope, now: number, audit: AuditInput[]): IntakeResult {
   const hash = contentHash(env.raw);
+  let controlId = env.quarantine ? null : (env.controlId ?? null);
+  let reusedControlId = false;
   if (env.controlId) {
     const dup = store
-      .stmt('SELECT id, encounter_id FROM inbound_messages WHERE sender = ? AND control_id = ?')
-      .get(env.sender, env.controlId) as { id: number; encounter_id: number | null } | undefined;
-    if (dup) return { status: 'duplicate', inboundId: dup.id, encounterId: dup.encounter_id ?? undefined };
+      .stmt('SELECT id, encounter_id, content_hash FROM inbound_messages WHERE sender = ? AND control_id = ?')
+      .get(env.sender, env.controlId) as
+      { id: number; encounter_id: number | null; content_hash: string } | undefined;
+    // Control ids are meant to be unique per sender (HL7 v2.5 2.14.9.10), but counters restart
+    // after an engine reinstall: a different message under a used id is taken, never dropped.
+    // Its row keeps no control id (the dedupe key stays the first message's); its exact resends
+    // are still caught by content, and a resend that differs only in MSH by the encounter's
+    // version check. Raw bytes pruned past retention cannot be compared: taken as new, the same.
+    if (dup) {
+      const dupRaw = () =>
+        (store.stmt('SELECT raw FROM inbound_messages WHERE id = ?').get(dup.id) as { raw: Buffer }).raw;
+      if (dup.content_hash === hash || sameMessage(dupRaw(), env.raw))
+        return { status: 'duplicate', inboundId: dup.id, encounterId: dup.encounter_id ?? undefined };
+      controlId = null;
+      reusedControlId = true;
+    }
   }
   const same = store
     .stmt(
@@ -53,17 +87,8 @@ function storeOne(store: Store, env: InboundEnvelope, now: number, audit: AuditI
         'INSERT INTO inbound_messages (channel, sender, control_id, content_hash, message_type, raw, received_at, status, reason) VALUES (?,?,?,?,?,?,?,?,?)',
       )
       // A quarantined message keeps no control id, so a corrected resend with the same MSH-10 is taken.
-      .run(
-        env.channel,
-        env.sender,
-        env.quarantine ? null : (env.controlId ?? null),
-        hash,
-        env.messageType ?? null,
-        env.raw,
-        now,
-        status,
-        reason,
-      ).lastInsertRowid,
+      .run(env.channel, env.sender, controlId, hash, env.messageType ?? null, env.raw, now, status, reason)
+      .lastInsertRowid,
   );
 
   if (env.quarantine) {
@@ -97,9 +122,19 @@ function storeOne(store: Store, env: InboundEnvelope, now: number, audit: AuditI
       actor: actorFor(env),
       entityType: 'encounter',
       entityId: waiting ? String(waiting.id) : undefined,
-      detail: { channel: env.channel, messageType: env.messageType ?? null, signal: 'finalized' },
+      detail: {
+        channel: env.channel,
+        messageType: env.messageType ?? null,
+        signal: 'finalized',
+        ...(reusedControlId ? { controlIdReused: true } : {}),
+      },
     });
-    return { status: 'accepted', inboundId, encounterId: waiting?.id };
+    return {
+      status: 'accepted',
+      inboundId,
+      encounterId: waiting?.id,
+      ...(reusedControlId ? { reason: REUSED_CONTROL_ID } : {}),
+    };
   }
 
   const enc = env.encounter;
@@ -118,9 +153,15 @@ function storeOne(store: Store, env: InboundEnvelope, now: number, audit: AuditI
       version: result.version,
       mrnLast4: mrnLast4(enc.patient.mrn),
       correctionNeeded: result.correctionNeeded,
+      ...(reusedControlId ? { controlIdReused: true } : {}),
     },
   });
-  return { status: 'accepted', inboundId, encounterId: result.encounterId };
+  return {
+    status: 'accepted',
+    inboundId,
+    encounterId: result.encounterId,
+    ...(reusedControlId ? { reason: REUSED_CONTROL_ID } : {}),
+  };
 }
 
 function latestVersion(store: Store, system: string, visit: string) {
