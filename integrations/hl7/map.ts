@@ -733,6 +733,8 @@ export interface EnvelopeResult {
 /** ERR location and 0357 code for a quarantine diagnostic code. */
 export function errorCodeFor(code: string): Hl7ErrorCode {
   switch (code) {
+    case 'HL7_SEGMENT_CUT':
+      return '100';
     case 'HL7_NO_PID':
     case 'HL7_NO_PATIENT_ID':
     case 'HL7_NO_VISIT_NUMBER':

@@ -2,7 +2,7 @@
 // MLLP framing bytes in files. Synthetic messages only: made-up names and ids, test NPI 1234567893.
 import { describe, expect, it } from 'vitest';
 import { all, get, parseMessage, splitBatch } from './parse.js';
-import { toEnvelope } from './map.js';
+import { errorCodeFor, toEnvelope } from './map.js';
 import { readHl7File } from './file-drop.js';
 import { generic25 } from './profiles.js';
 
@@ -62,7 +62,12 @@ describe('segment terminators', () => {
 
   it('quarantines a DFT whose FT1 was cut by a line break, when the message has no bare CR', () => {
     const r = toEnvelope(Buffer.from(withLf('\r\n')), 'file', generic25);
-    expect(r.diagnostics.find((d) => d.code === 'HL7_SEGMENT_CUT')?.severity).toBe('error');
+    expect(r.diagnostics.find((d) => d.code === 'HL7_SEGMENT_CUT')).toMatchObject({
+      severity: 'error',
+      segment: 'FT1',
+    });
+    // Table 0357 for the AE's ERR segment: the message's segments are not as they should be.
+    expect(errorCodeFor('HL7_SEGMENT_CUT')).toBe('100');
     expect(r.envelope!.encounter).toBeUndefined();
     expect(r.envelope!.quarantine).toMatchObject({ code: 'HL7_SEGMENT_CUT' });
     expect(r.envelope!.quarantine!.reason).toMatch(

@@ -364,7 +364,7 @@ function cutCharge(i: number, offset: number): Diagnostic {
   return err(
     'HL7_SEGMENT_CUT',
     `segment ${i + 1} has no valid segment id and follows an FT1: a line break inside the FT1 cut its charge data`,
-    `#${i}`,
+    'FT1',
     offset,
   );
 }
