@@ -332,13 +332,14 @@ function codingMethod(msg: Message, dg1: Segment, profile: Hl7Profile): string {
  * (or 0, not ranked) keep their order after the ranked ones.
  */
 function byPriority(msg: Message, dg1s: Segment[]): Segment[] {
-  const rank = (s: Segment) => {
+  const ranks = dg1s.map((s) => {
     const p = Number(get(msg, s, 15));
     return Number.isInteger(p) && p > 0 ? p : Infinity;
-  };
-  if (dg1s.every((s) => rank(s) === Infinity)) return dg1s;
+  });
+  // Already in priority order, or not ranked at all: the usual case, nothing to sort.
+  if (ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r)) return dg1s;
   return dg1s
-    .map((s, i) => ({ s, i, r: rank(s) }))
+    .map((s, i) => ({ s, i, r: ranks[i]! }))
     .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.s);
 }
