@@ -27,15 +27,10 @@ import {
   type Message,
   type Segment,
 } from './parse.js';
-import {
-  compileRef,
-  DEFAULT_VISIT_NUMBER,
-  type CompiledRef,
-  type FieldRef,
-  type Hl7Profile,
-} from './profiles.js';
+import { compileRef, type CompiledRef, type FieldRef, type Hl7Profile } from './profiles.js';
 import { FILING_CODES } from '../x12/specs.js';
 import { npiRepetition, npiWarning } from './npi.js';
+import { DEFAULT_VISIT_NUMBER } from './profiles.js';
 
 // ------------------------------------------------------------------ values
 

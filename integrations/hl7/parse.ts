@@ -301,16 +301,13 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
         ? segmentId(text, offset)
         : undefined;
+    if (id === undefined && segments[segments.length - 1]?.id === 'FT1' && text.slice(offset, end).trim()) {
+      diagnostics.push(cutCharge(i, offset));
+      continue;
+    }
     if (id === undefined) {
       diagnostics.push(
-        segments[segments.length - 1]?.id === 'FT1' && text.slice(offset, end).trim() !== ''
-          ? cutCharge(i, offset)
-          : warn(
-              'HL7_BAD_SEGMENT_ID',
-              `segment ${i + 1} has no valid 3-character id; skipped`,
-              `#${i}`,
-              offset,
-            ),
+        warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
       );
       continue;
     }
