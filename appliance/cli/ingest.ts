@@ -74,6 +74,9 @@ rejected with the reason. Exit 0 when nothing was rejected or quarantined, 65 ot
           process.stdout.write(`${input.label}: rejected: ${r.reject?.reason ?? 'unreadable'}\n`);
           continue;
         }
+        // Mapper warnings (a provider id that is not an NPI, a skipped line) are for whoever runs this.
+        for (const d of r.diagnostics.filter((x) => x.severity === 'warning').slice(0, 5))
+          process.stderr.write(`${input.label}: warning: ${d.message}\n`);
         const result = await app.sink.accept(r.envelope);
         if (result.status === 'quarantined') bad++;
         process.stdout.write(

@@ -29,6 +29,8 @@ import {
 } from './parse.js';
 import { compileRef, type CompiledRef, type FieldRef, type Hl7Profile } from './profiles.js';
 import { FILING_CODES } from '../x12/specs.js';
+import { npiRepetition, npiWarning } from './npi.js';
+import { DEFAULT_VISIT_NUMBER } from './profiles.js';
 
 // ------------------------------------------------------------------ values
 
@@ -96,20 +98,35 @@ export function hl7Instant(value: string, defaultOffset = '+0000'): string | und
   return new Date(t).toISOString();
 }
 
-/** '125.00' / '125' / '125.5' → integer cents without floating point; undefined if not money. */
+/**
+ * '125.00' / '125' / '125.5' → integer cents without floating point; undefined if not money. HL7 NM
+ * (the quantity of MO/CP): an optional leading + or -, digits, an optional decimal point, and trailing
+ * zeros after the point are not significant: '+125.00', '.50', '125.000' are money. A non-zero
+ * digit past the cents is refused, not rounded (see centsProblem): billing must not invent a cent.
+ */
 export function toCents(value: string): number | undefined {
   const v = value.trim();
   const neg = v.startsWith('-');
-  const body = neg ? v.slice(1) : v;
+  const body = neg || v.startsWith('+') ? v.slice(1) : v;
   const dot = body.indexOf('.');
   const whole = dot < 0 ? body : body.slice(0, dot);
-  const frac = dot < 0 ? '' : body.slice(dot + 1);
-  if (whole.length === 0 || frac.length > 2) return undefined;
+  let frac = dot < 0 ? '' : body.slice(dot + 1);
+  while (frac.length > 2 && frac.endsWith('0')) frac = frac.slice(0, -1);
+  if ((whole.length === 0 && frac.length === 0) || frac.length > 2) return undefined;
   const w = digitsAt(whole, 0, whole.length);
   const f = frac.length ? digitsAt(frac.padEnd(2, '0'), 0, 2) : 0;
   if (w < 0 || f < 0) return undefined;
   const cents = w * 100 + f;
   return neg ? -cents : cents;
+}
+
+/** Why an FT1-11/FT1-12 value is not an amount, for the quarantine reason. */
+function centsProblem(field: string, value: string): string {
+  const v = value.trim();
+  const dot = v.indexOf('.');
+  if (dot >= 0 && /^[+-]?\d*\.\d+$/.test(v) && /[1-9]/.test(v.slice(dot + 3)))
+    return `${field} charge '${v}' has fractions of a cent; refused rather than rounded`;
+  return `${field} charge '${v}' is not an amount (HL7 NM: optional sign, digits, optional point)`;
 }
 
 function sexOf(v: string): Sex {
@@ -207,9 +224,9 @@ function person(
   return p;
 }
 
-/** XCN (id^family^given) → Practitioner; the id is the NPI in the EHR exports we take. */
+/** XCN (id^family^given) → Practitioner, from the repetition that holds the NPI (npi.ts). */
 function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
-  const xcn = firstRep(msg, seg, n);
+  const xcn = npiRepetition(msg, seg, n);
   const npi = comp(xcn, 1);
   const lastName = comp(xcn, 2);
   if (!npi && !lastName) return undefined;
@@ -294,6 +311,34 @@ function diagnosisSystem(profile: Hl7Profile, system: string, code: string): Dia
   return 'LOCAL';
 }
 
+/**
+ * DG1-2 diagnosis coding method (table 0053; kept for 2.3/2.4 senders that name the system there, not
+ * in DG1-3.3): used only when the profile knows the value (I10, I9...), so an unknown one still
+ * leaves the code's shape to decide.
+ */
+function codingMethod(msg: Message, dg1: Segment, profile: Hl7Profile): string {
+  const m = get(msg, dg1, 2).toUpperCase();
+  return m && profile.diagnosisSystems[m] ? m : '';
+}
+
+/**
+ * DG1 segments by DG1-15 diagnosis priority (table 0359: 1 is the primary diagnosis, then 2, 3...),
+ * which sets the claim's principal diagnosis; DG1-1 is only a set id. Segments without a priority
+ * (or 0, not ranked) keep their order after the ranked ones.
+ */
+function byPriority(msg: Message, dg1s: Segment[]): Segment[] {
+  const ranks = dg1s.map((s) => {
+    const p = Number(get(msg, s, 15));
+    return Number.isInteger(p) && p > 0 ? p : Infinity;
+  });
+  // Already in priority order, or not ranked at all: the usual case, nothing to sort.
+  if (ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r)) return dg1s;
+  return dg1s
+    .map((s, i) => ({ s, i, r: ranks[i]! }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.s);
+}
+
 function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['system'] {
   if (!system) return profile.defaultProcedureSystem;
   return (
@@ -335,9 +380,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   if (!pid) diagnostics.push(q('HL7_NO_PID', 'no PID segment', 'PID'));
   else if (!mrn)
     diagnostics.push(q('HL7_NO_PATIENT_ID', 'PID-3 patient identifier is empty', 'PID', 'PID-3'));
-  const visitNumber = get(msg, pv1, 19);
-  if (!visitNumber)
-    diagnostics.push(q('HL7_NO_VISIT_NUMBER', 'PV1-19 visit number is empty', 'PV1', 'PV1-19'));
+  const visitNumber = visitNumberOf(msg, refs, profile);
+  if (!visitNumber) diagnostics.push(noVisitNumber(msg, profile, ''));
 
   const patient: Patient = Object.assign(person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), {
     mrn,
@@ -388,7 +432,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       }
     }
     const seen = byRaw.get(code);
-    if (seen !== undefined && diagnoses[seen - 1]!.system === sys) return seen;
+    // A code named without a system (FT1-19) is the DG1 one as sent, whatever its shape says.
+    if (seen !== undefined && (system === '' || diagnoses[seen - 1]!.system === sys)) return seen;
     const key = normCode(sys, code);
     const known = bySeqKey.get(key);
     if (known !== undefined) {
@@ -402,12 +447,12 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     byRaw.set(code, dx.seq);
     return dx.seq;
   };
-  for (const dg1 of all(msg, 'DG1')) {
+  for (const dg1 of byPriority(msg, all(msg, 'DG1'))) {
     const ce = firstRep(msg, dg1, 3);
     const code = comp(ce, 1);
     if (!code) continue;
     const text = comp(ce, 2) || get(msg, dg1, 4);
-    const system = comp(ce, 3);
+    const system = comp(ce, 3) || codingMethod(msg, dg1, profile);
     // CE/CWE alternate identifier (DG1-3.4^.5^.6): EHRs that code problems in SNOMED often send
     // the ICD-10-CM crosswalk there; billing wants the ICD-10 code when the profile says so.
     const alt = comp(ce, 4);
@@ -423,11 +468,19 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   }
 
   const procedures: ProcedureInput[] = [];
+  // FT1 lines that are not charges, named in the reason when no procedure is left.
+  const skipped: string[] = [];
   const dxSeen = new Map<string, string[][]>();
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
-    const type = get(msg, ft1, 6).toUpperCase();
-    if (type && type !== 'CG') continue;
+    const rawType = get(msg, ft1, 6);
+    const type = rawType.toUpperCase();
+    if (type && type !== 'CG') {
+      skipped.push(
+        `FT1 #${get(msg, ft1, 1) || ft1s.indexOf(ft1) + 1} skipped: FT1-6 transaction type '${rawType}' ${typeName(type)}`,
+      );
+      continue;
+    }
     // FT1-25 procedure code (CE), else FT1-7 transaction code.
     const ce = firstRep(msg, ft1, 25);
     const code = comp(ce, 1) || get(msg, ft1, 7, 1);
@@ -469,7 +522,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const unit = get(msg, ft1, 12, 1, 1);
     const cents = ext ? toCents(ext) : unit ? mulCents(toCents(unit), p.units ?? 1) : undefined;
     if ((ext || unit) && cents === undefined)
-      diagnostics.push(q('HL7_BAD_AMOUNT', 'FT1-11/FT1-12 charge is not an amount', 'FT1', 'FT1-11'));
+      diagnostics.push(
+        q('HL7_BAD_AMOUNT', centsProblem(ext ? 'FT1-11' : 'FT1-12', ext || unit), 'FT1', 'FT1-11'),
+      );
     else if (cents !== undefined) p.chargeCents = cents;
     // FT1-19 diagnosis codes (repeating CE), linked to DG1 by code; a code not in DG1 is added.
     const links: number[] = [];
@@ -523,9 +578,19 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     }
   }
   if (procedures.length === 0)
-    diagnostics.push(q('HL7_NO_PROCEDURES', 'no procedure codes in FT1-25/FT1-7 or PR1-3', 'FT1', 'FT1-25'));
+    diagnostics.push(
+      q(
+        'HL7_NO_PROCEDURES',
+        ['no procedure codes in FT1-25/FT1-7 or PR1-3', ...skipped].join('; '),
+        'FT1',
+        skipped.length ? 'FT1-6' : 'FT1-25',
+      ),
+    );
 
-  const rendering = practitioner(msg, firstFt1, 20) ?? practitioner(msg, pv1, 7) ?? { npi: '', lastName: '' };
+  const ft1Rendering = practitioner(msg, firstFt1, 20);
+  const rendering = ft1Rendering ?? practitioner(msg, pv1, 7) ?? { npi: '', lastName: '' };
+  const badRendering = npiWarning(rendering.npi, ft1Rendering ? 'FT1-20' : 'PV1-7', 'rendering');
+  if (badRendering) diagnostics.push(badRendering);
   if (!rendering.npi)
     diagnostics.push({
       code: 'HL7_NO_RENDERING',
@@ -565,8 +630,13 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     procedures,
     finalizedAt,
   };
-  const referring = practitioner(msg, pv1, 8) ?? practitioner(msg, firstFt1, 21);
-  if (referring && referring.npi !== rendering.npi) enc.referring = referring;
+  const pv1Referring = practitioner(msg, pv1, 8);
+  const referring = pv1Referring ?? practitioner(msg, firstFt1, 21);
+  if (referring && referring.npi !== rendering.npi) {
+    enc.referring = referring;
+    const badReferring = npiWarning(referring.npi, pv1Referring ? 'PV1-8' : 'FT1-21', 'referring');
+    if (badReferring) diagnostics.push(badReferring);
+  }
   const gt1 = first(msg, 'GT1');
   if (gt1) enc.guarantor = person(msg, gt1, { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 });
   const end = hl7Date(get(msg, pv1, 45));
@@ -593,6 +663,38 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const auth = readRef(msg, refs, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
   return { value: enc, diagnostics };
+}
+
+/** The first non-empty profile visitNumber ref (PV1 is optional in DFT_P03: PV1-19 is not always there). */
+function visitNumberOf(msg: Message, refs: RefCache, profile: Hl7Profile): string {
+  for (const ref of profile.visitNumber ?? DEFAULT_VISIT_NUMBER) {
+    const v = readRef(msg, refs, ref);
+    if (v) return v;
+  }
+  return '';
+}
+
+function noVisitNumber(msg: Message, profile: Hl7Profile, why: string): Diagnostic {
+  const tried = profile.visitNumber ?? DEFAULT_VISIT_NUMBER;
+  const where = tried[0] ?? 'PV1-19';
+  // PID-18 is often the patient's account, not the visit's: name it, but only the profile may take it.
+  const hint =
+    !tried.includes('PID-18') && get(msg, first(msg, 'PID'), 18)
+      ? ` (PID-18 account number is present; profile ${profile.name} does not take it as the visit number)`
+      : '';
+  return q(
+    'HL7_NO_VISIT_NUMBER',
+    `${tried.join('/')} visit number is empty${why}${hint}`,
+    where.slice(0, 3),
+    where.replace(/\[[^\]]*\]/, ''),
+  );
+}
+
+/** HL7 table 0017 transaction types that are not charges. */
+function typeName(type: string): string {
+  const names: Record<string, string> = { CD: 'credit', PY: 'payment', AJ: 'adjustment', CO: 'co-payment' };
+  const name = names[type];
+  return name ? `is a ${name}, not CG (charge)` : 'is not CG (charge)';
 }
 
 function mulCents(c: number | undefined, units: number): number | undefined {
@@ -627,6 +729,8 @@ export interface EnvelopeResult {
 /** ERR location and 0357 code for a quarantine diagnostic code. */
 export function errorCodeFor(code: string): Hl7ErrorCode {
   switch (code) {
+    case 'HL7_SEGMENT_CUT':
+      return '100';
     case 'HL7_NO_PID':
     case 'HL7_NO_PATIENT_ID':
     case 'HL7_NO_VISIT_NUMBER':
@@ -696,10 +800,12 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
         diagnostics,
       };
     const mapped = mapDft(msg, profile);
+    // A cut FT1 (parse.ts HL7_SEGMENT_CUT) lost charge data the mapper cannot see: quarantine.
+    const cut = diagnostics.filter((x) => x.code === 'HL7_SEGMENT_CUT');
     diagnostics.push(...mapped.diagnostics);
-    if (!mapped.value)
+    if (!mapped.value || cut.length)
       return {
-        envelope: { ...base, quarantine: quarantineOf(mapped.diagnostics) },
+        envelope: { ...base, quarantine: quarantineOf([...cut, ...mapped.diagnostics]) },
         message: msg,
         diagnostics,
       };
@@ -731,7 +837,7 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
         message: msg,
         diagnostics,
       };
-    const visitNumber = get(msg, first(msg, 'PV1'), 19);
+    const visitNumber = visitNumberOf(msg, refsOf(profile), profile);
     // TXA-22.15 authentication time (PPN), TXA-4 activity time, then EVN-2 and MSH-7.
     const at =
       hl7Instant(get(msg, txa, 22, 15), profile.defaultOffset) ??
@@ -740,12 +846,7 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
       hl7Instant(get(msg, msg.segments[0], 7), profile.defaultOffset);
     if (!visitNumber || !at) {
       const dx = !visitNumber
-        ? q(
-            'HL7_NO_VISIT_NUMBER',
-            'PV1-19 visit number is empty: cannot tell which visit the note finalizes',
-            'PV1',
-            'PV1-19',
-          )
+        ? noVisitNumber(msg, profile, ': cannot tell which visit the note finalizes')
         : q('HL7_BAD_DATE', 'no valid authentication time in TXA-22/TXA-4/EVN-2/MSH-7', 'TXA', 'TXA-22');
       diagnostics.push(dx);
       return { envelope: { ...base, quarantine: quarantineOf([dx]) }, message: msg, diagnostics };

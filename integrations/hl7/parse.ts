@@ -90,6 +90,41 @@ function splitSegments(text: string): { line: string; offset: number }[] {
   return out;
 }
 
+/**
+ * HL7 v2.5 §2.7: a segment ends with a carriage return; LF is not a delimiter. Files written with \n
+ * or \r\n are taken as a tolerance, but only when the message has no bare CR terminator. In a
+ * CR-terminated message a bare LF is data (a line break typed into a text field), so it becomes a
+ * space, unless a segment id and the field separator follow it (a segment that really ends in LF
+ * in a message with mixed line ends). Same length out: offsets stay valid.
+ */
+function dataLineFeeds(text: string, fs: string): string {
+  if (text.indexOf('\n') < 0) return text;
+  let bareCr = false;
+  for (let at = text.indexOf('\r'); at >= 0 && !bareCr; at = text.indexOf('\r', at + 1))
+    bareCr = text.charCodeAt(at + 1) !== LF;
+  if (!bareCr) return text;
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+    if (at > 0 && text.charCodeAt(at - 1) === CR) continue;
+    const next = text.charCodeAt(at + 1);
+    const endsLine = at + 1 === text.length || next === CR || next === LF;
+    const startsSegment =
+      segmentId(text, at + 1) !== undefined &&
+      (at + 4 === text.length || text[at + 4] === fs || text.charCodeAt(at + 4) === CR);
+    if (endsLine || startsSegment) continue;
+    out += text.slice(from, at) + ' ';
+    from = at + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** MLLP framing (VT before a message, FS CR after it) is transport, not content: drop those bytes. */
+function stripFraming(text: string): string {
+  if (text.indexOf('\x0b') < 0 && text.indexOf('\x1c') < 0) return text;
+  return text.replaceAll('\x0b', '').replaceAll('\x1c', '').replaceAll('\x1d', '');
+}
+
 /** Read the delimiters from the start of an MSH (or FHS/BHS) line. */
 export function readDelimiters(line: string): { value: Delimiters | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -220,13 +255,14 @@ function endsOf(seg: SegmentLine): number[] {
  * parser can still read gives a value, with warnings for what it had to skip.
  */
 export function parseMessage(input: string): { value: Message | undefined; diagnostics: Diagnostic[] } {
-  const text = stripLead(input);
+  let text = stripLead(stripFraming(input));
   if (!text.startsWith('MSH')) {
     return {
       value: undefined,
       diagnostics: [err('HL7_NO_MSH', 'message does not start with an MSH segment', 'MSH', 0)],
     };
   }
+  text = dataLineFeeds(text, text.charAt(3));
   // Line bounds: with one terminator kind throughout (the usual \r, or \n from files), indexOf
   // finds them; a mix (CRLF files) goes through the general splitter. Empty lines are dropped.
   const starts: number[] = [];
@@ -265,6 +301,10 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
         ? segmentId(text, offset)
         : undefined;
+    if (id === undefined && segments[segments.length - 1]?.id === 'FT1' && text.slice(offset, end).trim()) {
+      diagnostics.push(cutCharge(i, offset));
+      continue;
+    }
     if (id === undefined) {
       diagnostics.push(
         warn('HL7_BAD_SEGMENT_ID', `segment ${i + 1} has no valid 3-character id; skipped`, `#${i}`, offset),
@@ -310,6 +350,20 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       warn('HL7_VERSION', `MSH-12 version ${message.version} is outside 2.3–2.8`, 'MSH', 0, 'MSH-12'),
     );
   return { value: message, diagnostics };
+}
+
+/**
+ * A line without a segment id right after an FT1 is most likely the rest of that FT1, cut by a line
+ * break inside a field: its charge, modifiers and diagnosis links would be lost. An error, so the
+ * mapper quarantines the message rather than bill the charge line without them.
+ */
+function cutCharge(i: number, offset: number): Diagnostic {
+  return err(
+    'HL7_SEGMENT_CUT',
+    `segment ${i + 1} has no valid segment id and follows an FT1: a line break inside the FT1 cut its charge data`,
+    'FT1',
+    offset,
+  );
 }
 
 /** 2.3 to 2.8, with an optional .n sub-release (2.5.1): /^2\.[3-8](\.\d+)?$/ without the regex. */
@@ -619,8 +673,8 @@ export interface Batch {
  * dropped (checked against the BTS-1 count). A single message without envelopes gives one entry.
  */
 export function splitBatch(input: string): { value: Batch; diagnostics: Diagnostic[] } {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const lines = splitSegments(text);
+  const text = stripFraming(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
+  const lines = splitSegments(perMessageLineFeeds(text));
   const diagnostics: Diagnostic[] = [];
   const messages: { text: string; offset: number }[] = [];
   let current: string[] | undefined;
@@ -673,6 +727,20 @@ export function splitBatch(input: string): { value: Batch; diagnostics: Diagnost
   const value: Batch = { isBatch, messages };
   if (declared !== undefined) value.declaredMessages = declared;
   return { value, diagnostics };
+}
+
+/** dataLineFeeds on each message of a file (from one MSH/FHS/BHS line to the next): each picks its own terminator. */
+function perMessageLineFeeds(text: string): string {
+  if (text.indexOf('\n') < 0 || text.indexOf('\r') < 0) return text;
+  let out = '';
+  let from = 0;
+  const starts = /[\r\n](?=MSH|FHS|BHS)/g;
+  for (let m = starts.exec(text); ; m = starts.exec(text)) {
+    const to = m ? m.index + 1 : text.length;
+    out += dataLineFeeds(text.slice(from, to), text.charAt(from + 3));
+    if (!m) return out;
+    from = to;
+  }
 }
 
 // ------------------------------------------------------------------ bytes to text

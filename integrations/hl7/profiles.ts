@@ -23,6 +23,13 @@ export interface Hl7Profile {
   finalStatuses: string[];
   /** Message types (MSH-9.1) that are understood but not ours: stored and ACKed AA, not acted on. */
   ignoredMessageCodes: string[];
+  /**
+   * Where the visit number (our encounter key with the sending system) is: the first ref that is not
+   * empty wins. DFT and MDM both read it. Default DEFAULT_VISIT_NUMBER. PID-18 (patient account
+   * number) is per visit in some EHRs and per patient in others: add it only for an EHR known to
+   * send one account per visit, or different visits would replace each other.
+   */
+  visitNumber?: FieldRef[];
   /** CMS place-of-service code: the first ref that holds a 2-digit code wins, else defaultPos. */
   pos: FieldRef[];
   defaultPos: string;
@@ -38,7 +45,7 @@ export interface Hl7Profile {
   nurseVisit?: FieldRef;
   /** Prior authorization number. */
   authorization?: FieldRef;
-  /** DG1-3.3 coding system values (upper-cased) to ours; others are LOCAL. */
+  /** DG1-3.3 (else DG1-2) coding system values (upper-cased) to ours; others are LOCAL. */
   diagnosisSystems: Record<string, 'ICD10' | 'SNOMED' | 'LOCAL'>;
   /** DG1-3 carries SNOMED (or local) first and ICD-10-CM as the CE alternate (DG1-3.4-6): use the ICD-10. */
   preferIcd10Alternate?: boolean;
@@ -56,6 +63,9 @@ export interface Hl7Profile {
   defaultOffset: string;
 }
 
+/** PV1-19 visit number, then PV1-50 alternate visit id (both per visit by definition, HL7 v2.5 §3.4.3). */
+export const DEFAULT_VISIT_NUMBER: FieldRef[] = ['PV1-19', 'PV1-50'];
+
 const commonDiagnosisSystems: Hl7Profile['diagnosisSystems'] = {
   I10: 'ICD10',
   I10C: 'ICD10',
@@ -66,6 +76,12 @@ const commonDiagnosisSystems: Hl7Profile['diagnosisSystems'] = {
   SNM: 'SNOMED',
   SNOMED: 'SNOMED',
   SNOMEDCT: 'SNOMED',
+  // ICD-9-CM (DG1-2 or DG1-3.3): never ICD-10, though its V and E codes have ICD-10 shapes.
+  I9: 'LOCAL',
+  I9C: 'LOCAL',
+  ICD9: 'LOCAL',
+  ICD9CM: 'LOCAL',
+  'ICD-9-CM': 'LOCAL',
 };
 
 const commonProcedureSystems: Hl7Profile['procedureSystems'] = {
@@ -110,6 +126,7 @@ export const generic25: Hl7Profile = {
   finalSignal: 'dft',
   finalStatuses: ['AU', 'LA'],
   ignoredMessageCodes: ['ADT', 'SIU', 'ORU', 'ORM', 'MFN', 'BAR', 'VXU', 'ACK'],
+  visitNumber: DEFAULT_VISIT_NUMBER,
   pos: ['PV1-3.1', 'FT1-16.1'],
   defaultPos: '11',
   posMap: { OFFICE: '11', TELE: '10', TELEHOME: '10', TELEFAC: '02', HOME: '12', URGENT: '20' },
@@ -141,6 +158,7 @@ export const dentalGeneric: Hl7Profile = {
   finalSignal: 'mdm',
   finalStatuses: ['AU', 'LA'],
   ignoredMessageCodes: ['ADT', 'SIU', 'ORU', 'ORM', 'MFN', 'BAR', 'ACK'],
+  visitNumber: DEFAULT_VISIT_NUMBER,
   pos: ['PV1-3.1'],
   defaultPos: '11',
   posMap: { OFFICE: '11', CLINIC: '11', SCHOOL: '03', MOBILE: '15' },
@@ -202,10 +220,12 @@ export function validateProfile(p: Hl7Profile): string[] {
     ['surfaces', p.surfaces],
     ['area', p.area],
     ...p.pos.map((r, i): [string, FieldRef] => [`pos[${i}]`, r]),
+    ...(p.visitNumber ?? []).map((r, i): [string, FieldRef] => [`visitNumber[${i}]`, r]),
   ];
   for (const [key, ref] of refs)
     if (ref !== undefined && !compileRef(ref))
       problems.push(`${p.name}.${key}: bad field reference '${ref}'`);
+  if (p.visitNumber?.length === 0) problems.push(`${p.name}.visitNumber: name at least one field`);
   if (!/^\d{2}$/.test(p.defaultPos)) problems.push(`${p.name}.defaultPos: must be a 2-digit POS code`);
   if (!/^[+-]\d{4}$/.test(p.defaultOffset)) problems.push(`${p.name}.defaultOffset: must look like -0600`);
   return problems;
