@@ -145,6 +145,24 @@ describe('write837', () => {
     expect(find(t, 'HL').filter((h) => h[1] === '1')).toHaveLength(3);
   });
 
+  it('SE01 counts the segments written, also when a 2000C patient has no date of birth (no DMG)', () => {
+    const c = claim('medical');
+    const noDob = claim('medical', {
+      patient: { ...c.patient, dob: '' },
+      coverage: {
+        ...c.coverage,
+        relationship: 'child',
+        subscriber: { lastName: 'Parent', firstName: 'Pat', dob: '1970-01-01', sex: 'F' },
+      },
+    });
+    for (const t of [write837([c, noDob], syntheticEnvelope()), write837([noDob], syntheticEnvelope())]) {
+      const segs = ids(t);
+      const st = segs.findIndex((s) => s[0] === 'ST');
+      const se = segs.findIndex((s) => s[0] === 'SE');
+      expect(segs[se]![1]).toBe(String(se - st + 1));
+    }
+  });
+
   it('delimiter characters inside free text are replaced, never break the file', () => {
     const c = claim('medical');
     const t = write837([{ ...c, patient: { ...c.patient, lastName: 'O*Brien~Test' } }], syntheticEnvelope());

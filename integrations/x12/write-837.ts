@@ -123,8 +123,10 @@ export function write837(claims: Claim[], env: Envelope837): string {
           parts.push(addr(w, p.address));
           count += 2;
         }
-        parts.push(dmg(w, p));
-        count++;
+        if (p.dob) {
+          parts.push(dmg(w, p));
+          count++;
+        }
       }
       count += claimBody(parts, claim, w);
       chunks.push(parts.join(''));
