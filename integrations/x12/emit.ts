@@ -20,6 +20,7 @@ export class Emitter {
   /** One-byte separators as byte values, -1 when a separator is not a single byte. */
   private readonly eb: number;
   private readonly cb: number;
+  private readonly tb: number;
   private readonly e: string;
   private readonly c: string;
   private readonly t: string;
@@ -34,6 +35,7 @@ export class Emitter {
     this.t = sep.segment;
     this.eb = oneByte(sep.element);
     this.cb = oneByte(sep.component);
+    this.tb = oneByte(sep.segment);
     this.clean = makeClean(sep);
     const delims = [sep.element, sep.component, sep.repetition, sep.segment[0] ?? '~'];
     // The table only stands in for makeClean when every delimiter is one byte; otherwise text()
@@ -111,7 +113,8 @@ export class Emitter {
 
   /** Segment terminator; counts the segment. */
   end(): void {
-    this.raw(this.t);
+    if (this.tb < 0) this.raw(this.t);
+    else this.unit(this.tb);
     this.segments++;
   }
 
