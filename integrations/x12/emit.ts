@@ -10,6 +10,8 @@ import { d8, makeClean, money, qty } from './values.js';
 
 const SPACE = 32;
 
+export type Head = Uint8Array | string;
+
 export class Emitter {
   /** Segments terminated so far (SE01 counts them). */
   segments = 0;
@@ -48,7 +50,27 @@ export class Emitter {
     }
   }
 
-  /** Copy `s` as it is (codes, identifiers, constant segment heads). */
+  /** A constant run (segment head, empty elements) as bytes, or as text when it does not fit in bytes. */
+  static head(s: string): Head {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return s;
+    return Buffer.from(s, 'latin1');
+  }
+
+  /** Write a head made by Emitter.head(). */
+  put(h: Head): void {
+    if (typeof h === 'string') {
+      this.raw(h);
+      return;
+    }
+    const n = h.length;
+    if (this.o + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    let o = this.o;
+    for (let i = 0; i < n; i++) b[o++] = h[i]!;
+    this.o = o;
+  }
+
+  /** Copy `s` as it is (codes, identifiers). */
   raw(s: string): void {
     const n = s.length;
     if (this.o + n > this.buf.length) this.grow(n);

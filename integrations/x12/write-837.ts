@@ -53,25 +53,25 @@ export function write837(claims: Claim[], env: Envelope837): string {
     o.seg(`BHT${e}0019${e}00${e}${env.isaControl}${st02}${e}${st.date8}${e}${st.time4}${e}CH`);
     // 1000A submitter (PER: IC contact, TE phone, EM email), 1000B receiver.
     const con = env.submitterContact;
-    o.raw(h.nm141);
+    o.put(h.nm141);
     o.text(env.submitterName);
-    o.raw(h.id46);
+    o.put(h.id46);
     o.raw(env.senderId);
     o.end();
-    o.raw(h.perIc);
+    o.put(h.perIc);
     o.text(con.name);
     if (con.phone) {
-      o.raw(h.te);
+      o.put(h.te);
       o.raw(con.phone);
     }
     if (con.email) {
-      o.raw(h.em);
+      o.put(h.em);
       o.text(con.email);
     }
     o.end();
-    o.raw(h.nm140);
+    o.put(h.nm140);
     o.text(env.receiverName);
-    o.raw(h.id46);
+    o.put(h.id46);
     o.raw(env.receiverId);
     o.end();
     let hl = 0;
@@ -83,27 +83,27 @@ export function write837(claims: Claim[], env: Envelope837): string {
         lastBilling = b;
         billingHl = ++hl;
         // 2000A billing provider HL (HL03 20, HL04 1: always has children), 2010AA NM1/N3/N4/REF*EI/PER.
-        o.raw(h.hl);
+        o.put(h.hl);
         o.int(billingHl);
-        o.raw(h.hl20);
+        o.put(h.hl20);
         o.end();
         if (b.taxonomy) {
-          o.raw(h.prvBi);
+          o.put(h.prvBi);
           o.raw(b.taxonomy);
           o.end();
         }
-        o.raw(h.nm185);
+        o.put(h.nm185);
         o.text(b.name);
-        o.raw(h.xx5);
+        o.put(h.xx5);
         o.raw(b.npi);
         o.end();
         addr(o, h, b.address);
-        o.raw(h.refEi);
+        o.put(h.refEi);
         o.raw(b.taxId);
         o.end();
-        o.raw(h.perIc);
+        o.put(h.perIc);
         o.text(b.contactName);
-        o.raw(h.te);
+        o.put(h.te);
         o.raw(b.contactPhone);
         o.end();
       }
@@ -112,43 +112,43 @@ export function write837(claims: Claim[], env: Envelope837): string {
       const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
       const subHl = ++hl;
       // 2000B subscriber HL (HL03 22; HL04 1 when a 2000C patient HL follows).
-      o.raw(h.hl);
+      o.put(h.hl);
       o.int(subHl);
       o.el();
       o.int(billingHl);
-      o.raw(h.hl22);
+      o.put(h.hl22);
       o.raw(self ? '0' : '1');
       o.end();
       // SBR01 payer responsibility P/S/T, SBR02 18 (self) only when the subscriber is the patient,
       // SBR03 group number, SBR09 claim filing indicator.
-      o.raw(h.sbr);
+      o.put(h.sbr);
       o.raw(cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T');
       o.el();
       if (self) o.raw('18');
       o.el();
       if (cov.groupNumber) o.text(cov.groupNumber);
-      o.raw(h.sbr09);
+      o.put(h.sbr09);
       o.raw(cov.filingIndicator ?? 'CI');
       o.end();
       nm1(o, h, 'IL', subscriber, 'MI', cov.memberId, true);
       if (subscriber.address) addr(o, h, subscriber.address);
       if (subscriber.dob) dmg(o, h, subscriber);
       // 2010BB payer: NM108 PI payer id.
-      o.raw(h.nm1pr);
+      o.put(h.nm1pr);
       o.text(cov.payerName);
-      o.raw(h.pi5);
+      o.put(h.pi5);
       o.raw(cov.payerId);
       o.end();
       if (!self) {
         const p = claim.patient;
         // 2000C patient HL (HL03 23, HL04 0) and PAT01 relationship.
-        o.raw(h.hl);
+        o.put(h.hl);
         o.int(++hl);
         o.el();
         o.int(subHl);
-        o.raw(h.hl23);
+        o.put(h.hl23);
         o.end();
-        o.raw(h.pat);
+        o.put(h.pat);
         o.raw(PAT01[cov.relationship] ?? 'G8');
         o.end();
         nm1(o, h, 'QC', p, '', '', false);
@@ -157,7 +157,7 @@ export function write837(claims: Claim[], env: Envelope837): string {
       }
       claimBody(o, h, claim, dental);
     }
-    o.raw(h.se);
+    o.put(h.se);
     o.int(o.segments - first + 1);
     o.el();
     o.raw(st02);
@@ -171,51 +171,51 @@ export function write837(claims: Claim[], env: Envelope837): string {
 /** Constant segment heads and element runs for one separator set, built once per file. */
 function heads(e: string, c: string) {
   return {
-    hl: `HL${e}`,
-    hl20: `${e}${e}20${e}1`,
-    hl22: `${e}22${e}`,
-    hl23: `${e}23${e}0`,
-    pat: `PAT${e}`,
-    prvBi: `PRV${e}BI${e}PXC${e}`,
-    nm141: `NM1${e}41${e}2${e}`,
-    nm140: `NM1${e}40${e}2${e}`,
-    id46: `${e}${e}${e}${e}${e}46${e}`,
-    perIc: `PER${e}IC${e}`,
-    te: `${e}TE${e}`,
-    em: `${e}EM${e}`,
-    nm185: `NM1${e}85${e}2${e}`,
-    xx5: `${e}${e}${e}${e}${e}XX${e}`,
-    refEi: `REF${e}EI${e}`,
-    sbr: `SBR${e}`,
-    sbr09: `${e}${e}${e}${e}${e}${e}`,
-    nm1: `NM1${e}`,
-    nm1pr: `NM1${e}PR${e}2${e}`,
-    pi5: `${e}${e}${e}${e}${e}PI${e}`,
-    person: `${e}1${e}`,
-    org: `${e}2${e}`,
-    e3: `${e}${e}${e}`,
-    e4: `${e}${e}${e}${e}`,
-    e5: `${e}${e}${e}${e}${e}`,
-    n3: `N3${e}`,
-    n4: `N4${e}`,
-    dmg: `DMG${e}D8${e}`,
-    clm: `CLM${e}`,
-    clmB: `${c}B${c}`,
-    clmYAYY: `${e}Y${e}A${e}Y${e}Y`,
-    dtp472: `DTP${e}472${e}D8${e}`,
-    refG1: `REF${e}G1${e}`,
-    refF8: `REF${e}F8${e}`,
-    refEa: `REF${e}EA${e}`,
-    hiAbk: `HI${e}ABK${c}`,
-    abf: `${e}ABF${c}`,
-    prvPe: `PRV${e}PE${e}PXC${e}`,
-    prvRf: `PRV${e}RF${e}PXC${e}`,
-    lx: `LX${e}`,
-    sv1: `SV1${e}HC${c}`,
-    sv3: `SV3${e}AD${c}`,
-    un: `${e}UN${e}`,
-    tooJp: `TOO${e}JP${e}`,
-    se: `SE${e}`,
+    hl: Emitter.head(`HL${e}`),
+    hl20: Emitter.head(`${e}${e}20${e}1`),
+    hl22: Emitter.head(`${e}22${e}`),
+    hl23: Emitter.head(`${e}23${e}0`),
+    pat: Emitter.head(`PAT${e}`),
+    prvBi: Emitter.head(`PRV${e}BI${e}PXC${e}`),
+    nm141: Emitter.head(`NM1${e}41${e}2${e}`),
+    nm140: Emitter.head(`NM1${e}40${e}2${e}`),
+    id46: Emitter.head(`${e}${e}${e}${e}${e}46${e}`),
+    perIc: Emitter.head(`PER${e}IC${e}`),
+    te: Emitter.head(`${e}TE${e}`),
+    em: Emitter.head(`${e}EM${e}`),
+    nm185: Emitter.head(`NM1${e}85${e}2${e}`),
+    xx5: Emitter.head(`${e}${e}${e}${e}${e}XX${e}`),
+    refEi: Emitter.head(`REF${e}EI${e}`),
+    sbr: Emitter.head(`SBR${e}`),
+    sbr09: Emitter.head(`${e}${e}${e}${e}${e}${e}`),
+    nm1: Emitter.head(`NM1${e}`),
+    nm1pr: Emitter.head(`NM1${e}PR${e}2${e}`),
+    pi5: Emitter.head(`${e}${e}${e}${e}${e}PI${e}`),
+    person: Emitter.head(`${e}1${e}`),
+    org: Emitter.head(`${e}2${e}`),
+    e3: Emitter.head(`${e}${e}${e}`),
+    e4: Emitter.head(`${e}${e}${e}${e}`),
+    e5: Emitter.head(`${e}${e}${e}${e}${e}`),
+    n3: Emitter.head(`N3${e}`),
+    n4: Emitter.head(`N4${e}`),
+    dmg: Emitter.head(`DMG${e}D8${e}`),
+    clm: Emitter.head(`CLM${e}`),
+    clmB: Emitter.head(`${c}B${c}`),
+    clmYAYY: Emitter.head(`${e}Y${e}A${e}Y${e}Y`),
+    dtp472: Emitter.head(`DTP${e}472${e}D8${e}`),
+    refG1: Emitter.head(`REF${e}G1${e}`),
+    refF8: Emitter.head(`REF${e}F8${e}`),
+    refEa: Emitter.head(`REF${e}EA${e}`),
+    hiAbk: Emitter.head(`HI${e}ABK${c}`),
+    abf: Emitter.head(`${e}ABF${c}`),
+    prvPe: Emitter.head(`PRV${e}PE${e}PXC${e}`),
+    prvRf: Emitter.head(`PRV${e}RF${e}PXC${e}`),
+    lx: Emitter.head(`LX${e}`),
+    sv1: Emitter.head(`SV1${e}HC${c}`),
+    sv3: Emitter.head(`SV3${e}AD${c}`),
+    un: Emitter.head(`${e}UN${e}`),
+    tooJp: Emitter.head(`TOO${e}JP${e}`),
+    se: Emitter.head(`SE${e}`),
   };
 }
 type Heads = ReturnType<typeof heads>;
@@ -231,25 +231,25 @@ function nm1(
   id: string,
   cleanId: boolean,
 ): void {
-  o.raw(h.nm1);
+  o.put(h.nm1);
   o.raw(code);
   if (p.firstName) {
-    o.raw(h.person);
+    o.put(h.person);
     o.text(p.lastName);
     o.el();
     o.text(p.firstName);
     if (q) {
       o.el();
       if (p.middleName) o.text(p.middleName);
-      o.raw(h.e3);
+      o.put(h.e3);
     } else if (p.middleName) {
       o.el();
       o.text(p.middleName);
     }
   } else {
-    o.raw(h.org);
+    o.put(h.org);
     o.text(p.lastName);
-    if (q) o.raw(h.e5);
+    if (q) o.put(h.e5);
   }
   if (q) {
     o.raw(q);
@@ -261,14 +261,14 @@ function nm1(
 }
 
 function addr(o: Emitter, h: Heads, a: Address): void {
-  o.raw(h.n3);
+  o.put(h.n3);
   o.text(a.line1);
   if (a.line2) {
     o.el();
     o.text(a.line2);
   }
   o.end();
-  o.raw(h.n4);
+  o.put(h.n4);
   o.text(a.city);
   o.el();
   o.raw(a.state);
@@ -278,7 +278,7 @@ function addr(o: Emitter, h: Heads, a: Address): void {
 }
 
 function dmg(o: Emitter, h: Heads, p: Person): void {
-  o.raw(h.dmg);
+  o.put(h.dmg);
   o.d8(p.dob);
   o.el();
   o.raw(p.sex);
@@ -289,7 +289,7 @@ function dmg(o: Emitter, h: Heads, p: Person): void {
 function prov(o: Emitter, h: Heads, code: '82' | 'DN', p: Practitioner, dental: boolean): void {
   nm1(o, h, code, p, 'XX', p.npi, false);
   if (p.taxonomy && (code === '82' || dental)) {
-    o.raw(code === '82' ? h.prvPe : h.prvRf);
+    o.put(code === '82' ? h.prvPe : h.prvRf);
     o.raw(p.taxonomy);
     o.end();
   }
@@ -323,47 +323,47 @@ function allSameDate(claim: Claim): string | undefined {
 function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
-  o.raw(h.clm);
+  o.put(h.clm);
   o.text(claim.patientControlNumber);
   o.el();
   o.money(claim.totalChargeCents);
-  o.raw(h.e3);
+  o.put(h.e3);
   o.raw(claim.placeOfService);
-  o.raw(h.clmB);
+  o.put(h.clmB);
   o.raw(claim.frequency);
-  o.raw(h.clmYAYY);
+  o.put(h.clmYAYY);
   o.end();
   const claimDate = dental ? allSameDate(claim) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    o.raw(h.dtp472);
+    o.put(h.dtp472);
     o.d8(claimDate);
     o.end();
   }
   if (claim.priorAuthorization) {
-    o.raw(h.refG1);
+    o.put(h.refG1);
     o.text(claim.priorAuthorization);
     o.end();
   }
   if (claim.originalClaimNumber && claim.frequency !== '1') {
     // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
-    o.raw(h.refF8);
+    o.put(h.refF8);
     o.text(claim.originalClaimNumber);
     o.end();
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    o.raw(h.refEa);
+    o.put(h.refEa);
     o.text(claim.patient.mrn);
     o.end();
   }
   const dx = claim.diagnoses;
   if (dx.length > 0) {
     // HI01 ABK principal diagnosis, HI02.. ABF other diagnoses.
-    o.raw(h.hiAbk);
+    o.put(h.hiAbk);
     o.raw(dx[0]!);
     for (let i = 1; i < dx.length; i++) {
-      o.raw(h.abf);
+      o.put(h.abf);
       o.raw(dx[i]!);
     }
     o.end();
@@ -379,12 +379,12 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
   const lines = claim.lines;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    o.raw(h.lx);
+    o.put(h.lx);
     o.int(i + 1);
     o.end();
     if (dental) {
       // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
-      o.raw(h.sv3);
+      o.put(h.sv3);
       o.raw(l.code);
       for (const m of l.modifiers) {
         o.comp();
@@ -399,13 +399,13 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
       o.el();
       o.qty(l.units);
       if (l.diagnosisPointers.length > 0) {
-        o.raw(h.e5);
+        o.put(h.e5);
         pointers(o, l.diagnosisPointers);
       }
       o.end();
       if (l.tooth) {
         // TOO02 tooth number (JP universal numbering), TOO03 surfaces one per component.
-        o.raw(h.tooJp);
+        o.put(h.tooJp);
         o.raw(l.tooth);
         const s = l.surfaces;
         if (s) {
@@ -418,13 +418,13 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
         o.end();
       }
       if (!claimDate) {
-        o.raw(h.dtp472);
+        o.put(h.dtp472);
         o.d8(l.dateOfService);
         o.end();
       }
     } else {
       // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 07 pointers.
-      o.raw(h.sv1);
+      o.put(h.sv1);
       o.raw(l.code);
       for (const m of l.modifiers) {
         o.comp();
@@ -432,14 +432,14 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
       }
       o.el();
       o.money(l.chargeCents);
-      o.raw(h.un);
+      o.put(h.un);
       o.qty(l.units);
       if (l.diagnosisPointers.length > 0) {
-        o.raw(h.e3);
+        o.put(h.e3);
         pointers(o, l.diagnosisPointers);
       }
       o.end();
-      o.raw(h.dtp472);
+      o.put(h.dtp472);
       o.d8(l.dateOfService);
       o.end();
     }
