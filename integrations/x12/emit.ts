@@ -12,6 +12,14 @@ const SPACE = 32;
 
 export type Head = Uint8Array | string;
 
+/**
+ * Buffers up to this size are kept for the next file. A fresh buffer of this size is a fresh mmap
+ * each time, and its page faults on first write cost more than writing the bytes themselves.
+ */
+const KEEP = 8 << 20;
+let spare: Buffer | undefined;
+const EMPTY = Buffer.alloc(0);
+
 export class Emitter {
   /** Segments terminated so far (SE01 counts them). */
   segments = 0;
@@ -31,7 +39,11 @@ export class Emitter {
   private readonly clean: (v: string) => string;
 
   constructor(sep: Separators, sizeHint: number) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(256, sizeHint));
+    const size = Math.max(256, sizeHint);
+    if (spare && spare.length >= size) {
+      this.buf = spare;
+      spare = undefined;
+    } else this.buf = Buffer.allocUnsafeSlow(size);
     this.e = sep.element;
     this.c = sep.component;
     this.t = sep.segment;
@@ -213,9 +225,12 @@ export class Emitter {
     this.o = o;
   }
 
-  /** The text written so far, as one flat string. */
+  /** The text written so far, as one flat string; the emitter gives its buffer back and is done. */
   string(): string {
     const tail = this.buf.toString('latin1', 0, this.o);
+    if (this.buf.length <= KEEP && (!spare || spare.length < this.buf.length)) spare = this.buf;
+    this.buf = EMPTY;
+    this.o = 0;
     if (!this.wide) return tail;
     this.wide.push(tail);
     return this.wide.join('');
