@@ -136,19 +136,28 @@ export class Emitter {
   /** Element separator. */
   el(): void {
     if (this.eb < 0) this.raw(this.e);
-    else this.unit(this.eb);
+    else {
+      if (this.o >= this.buf.length) this.grow(1);
+      this.buf[this.o++] = this.eb;
+    }
   }
 
   /** Component separator. */
   comp(): void {
     if (this.cb < 0) this.raw(this.c);
-    else this.unit(this.cb);
+    else {
+      if (this.o >= this.buf.length) this.grow(1);
+      this.buf[this.o++] = this.cb;
+    }
   }
 
   /** Segment terminator; counts the segment. */
   end(): void {
     if (this.tb < 0) this.raw(this.t);
-    else this.unit(this.tb);
+    else {
+      if (this.o >= this.buf.length) this.grow(1);
+      this.buf[this.o++] = this.tb;
+    }
     this.segments++;
   }
 
