@@ -39,7 +39,8 @@ export class Emitter {
   private readonly clean: (v: string) => string;
 
   constructor(sep: Separators, sizeHint: number) {
-    const size = Math.max(256, sizeHint);
+    // The hint only saves regrowing: a huge batch starts at KEEP and grows like any other.
+    const size = Math.min(Math.max(256, sizeHint), KEEP);
     if (spare && spare.length >= size) {
       this.buf = spare;
       spare = undefined;
