@@ -180,6 +180,16 @@ export class Emitter {
     const b = this.buf;
     let o = this.o + k;
     this.o = o;
+    if (n <= 0x7fffffff) {
+      // Int32 arithmetic: the division by 10 becomes a multiply, not a floating-point divide.
+      let m = n | 0;
+      do {
+        const q = (m / 10) | 0;
+        b[--o] = 48 + m - q * 10;
+        m = q;
+      } while (m > 0);
+      return;
+    }
     do {
       const q = Math.floor(n / 10);
       b[--o] = 48 + n - q * 10;

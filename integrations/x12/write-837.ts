@@ -2,7 +2,7 @@
 // Segments go element by element into one byte buffer (emit.ts), decoded to a string once at the
 // end; SE01 is the emitter's count of terminated segments, not a tally kept beside the writing.
 import type { Address, Claim, Person, Practitioner } from '../../appliance/domain/types.js';
-import { Emitter } from './emit.js';
+import { Emitter, type Head } from './emit.js';
 import type { Envelope837 } from './types.js';
 import { interchangeHead, interchangeTail, separatorsOf, stControl } from './values.js';
 
@@ -116,21 +116,17 @@ export function write837(claims: Claim[], env: Envelope837): string {
       o.int(subHl);
       o.el();
       o.int(billingHl);
-      o.put(h.hl22);
-      o.raw(self ? '0' : '1');
+      o.put(self ? h.hl22no : h.hl22yes);
       o.end();
       // SBR01 payer responsibility P/S/T, SBR02 18 (self) only when the subscriber is the patient,
       // SBR03 group number, SBR09 claim filing indicator.
-      o.put(h.sbr);
-      o.raw(cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T');
-      o.el();
-      if (self) o.raw('18');
-      o.el();
+      o.put(cov.order === 1 ? h.sbrP : cov.order === 2 ? h.sbrS : h.sbrT);
+      o.put(self ? h.self18 : h.e1);
       if (cov.groupNumber) o.text(cov.groupNumber);
       o.put(h.sbr09);
       o.raw(cov.filingIndicator ?? 'CI');
       o.end();
-      nm1(o, h, 'IL', subscriber, 'MI', cov.memberId, true);
+      nm1(o, h, h.nm1IL, subscriber, 'MI', cov.memberId, true);
       if (subscriber.address) addr(o, h, subscriber.address);
       if (subscriber.dob) dmg(o, h, subscriber);
       // 2010BB payer: NM108 PI payer id.
@@ -151,7 +147,7 @@ export function write837(claims: Claim[], env: Envelope837): string {
         o.put(h.pat);
         o.raw(PAT01[cov.relationship] ?? 'G8');
         o.end();
-        nm1(o, h, 'QC', p, '', '', false);
+        nm1(o, h, h.nm1QC, p, '', '', false);
         if (p.address) addr(o, h, p.address);
         if (p.dob) dmg(o, h, p);
       }
@@ -173,7 +169,8 @@ function heads(e: string, c: string) {
   return {
     hl: Emitter.head(`HL${e}`),
     hl20: Emitter.head(`${e}${e}20${e}1`),
-    hl22: Emitter.head(`${e}22${e}`),
+    hl22no: Emitter.head(`${e}22${e}0`),
+    hl22yes: Emitter.head(`${e}22${e}1`),
     hl23: Emitter.head(`${e}23${e}0`),
     pat: Emitter.head(`PAT${e}`),
     prvBi: Emitter.head(`PRV${e}BI${e}PXC${e}`),
@@ -186,13 +183,20 @@ function heads(e: string, c: string) {
     nm185: Emitter.head(`NM1${e}85${e}2${e}`),
     xx5: Emitter.head(`${e}${e}${e}${e}${e}XX${e}`),
     refEi: Emitter.head(`REF${e}EI${e}`),
-    sbr: Emitter.head(`SBR${e}`),
+    sbrP: Emitter.head(`SBR${e}P${e}`),
+    sbrS: Emitter.head(`SBR${e}S${e}`),
+    sbrT: Emitter.head(`SBR${e}T${e}`),
+    self18: Emitter.head(`18${e}`),
+    e1: Emitter.head(e),
     sbr09: Emitter.head(`${e}${e}${e}${e}${e}${e}`),
-    nm1: Emitter.head(`NM1${e}`),
     nm1pr: Emitter.head(`NM1${e}PR${e}2${e}`),
     pi5: Emitter.head(`${e}${e}${e}${e}${e}PI${e}`),
-    person: Emitter.head(`${e}1${e}`),
-    org: Emitter.head(`${e}2${e}`),
+    // NM1 heads by entity identifier code (NM101), person (NM102 1) and non-person (NM102 2).
+    nm1IL: nm1Head(e, 'IL'),
+    nm1QC: nm1Head(e, 'QC'),
+    nm1DN: nm1Head(e, 'DN'),
+    nm182: nm1Head(e, '82'),
+    nm177: nm1Head(e, '77'),
     e3: Emitter.head(`${e}${e}${e}`),
     e4: Emitter.head(`${e}${e}${e}${e}`),
     e5: Emitter.head(`${e}${e}${e}${e}${e}`),
@@ -220,21 +224,23 @@ function heads(e: string, c: string) {
 }
 type Heads = ReturnType<typeof heads>;
 
-// NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing
+function nm1Head(e: string, code: string): readonly [Head, Head] {
+  return [Emitter.head(`NM1${e}${code}${e}1${e}`), Emitter.head(`NM1${e}${code}${e}2${e}`)];
+}
+
+// NM1 (`head` from nm1Head): 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing
 // separators. `cleanId`: the id is typed by people (member id) rather than checked (NPI).
 function nm1(
   o: Emitter,
   h: Heads,
-  code: string,
+  head: readonly [Head, Head],
   p: { lastName: string; firstName?: string; middleName?: string },
   q: string,
   id: string,
   cleanId: boolean,
 ): void {
-  o.put(h.nm1);
-  o.raw(code);
   if (p.firstName) {
-    o.put(h.person);
+    o.put(head[0]);
     o.text(p.lastName);
     o.el();
     o.text(p.firstName);
@@ -247,7 +253,7 @@ function nm1(
       o.text(p.middleName);
     }
   } else {
-    o.put(h.org);
+    o.put(head[1]);
     o.text(p.lastName);
     if (q) o.put(h.e5);
   }
@@ -287,7 +293,7 @@ function dmg(o: Emitter, h: Heads, p: Person): void {
 
 // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
 function prov(o: Emitter, h: Heads, code: '82' | 'DN', p: Practitioner, dental: boolean): void {
-  nm1(o, h, code, p, 'XX', p.npi, false);
+  nm1(o, h, code === '82' ? h.nm182 : h.nm1DN, p, 'XX', p.npi, false);
   if (p.taxonomy && (code === '82' || dental)) {
     o.put(code === '82' ? h.prvPe : h.prvRf);
     o.raw(p.taxonomy);
@@ -373,7 +379,7 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
   if (claim.rendering.npi !== claim.billing.npi) prov(o, h, '82', claim.rendering, dental);
   if (claim.facility) {
     const f = claim.facility;
-    nm1(o, h, '77', { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '', false);
+    nm1(o, h, h.nm177, { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '', false);
     addr(o, h, f.address);
   }
   const lines = claim.lines;
