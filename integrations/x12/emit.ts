@@ -88,15 +88,30 @@ export class Emitter {
     const n = s.length;
     if (this.o + n > this.buf.length) this.grow(n);
     const b = this.buf;
-    let o = this.o;
+    const o = this.o;
+    // One test after the loop rather than one per character: a wide character is rare.
+    let all = 0;
     for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      all |= ch;
+      b[o + i] = ch;
+    }
+    if (all > 255) this.rawWide(s, false);
+    else this.o = o + n;
+  }
+
+  /** raw()/text() for a value with a character above U+00FF: bytes up to it, then strings. */
+  private rawWide(s: string, clean: boolean): void {
+    const b = this.buf;
+    let o = this.o;
+    for (let i = 0; i < s.length; i++) {
       const ch = s.charCodeAt(i);
       if (ch > 255) {
         this.o = o;
-        this.flushWide(s.slice(i));
+        this.flushWide(clean ? this.clean(s.slice(i)) : s.slice(i));
         return;
       }
-      b[o++] = ch;
+      b[o++] = clean ? this.map![ch]! : ch;
     }
     this.o = o;
   }
@@ -111,17 +126,15 @@ export class Emitter {
     const n = s.length;
     if (this.o + n > this.buf.length) this.grow(n);
     const b = this.buf;
-    let o = this.o;
+    const o = this.o;
+    let all = 0;
     for (let i = 0; i < n; i++) {
       const ch = s.charCodeAt(i);
-      if (ch > 255) {
-        this.o = o;
-        this.flushWide(this.clean(s.slice(i)));
-        return;
-      }
-      b[o++] = map[ch]!;
+      all |= ch;
+      b[o + i] = map[ch & 255]!;
     }
-    this.o = o;
+    if (all > 255) this.rawWide(s, true);
+    else this.o = o + n;
   }
 
   /** One UTF-16 code unit (TOO03 surfaces are written one character per component). */
