@@ -56,6 +56,7 @@ describe('Emitter', () => {
       '\u65e5*\u672c',
       'x\u2022y',
       'Smile\ud83d\ude00*',
+      'A*B|\u65e5C*D|',
       '',
     ];
     const seps: Separators[] = [
