@@ -1,7 +1,7 @@
 // 837P (005010X222A1) and 837D (005010X224A2) writer: Claim[] → one interchange, text only.
 // Segments go element by element into one byte buffer (emit.ts), decoded to a string once at the
 // end; SE01 is the emitter's count of terminated segments, not a tally kept beside the writing.
-import type { Address, Claim, Person, Practitioner } from '../../appliance/domain/types.js';
+import type { Address, Claim, ClaimLine, Person, Practitioner } from '../../appliance/domain/types.js';
 import { Emitter, type Head } from './emit.js';
 import type { Envelope837 } from './types.js';
 import { interchangeHead, interchangeTail, separatorsOf, stControl } from './values.js';
@@ -74,83 +74,17 @@ export function write837(claims: Claim[], env: Envelope837): string {
     o.put(h.id46);
     o.raw(env.receiverId);
     o.end();
-    let hl = 0;
-    let billingHl = 0;
-    let lastBilling: Claim['billing'] | undefined;
+    // The claim loop only dispatches: each loop writer is its own small function, which V8
+    // optimizes after a few claims instead of compiling (and on-stack replacing) one huge loop.
+    const hier: Hier = { hl: 0, billingHl: 0, lastBilling: undefined };
     for (const claim of batch) {
       const b = claim.billing;
-      if (!lastBilling || !sameBilling(lastBilling, b)) {
-        lastBilling = b;
-        billingHl = ++hl;
-        // 2000A billing provider HL (HL03 20, HL04 1: always has children), 2010AA NM1/N3/N4/REF*EI/PER.
-        o.put(h.hl);
-        o.int(billingHl);
-        o.put(h.hl20);
-        o.end();
-        if (b.taxonomy) {
-          o.put(h.prvBi);
-          o.raw(b.taxonomy);
-          o.end();
-        }
-        o.put(h.nm185);
-        o.text(b.name);
-        o.put(h.xx5);
-        o.raw(b.npi);
-        o.end();
-        addr(o, h, b.address);
-        o.put(h.refEi);
-        o.raw(b.taxId);
-        o.end();
-        o.put(h.perIc);
-        o.text(b.contactName);
-        o.put(h.te);
-        o.raw(b.contactPhone);
-        o.end();
+      if (!hier.lastBilling || !sameBilling(hier.lastBilling, b)) {
+        hier.lastBilling = b;
+        hier.billingHl = ++hier.hl;
+        billingLoop(o, h, b, hier.billingHl);
       }
-      const cov = claim.coverage;
-      const self = cov.relationship === 'self';
-      const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
-      const subHl = ++hl;
-      // 2000B subscriber HL (HL03 22; HL04 1 when a 2000C patient HL follows).
-      o.put(h.hl);
-      o.int(subHl);
-      o.el();
-      o.int(billingHl);
-      o.put(self ? h.hl22no : h.hl22yes);
-      o.end();
-      // SBR01 payer responsibility P/S/T, SBR02 18 (self) only when the subscriber is the patient,
-      // SBR03 group number, SBR09 claim filing indicator.
-      o.put(cov.order === 1 ? h.sbrP : cov.order === 2 ? h.sbrS : h.sbrT);
-      o.put(self ? h.self18 : h.e1);
-      if (cov.groupNumber) o.text(cov.groupNumber);
-      o.put(h.sbr09);
-      o.raw(cov.filingIndicator ?? 'CI');
-      o.end();
-      nm1(o, h, h.nm1IL, subscriber, 'MI', cov.memberId, true);
-      if (subscriber.address) addr(o, h, subscriber.address);
-      if (subscriber.dob) dmg(o, h, subscriber);
-      // 2010BB payer: NM108 PI payer id.
-      o.put(h.nm1pr);
-      o.text(cov.payerName);
-      o.put(h.pi5);
-      o.raw(cov.payerId);
-      o.end();
-      if (!self) {
-        const p = claim.patient;
-        // 2000C patient HL (HL03 23, HL04 0) and PAT01 relationship.
-        o.put(h.hl);
-        o.int(++hl);
-        o.el();
-        o.int(subHl);
-        o.put(h.hl23);
-        o.end();
-        o.put(h.pat);
-        o.raw(PAT01[cov.relationship] ?? 'G8');
-        o.end();
-        nm1(o, h, h.nm1QC, p, '', '', false);
-        if (p.address) addr(o, h, p.address);
-        if (p.dob) dmg(o, h, p);
-      }
+      subscriberLoops(o, h, claim, hier);
       claimBody(o, h, claim, dental);
     }
     o.put(h.se);
@@ -162,6 +96,88 @@ export function write837(claims: Claim[], env: Envelope837): string {
   }
   o.raw(interchangeTail(env, sets));
   return o.string();
+}
+
+/** HL numbering within one transaction set (HL01 ids, HL02 parents). */
+interface Hier {
+  hl: number;
+  billingHl: number;
+  lastBilling: Claim['billing'] | undefined;
+}
+
+function billingLoop(o: Emitter, h: Heads, b: Claim['billing'], billingHl: number): void {
+  // 2000A billing provider HL (HL03 20, HL04 1: always has children), 2010AA NM1/N3/N4/REF*EI/PER.
+  o.put(h.hl);
+  o.int(billingHl);
+  o.put(h.hl20);
+  o.end();
+  if (b.taxonomy) {
+    o.put(h.prvBi);
+    o.raw(b.taxonomy);
+    o.end();
+  }
+  o.put(h.nm185);
+  o.text(b.name);
+  o.put(h.xx5);
+  o.raw(b.npi);
+  o.end();
+  addr(o, h, b.address);
+  o.put(h.refEi);
+  o.raw(b.taxId);
+  o.end();
+  o.put(h.perIc);
+  o.text(b.contactName);
+  o.put(h.te);
+  o.raw(b.contactPhone);
+  o.end();
+}
+
+/** 2000B subscriber (2010BA, 2010BB payer) and, when the patient is someone else, 2000C patient. */
+function subscriberLoops(o: Emitter, h: Heads, claim: Claim, hier: Hier): void {
+  const cov = claim.coverage;
+  const self = cov.relationship === 'self';
+  const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
+  const subHl = ++hier.hl;
+  // 2000B subscriber HL (HL03 22; HL04 1 when a 2000C patient HL follows).
+  o.put(h.hl);
+  o.int(subHl);
+  o.el();
+  o.int(hier.billingHl);
+  o.put(self ? h.hl22no : h.hl22yes);
+  o.end();
+  // SBR01 payer responsibility P/S/T, SBR02 18 (self) only when the subscriber is the patient,
+  // SBR03 group number, SBR09 claim filing indicator.
+  o.put(cov.order === 1 ? h.sbrP : cov.order === 2 ? h.sbrS : h.sbrT);
+  o.put(self ? h.self18 : h.e1);
+  if (cov.groupNumber) o.text(cov.groupNumber);
+  o.put(h.sbr09);
+  o.raw(cov.filingIndicator ?? 'CI');
+  o.end();
+  nm1(o, h, h.nm1IL, subscriber, 'MI', cov.memberId, true);
+  if (subscriber.address) addr(o, h, subscriber.address);
+  if (subscriber.dob) dmg(o, h, subscriber);
+  // 2010BB payer: NM108 PI payer id.
+  o.put(h.nm1pr);
+  o.text(cov.payerName);
+  o.put(h.pi5);
+  o.raw(cov.payerId);
+  o.end();
+  if (!self) {
+    const p = claim.patient;
+    // 2000C patient HL (HL03 23, HL04 0) and PAT01 relationship.
+    o.put(h.hl);
+    o.int(++hier.hl);
+    o.el();
+    o.int(subHl);
+    o.put(h.hl23);
+    o.end();
+    o.put(h.pat);
+    o.raw(PAT01[cov.relationship] ?? 'G8');
+    o.end();
+    nm1(o, h, h.nm1QC, p, '', '', false);
+    if (p.address) addr(o, h, p.address);
+    if (p.dob) dmg(o, h, p);
+  }
 }
 
 /** Constant segment heads and element runs for one separator set, built once per file. */
@@ -384,71 +400,77 @@ function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
   }
   const lines = claim.lines;
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
     o.put(h.lx);
     o.int(i + 1);
     o.end();
-    if (dental) {
-      // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
-      o.put(h.sv3);
-      o.raw(l.code);
-      for (const m of l.modifiers) {
-        o.comp();
-        o.raw(m);
-      }
+    if (dental) serviceLine837D(o, h, lines[i]!, !claimDate);
+    else serviceLine837P(o, h, lines[i]!);
+  }
+}
+
+/** 2400 SV1 professional service and DTP*472 service date. */
+function serviceLine837P(o: Emitter, h: Heads, l: ClaimLine): void {
+  // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 07 pointers.
+  o.put(h.sv1);
+  o.raw(l.code);
+  for (const m of l.modifiers) {
+    o.comp();
+    o.raw(m);
+  }
+  o.el();
+  o.money(l.chargeCents);
+  o.put(h.un);
+  o.qty(l.units);
+  if (l.diagnosisPointers.length > 0) {
+    o.put(h.e3);
+    pointers(o, l.diagnosisPointers);
+  }
+  o.end();
+  o.put(h.dtp472);
+  o.d8(l.dateOfService);
+  o.end();
+}
+
+/** 2400 SV3 dental service, TOO tooth, and DTP*472 unless the date is at claim level. */
+function serviceLine837D(o: Emitter, h: Heads, l: ClaimLine, lineDate: boolean): void {
+  // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
+  o.put(h.sv3);
+  o.raw(l.code);
+  for (const m of l.modifiers) {
+    o.comp();
+    o.raw(m);
+  }
+  o.el();
+  o.money(l.chargeCents);
+  o.el();
+  o.el();
+  if (l.area) o.raw(ORAL_CAVITY[l.area] ?? l.area);
+  o.el();
+  o.el();
+  o.qty(l.units);
+  if (l.diagnosisPointers.length > 0) {
+    o.put(h.e5);
+    pointers(o, l.diagnosisPointers);
+  }
+  o.end();
+  if (l.tooth) {
+    // TOO02 tooth number (JP universal numbering), TOO03 surfaces one per component.
+    o.put(h.tooJp);
+    o.raw(l.tooth);
+    const s = l.surfaces;
+    if (s) {
       o.el();
-      o.money(l.chargeCents);
-      o.el();
-      o.el();
-      if (l.area) o.raw(ORAL_CAVITY[l.area] ?? l.area);
-      o.el();
-      o.el();
-      o.qty(l.units);
-      if (l.diagnosisPointers.length > 0) {
-        o.put(h.e5);
-        pointers(o, l.diagnosisPointers);
+      for (let k = 0; k < s.length; k++) {
+        if (k > 0) o.comp();
+        o.unit(s.charCodeAt(k));
       }
-      o.end();
-      if (l.tooth) {
-        // TOO02 tooth number (JP universal numbering), TOO03 surfaces one per component.
-        o.put(h.tooJp);
-        o.raw(l.tooth);
-        const s = l.surfaces;
-        if (s) {
-          o.el();
-          for (let k = 0; k < s.length; k++) {
-            if (k > 0) o.comp();
-            o.unit(s.charCodeAt(k));
-          }
-        }
-        o.end();
-      }
-      if (!claimDate) {
-        o.put(h.dtp472);
-        o.d8(l.dateOfService);
-        o.end();
-      }
-    } else {
-      // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 07 pointers.
-      o.put(h.sv1);
-      o.raw(l.code);
-      for (const m of l.modifiers) {
-        o.comp();
-        o.raw(m);
-      }
-      o.el();
-      o.money(l.chargeCents);
-      o.put(h.un);
-      o.qty(l.units);
-      if (l.diagnosisPointers.length > 0) {
-        o.put(h.e3);
-        pointers(o, l.diagnosisPointers);
-      }
-      o.end();
-      o.put(h.dtp472);
-      o.d8(l.dateOfService);
-      o.end();
     }
+    o.end();
+  }
+  if (lineDate) {
+    o.put(h.dtp472);
+    o.d8(l.dateOfService);
+    o.end();
   }
 }
 
