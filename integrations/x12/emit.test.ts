@@ -96,6 +96,13 @@ describe('Emitter', () => {
     expect(text).toBe(expected);
   });
 
+  it('a number where a string is typed is written as a template string would, an absent free-text value throws as before', () => {
+    const zip = 62701 as unknown as string;
+    expect(emit((o) => o.raw(zip))).toBe('62701');
+    expect(emit((o) => o.text(zip))).toBe('62701');
+    expect(() => emit((o) => o.text(undefined as unknown as string))).toThrow(TypeError);
+  });
+
   it('segments counts end() calls; a second emitter reuses the buffer without touching the first string', () => {
     const o = new Emitter(DEFAULT_SEPARATORS, 64);
     o.raw('ST');

@@ -85,6 +85,9 @@ export class Emitter {
 
   /** Copy `s` as it is (codes, identifiers). */
   raw(s: string): void {
+    // Typed as strings, but a number that slipped through (a zip parsed from JSON) must come out as
+    // `${v}` wrote it, not leave the offset NaN.
+    if (typeof s !== 'string') s = String(s);
     const n = s.length;
     if (this.o + n > this.buf.length) this.grow(n);
     const b = this.buf;
@@ -119,7 +122,7 @@ export class Emitter {
   /** Free text (names, addresses, ids typed by people): delimiter characters become a space. */
   text(s: string): void {
     const map = this.map;
-    if (!map) {
+    if (!map || typeof s !== 'string') {
       this.raw(this.clean(s));
       return;
     }
