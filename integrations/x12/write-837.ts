@@ -36,7 +36,7 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const sep = separatorsOf(env);
   const e = sep.element;
   const o = new Emitter(sep, 1024 + claims.length * BYTES_PER_CLAIM);
-  const h = heads(e, sep.component);
+  const h = headsFor(e, sep.component);
   const head = interchangeHead(env, 'HC', version);
   const st = head.stamp;
   o.raw(head.text);
@@ -180,7 +180,25 @@ function subscriberLoops(o: Emitter, h: Heads, claim: Claim, hier: Hier): void {
   }
 }
 
-/** Constant segment heads and element runs for one separator set, built once per file. */
+/**
+ * Heads per separator set, built on first use and kept. Besides saving ~50 small buffers per file,
+ * this matters to V8: a second heads object from the same literal turns its fields from constant to
+ * mutable, which throws away every optimized segment writer after the first file.
+ */
+const headsBySeparators = new Map<string, Heads>();
+
+function headsFor(e: string, c: string): Heads {
+  const key = JSON.stringify([e, c]);
+  let h = headsBySeparators.get(key);
+  if (!h) {
+    if (headsBySeparators.size >= 16) headsBySeparators.clear();
+    h = heads(e, c);
+    headsBySeparators.set(key, h);
+  }
+  return h;
+}
+
+/** Constant segment heads and element runs for one separator set. */
 function heads(e: string, c: string) {
   return {
     hl: Emitter.head(`HL${e}`),
