@@ -23,10 +23,7 @@ const EMPTY = Buffer.alloc(0);
 export class Emitter {
   /** Segments terminated so far (SE01 counts them). */
   segments = 0;
-  // Initialised here and again in the constructor: V8 then treats the field as mutable from the
-  // first file on, rather than as a constant whose first reassignment (string(), grow()) throws
-  // away all the optimized code that read it.
-  private buf: Buffer = EMPTY;
+  private buf: Buffer;
   private o = 0;
   /** Text before a character above U+00FF; undefined while everything fits in bytes. */
   private wide: string[] | undefined;
