@@ -41,8 +41,16 @@ export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
   const text = write837(claims, env);
   const bytes = Buffer.byteLength(text, 'latin1');
   const note = `${claimCount}-claim 837P, ${(bytes / 1e6).toFixed(2)} MB`;
+  const dental = syntheticClaims('dental', claimCount, 42);
+  const dentalBytes = Buffer.byteLength(write837(dental, env), 'latin1');
   const rows: BenchRow[] = [
     { name: 'x12 837P write', value: rate(bytes, runs, () => write837(claims, env)), unit: 'MB/s', note },
+    {
+      name: 'x12 837D write',
+      value: rate(dentalBytes, runs, () => write837(dental, env)),
+      unit: 'MB/s',
+      note: `${claimCount}-claim 837D, ${(dentalBytes / 1e6).toFixed(2)} MB`,
+    },
     { name: 'x12 tokenize', value: rate(bytes, runs, () => tokenize(text)), unit: 'MB/s', note },
     {
       // What read837 and validateX12 start from: segment boundaries only, elements split when reached.

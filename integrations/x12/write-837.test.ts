@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { syntheticClaim, syntheticEnvelope } from './synthetic.js';
+import { syntheticClaim, syntheticClaims, syntheticEnvelope } from './synthetic.js';
 import { tokenize } from './tokenize.js';
 import { write837 } from './write-837.js';
 import type { Claim } from '../../appliance/domain/types.js';
@@ -145,9 +146,60 @@ describe('write837', () => {
     expect(find(t, 'HL').filter((h) => h[1] === '1')).toHaveLength(3);
   });
 
+  it('SE01 counts the segments written, also when a 2000C patient has no date of birth (no DMG)', () => {
+    const c = claim('medical');
+    const noDob = claim('medical', {
+      patient: { ...c.patient, dob: '' },
+      coverage: {
+        ...c.coverage,
+        relationship: 'child',
+        subscriber: { lastName: 'Parent', firstName: 'Pat', dob: '1970-01-01', sex: 'F' },
+      },
+    });
+    for (const t of [write837([c, noDob], syntheticEnvelope()), write837([noDob], syntheticEnvelope())]) {
+      const segs = ids(t);
+      const st = segs.findIndex((s) => s[0] === 'ST');
+      const se = segs.findIndex((s) => s[0] === 'SE');
+      expect(segs[se]![1]).toBe(String(se - st + 1));
+    }
+  });
+
   it('delimiter characters inside free text are replaced, never break the file', () => {
     const c = claim('medical');
     const t = write837([{ ...c, patient: { ...c.patient, lastName: 'O*Brien~Test' } }], syntheticEnvelope());
     expect(t).toContain('O Brien Test');
+  });
+
+  it('output bytes equal what the template-string writer produced (SHA-256 recorded from it), for both guides and odd separators', () => {
+    // Recorded from the string writer this emitter replaced (with the SE01 fix), so a later speed-up
+    // that changes one byte fails here; the 746-file differential check it passed is in the commit log.
+    const odd = { element: '|', component: '>', repetition: '!', segment: '~\n' };
+    const wide = { element: '\u00a7', component: '\u2022', repetition: '^', segment: '~' };
+    const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const names = (cs: Claim[]) =>
+      cs.map((c, i) => ({
+        ...c,
+        patient: { ...c.patient, lastName: i % 3 ? 'Zo\u00eb\u2022\u65e5' : 'O*Brien|x' },
+      }));
+    expect(sha(write837(syntheticClaims('medical', 200, 7), syntheticEnvelope()))).toBe(
+      '617b109beade29eb5935fb97e257284dbbbb72775c070c0e2569dfe430d990dd',
+    );
+    expect(sha(write837(syntheticClaims('dental', 200, 7), syntheticEnvelope()))).toBe(
+      '928bb287f43c41bc14989f4b6b0e919381d36554fef34448592c62ad2c1cada4',
+    );
+    const live = syntheticEnvelope({
+      separators: odd,
+      claimsPerSt: 3,
+      testMode: false,
+      isaControl: 999999999,
+      gsControl: 123456789,
+      stStart: 9998,
+    });
+    expect(sha(write837(syntheticClaims('medical', 50, 8), live))).toBe(
+      '098899a82cf6a242b83b2a17a2d89534415f0fad50d43ec8fd1eb4957aecc2c6',
+    );
+    expect(
+      sha(write837(names(syntheticClaims('dental', 50, 9)), syntheticEnvelope({ separators: wide }))),
+    ).toBe('e8663f2f4b91b4a025af1c6d3319757c1fd9f98be48136ddc3e0175889f730e5');
   });
 });

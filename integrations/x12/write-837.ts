@@ -1,17 +1,10 @@
 // 837P (005010X222A1) and 837D (005010X224A2) writer: Claim[] → one interchange, text only.
-// Template strings joined once: the whole 1,000-claim file is built without intermediate objects.
+// Segments go element by element into one byte buffer (emit.ts), decoded to a string once at the
+// end; SE01 is the emitter's count of terminated segments, not a tally kept beside the writing.
 import type { Address, Claim, ClaimLine, Person, Practitioner } from '../../appliance/domain/types.js';
+import { Emitter, type Head } from './emit.js';
 import type { Envelope837 } from './types.js';
-import {
-  d8,
-  interchangeHead,
-  interchangeTail,
-  makeClean,
-  money,
-  qty,
-  separatorsOf,
-  stControl,
-} from './values.js';
+import { interchangeHead, interchangeTail, separatorsOf, stControl } from './values.js';
 
 export const VERSION_837P = '005010X222A1';
 export const VERSION_837D = '005010X224A2';
@@ -29,6 +22,9 @@ export const ORAL_CAVITY: Record<string, string> = {
   L: '02',
 };
 
+/** Bytes per claim of the bench's 837P, rounded up: the buffer rarely has to grow. */
+const BYTES_PER_CLAIM = 700;
+
 /**
  * Write one interchange (ISA/GS, one or more ST/SE, GE/IEA). All claims must be of one kind.
  * Claims sharing a billing provider (consecutive) share one 2000A billing HL; each claim has its
@@ -39,169 +35,304 @@ export function write837(claims: Claim[], env: Envelope837): string {
   const version = dental ? VERSION_837D : VERSION_837P;
   const sep = separatorsOf(env);
   const e = sep.element;
-  const c = sep.component;
-  const t = sep.segment;
-  const clean = makeClean(sep);
+  const o = new Emitter(sep, 1024 + claims.length * BYTES_PER_CLAIM);
+  const h = headsFor(e, sep.component);
   const head = interchangeHead(env, 'HC', version);
   const st = head.stamp;
-  const out: string[] = [head.text];
+  o.raw(head.text);
   const perSt = Math.max(1, env.claimsPerSt ?? 5000);
   let sets = 0;
-
-  const w: Writer = { e, c, t, clean, dental, h: heads(e, c) };
-  const h = w.h;
 
   for (let from = 0; from < claims.length || (from === 0 && claims.length === 0); from += perSt) {
     const batch = claims.slice(from, from + perSt);
     const st02 = stControl(env.stStart + sets);
     sets++;
-    const seg: string[] = [];
-    seg.push(`ST${e}837${e}${st02}${e}${version}`);
+    const first = o.segments;
+    o.seg(`ST${e}837${e}${st02}${e}${version}`);
     // BHT01 0019 information source/subscriber/dependent structure; BHT02 00 original; BHT06 CH chargeable.
-    seg.push(`BHT${e}0019${e}00${e}${env.isaControl}${st02}${e}${st.date8}${e}${st.time4}${e}CH`);
-    // 1000A submitter, 1000B receiver.
+    o.seg(`BHT${e}0019${e}00${e}${env.isaControl}${st02}${e}${st.date8}${e}${st.time4}${e}CH`);
+    // 1000A submitter (PER: IC contact, TE phone, EM email), 1000B receiver.
     const con = env.submitterContact;
-    seg.push(`NM1${e}41${e}2${e}${clean(env.submitterName)}${e}${e}${e}${e}${e}46${e}${env.senderId}`);
-    seg.push(
-      `PER${e}IC${e}${clean(con.name)}${con.phone ? `${e}TE${e}${con.phone}` : ''}${con.email ? `${e}EM${e}${clean(con.email)}` : ''}`,
-    );
-    seg.push(`NM1${e}40${e}2${e}${clean(env.receiverName)}${e}${e}${e}${e}${e}46${e}${env.receiverId}`);
-    let body = seg.join(t) + t;
-    let count = seg.length;
-    let hl = 0;
-    let billingHl = 0;
-    let lastBilling: Claim['billing'] | undefined;
-    // One flat string per claim (joined as soon as it is complete): the pieces die young instead of
-    // surviving as a file-long rope until the end, which is what the garbage collector pays for.
-    const chunks: string[] = [];
-    for (const claim of batch) {
-      const parts: string[] = [];
-      const b = claim.billing;
-      if (!lastBilling || !sameBilling(lastBilling, b)) {
-        lastBilling = b;
-        billingHl = ++hl;
-        // 2000A billing provider HL (HL03 20, always has children), 2010AA.
-        parts.push(`${h.hl}${billingHl}${e}${e}20${e}1${t}`);
-        count++;
-        if (b.taxonomy) {
-          parts.push(`PRV${e}BI${e}PXC${e}${b.taxonomy}${t}`);
-          count++;
-        }
-        parts.push(
-          `NM1${e}85${e}2${e}${clean(b.name)}${e}${e}${e}${e}${e}XX${e}${b.npi}${t}${addr(w, b.address)}REF${e}EI${e}${b.taxId}${t}`,
-        );
-        parts.push(`PER${e}IC${e}${clean(b.contactName)}${e}TE${e}${b.contactPhone}${t}`);
-        count += 5;
-      }
-      const cov = claim.coverage;
-      const self = cov.relationship === 'self';
-      const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
-      const subHl = ++hl;
-      // 2000B subscriber HL; HL04 1 when a 2000C patient HL follows.
-      parts.push(`${h.hl}${subHl}${e}${billingHl}${e}22${e}${self ? 0 : 1}${t}`);
-      parts.push(
-        `${h.sbr}${cov.order === 1 ? 'P' : cov.order === 2 ? 'S' : 'T'}${e}${self ? '18' : ''}${e}${cov.groupNumber ? clean(cov.groupNumber) : ''}${e}${e}${e}${e}${e}${e}${cov.filingIndicator ?? 'CI'}${t}`,
-      );
-      parts.push(`${nm1(w, 'IL', subscriber, 'MI', clean(cov.memberId))}${t}`);
-      count += 3;
-      if (subscriber.address) {
-        parts.push(addr(w, subscriber.address));
-        count += 2;
-      }
-      if (subscriber.dob) {
-        parts.push(dmg(w, subscriber));
-        count++;
-      }
-      parts.push(`${h.nm1pr}${clean(cov.payerName)}${h.pi}${cov.payerId}${t}`);
-      count++;
-      if (!self) {
-        const p = claim.patient;
-        parts.push(`${h.hl}${++hl}${e}${subHl}${e}23${e}0${t}PAT${e}${PAT01[cov.relationship] ?? 'G8'}${t}`);
-        parts.push(`${nm1(w, 'QC', p, '', '')}${t}`);
-        count += 3;
-        if (p.address) {
-          parts.push(addr(w, p.address));
-          count += 2;
-        }
-        parts.push(dmg(w, p));
-        count++;
-      }
-      count += claimBody(parts, claim, w);
-      chunks.push(parts.join(''));
+    o.put(h.nm141);
+    o.text(env.submitterName);
+    o.put(h.id46);
+    o.raw(env.senderId);
+    o.end();
+    o.put(h.perIc);
+    o.text(con.name);
+    if (con.phone) {
+      o.put(h.te);
+      o.raw(con.phone);
     }
-    body += chunks.join('');
-    count++; // SE
-    out.push(body, `SE${e}${count}${e}${st02}${t}`);
+    if (con.email) {
+      o.put(h.em);
+      o.text(con.email);
+    }
+    o.end();
+    o.put(h.nm140);
+    o.text(env.receiverName);
+    o.put(h.id46);
+    o.raw(env.receiverId);
+    o.end();
+    // The claim loop only dispatches: each loop writer is its own small function, which V8
+    // optimizes after a few claims instead of compiling (and on-stack replacing) one huge loop.
+    const hier: Hier = { hl: 0, billingHl: 0, lastBilling: undefined };
+    for (const claim of batch) {
+      const b = claim.billing;
+      if (!hier.lastBilling || !sameBilling(hier.lastBilling, b)) {
+        hier.lastBilling = b;
+        hier.billingHl = ++hier.hl;
+        billingLoop(o, h, b, hier.billingHl);
+      }
+      subscriberLoops(o, h, claim, hier);
+      claimBody(o, h, claim, dental);
+    }
+    o.put(h.se);
+    o.int(o.segments - first + 1);
+    o.el();
+    o.raw(st02);
+    o.end();
     if (claims.length === 0) break;
   }
-  out.push(interchangeTail(env, sets));
-  return out.join('');
+  o.raw(interchangeTail(env, sets));
+  return o.string();
 }
 
-/** What the segment helpers need: the separators, the free-text cleaner and the guide. */
-interface Writer {
-  e: string;
-  c: string;
-  t: string;
-  clean: (v: string) => string;
-  dental: boolean;
-  h: Heads;
+/** HL numbering within one transaction set (HL01 ids, HL02 parents). */
+interface Hier {
+  hl: number;
+  billingHl: number;
+  lastBilling: Claim['billing'] | undefined;
 }
 
-/** Constant segment heads for one separator set, built once per file rather than once per segment. */
+function billingLoop(o: Emitter, h: Heads, b: Claim['billing'], billingHl: number): void {
+  // 2000A billing provider HL (HL03 20, HL04 1: always has children), 2010AA NM1/N3/N4/REF*EI/PER.
+  o.put(h.hl);
+  o.int(billingHl);
+  o.put(h.hl20);
+  o.end();
+  if (b.taxonomy) {
+    o.put(h.prvBi);
+    o.raw(b.taxonomy);
+    o.end();
+  }
+  o.put(h.nm185);
+  o.text(b.name);
+  o.put(h.xx5);
+  o.raw(b.npi);
+  o.end();
+  addr(o, h, b.address);
+  o.put(h.refEi);
+  o.raw(b.taxId);
+  o.end();
+  o.put(h.perIc);
+  o.text(b.contactName);
+  o.put(h.te);
+  o.raw(b.contactPhone);
+  o.end();
+}
+
+/** 2000B subscriber (2010BA, 2010BB payer) and, when the patient is someone else, 2000C patient. */
+function subscriberLoops(o: Emitter, h: Heads, claim: Claim, hier: Hier): void {
+  const cov = claim.coverage;
+  const self = cov.relationship === 'self';
+  const subscriber: Person = self ? claim.patient : (cov.subscriber ?? claim.patient);
+  const subHl = ++hier.hl;
+  // 2000B subscriber HL (HL03 22; HL04 1 when a 2000C patient HL follows).
+  o.put(h.hl);
+  o.int(subHl);
+  o.el();
+  o.int(hier.billingHl);
+  o.put(self ? h.hl22no : h.hl22yes);
+  o.end();
+  // SBR01 payer responsibility P/S/T, SBR02 18 (self) only when the subscriber is the patient,
+  // SBR03 group number, SBR09 claim filing indicator.
+  o.put(cov.order === 1 ? h.sbrP : cov.order === 2 ? h.sbrS : h.sbrT);
+  o.put(self ? h.self18 : h.e1);
+  if (cov.groupNumber) o.text(cov.groupNumber);
+  o.put(h.sbr09);
+  o.raw(cov.filingIndicator ?? 'CI');
+  o.end();
+  nm1(o, h, h.nm1IL, subscriber, 'MI', cov.memberId, true);
+  if (subscriber.address) addr(o, h, subscriber.address);
+  if (subscriber.dob) dmg(o, h, subscriber);
+  // 2010BB payer: NM108 PI payer id.
+  o.put(h.nm1pr);
+  o.text(cov.payerName);
+  o.put(h.pi5);
+  o.raw(cov.payerId);
+  o.end();
+  if (!self) {
+    const p = claim.patient;
+    // 2000C patient HL (HL03 23, HL04 0) and PAT01 relationship.
+    o.put(h.hl);
+    o.int(++hier.hl);
+    o.el();
+    o.int(subHl);
+    o.put(h.hl23);
+    o.end();
+    o.put(h.pat);
+    o.raw(PAT01[cov.relationship] ?? 'G8');
+    o.end();
+    nm1(o, h, h.nm1QC, p, '', '', false);
+    if (p.address) addr(o, h, p.address);
+    if (p.dob) dmg(o, h, p);
+  }
+}
+
+/**
+ * Heads per separator set, built on first use and kept. Besides saving ~50 small buffers per file,
+ * this matters to V8: a second heads object from the same literal turns its fields from constant to
+ * mutable, which throws away every optimized segment writer after the first file.
+ */
+const headsBySeparators = new Map<string, Heads>();
+
+function headsFor(e: string, c: string): Heads {
+  const key = JSON.stringify([e, c]);
+  let h = headsBySeparators.get(key);
+  if (!h) {
+    if (headsBySeparators.size >= 16) headsBySeparators.clear();
+    h = heads(e, c);
+    headsBySeparators.set(key, h);
+  }
+  return h;
+}
+
+/** Constant segment heads and element runs for one separator set. */
 function heads(e: string, c: string) {
   return {
-    hl: `HL${e}`,
-    sbr: `SBR${e}`,
-    nm1: `NM1${e}`,
-    nm1pr: `NM1${e}PR${e}2${e}`,
-    pi: `${e}${e}${e}${e}${e}PI${e}`,
-    n3: `N3${e}`,
-    n4: `N4${e}`,
-    dmg: `DMG${e}D8${e}`,
-    clm: `CLM${e}`,
-    refEa: `REF${e}EA${e}`,
-    lx: `LX${e}`,
-    sv1: `SV1${e}HC${c}`,
-    sv3: `SV3${e}AD${c}`,
-    un: `${e}UN${e}`,
-    dtp472: `DTP${e}472${e}D8${e}`,
+    hl: Emitter.head(`HL${e}`),
+    hl20: Emitter.head(`${e}${e}20${e}1`),
+    hl22no: Emitter.head(`${e}22${e}0`),
+    hl22yes: Emitter.head(`${e}22${e}1`),
+    hl23: Emitter.head(`${e}23${e}0`),
+    pat: Emitter.head(`PAT${e}`),
+    prvBi: Emitter.head(`PRV${e}BI${e}PXC${e}`),
+    nm141: Emitter.head(`NM1${e}41${e}2${e}`),
+    nm140: Emitter.head(`NM1${e}40${e}2${e}`),
+    id46: Emitter.head(`${e}${e}${e}${e}${e}46${e}`),
+    perIc: Emitter.head(`PER${e}IC${e}`),
+    te: Emitter.head(`${e}TE${e}`),
+    em: Emitter.head(`${e}EM${e}`),
+    nm185: Emitter.head(`NM1${e}85${e}2${e}`),
+    xx5: Emitter.head(`${e}${e}${e}${e}${e}XX${e}`),
+    refEi: Emitter.head(`REF${e}EI${e}`),
+    sbrP: Emitter.head(`SBR${e}P${e}`),
+    sbrS: Emitter.head(`SBR${e}S${e}`),
+    sbrT: Emitter.head(`SBR${e}T${e}`),
+    self18: Emitter.head(`18${e}`),
+    e1: Emitter.head(e),
+    sbr09: Emitter.head(`${e}${e}${e}${e}${e}${e}`),
+    nm1pr: Emitter.head(`NM1${e}PR${e}2${e}`),
+    pi5: Emitter.head(`${e}${e}${e}${e}${e}PI${e}`),
+    // NM1 heads by entity identifier code (NM101), person (NM102 1) and non-person (NM102 2).
+    nm1IL: nm1Head(e, 'IL'),
+    nm1QC: nm1Head(e, 'QC'),
+    nm1DN: nm1Head(e, 'DN'),
+    nm182: nm1Head(e, '82'),
+    nm177: nm1Head(e, '77'),
+    e3: Emitter.head(`${e}${e}${e}`),
+    e4: Emitter.head(`${e}${e}${e}${e}`),
+    e5: Emitter.head(`${e}${e}${e}${e}${e}`),
+    n3: Emitter.head(`N3${e}`),
+    n4: Emitter.head(`N4${e}`),
+    dmg: Emitter.head(`DMG${e}D8${e}`),
+    clm: Emitter.head(`CLM${e}`),
+    clmB: Emitter.head(`${c}B${c}`),
+    clmYAYY: Emitter.head(`${e}Y${e}A${e}Y${e}Y`),
+    dtp472: Emitter.head(`DTP${e}472${e}D8${e}`),
+    refG1: Emitter.head(`REF${e}G1${e}`),
+    refF8: Emitter.head(`REF${e}F8${e}`),
+    refEa: Emitter.head(`REF${e}EA${e}`),
+    hiAbk: Emitter.head(`HI${e}ABK${c}`),
+    abf: Emitter.head(`${e}ABF${c}`),
+    prvPe: Emitter.head(`PRV${e}PE${e}PXC${e}`),
+    prvRf: Emitter.head(`PRV${e}RF${e}PXC${e}`),
+    lx: Emitter.head(`LX${e}`),
+    sv1: Emitter.head(`SV1${e}HC${c}`),
+    sv3: Emitter.head(`SV3${e}AD${c}`),
+    un: Emitter.head(`${e}UN${e}`),
+    tooJp: Emitter.head(`TOO${e}JP${e}`),
+    se: Emitter.head(`SE${e}`),
   };
 }
 type Heads = ReturnType<typeof heads>;
 
-// NM1: 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing separators.
+function nm1Head(e: string, code: string): readonly [Head, Head] {
+  return [Emitter.head(`NM1${e}${code}${e}1${e}`), Emitter.head(`NM1${e}${code}${e}2${e}`)];
+}
+
+// NM1 (`head` from nm1Head): 02 entity type (1 person, 2 non-person), 03-05 name, 08/09 id qualifier and id; no trailing
+// separators. `cleanId`: the id is typed by people (member id) rather than checked (NPI).
 function nm1(
-  w: Writer,
-  code: string,
+  o: Emitter,
+  h: Heads,
+  head: readonly [Head, Head],
   p: { lastName: string; firstName?: string; middleName?: string },
   q: string,
   id: string,
-): string {
-  const { e, clean } = w;
+  cleanId: boolean,
+): void {
   if (p.firstName) {
-    const mid = p.middleName ? clean(p.middleName) : '';
-    const base = `${w.h.nm1}${code}${e}1${e}${clean(p.lastName)}${e}${clean(p.firstName)}`;
-    return q ? `${base}${e}${mid}${e}${e}${e}${q}${e}${id}` : mid ? `${base}${e}${mid}` : base;
+    o.put(head[0]);
+    o.text(p.lastName);
+    o.el();
+    o.text(p.firstName);
+    if (q) {
+      o.el();
+      if (p.middleName) o.text(p.middleName);
+      o.put(h.e3);
+    } else if (p.middleName) {
+      o.el();
+      o.text(p.middleName);
+    }
+  } else {
+    o.put(head[1]);
+    o.text(p.lastName);
+    if (q) o.put(h.e5);
   }
-  const base = `${w.h.nm1}${code}${e}2${e}${clean(p.lastName)}`;
-  return q ? `${base}${e}${e}${e}${e}${e}${q}${e}${id}` : base;
+  if (q) {
+    o.raw(q);
+    o.el();
+    if (cleanId) o.text(id);
+    else o.raw(id);
+  }
+  o.end();
 }
 
-function addr(w: Writer, a: Address): string {
-  const { e, t, clean } = w;
-  return `${w.h.n3}${clean(a.line1)}${a.line2 ? e + clean(a.line2) : ''}${t}${w.h.n4}${clean(a.city)}${e}${a.state}${e}${a.zip}${t}`;
+function addr(o: Emitter, h: Heads, a: Address): void {
+  o.put(h.n3);
+  o.text(a.line1);
+  if (a.line2) {
+    o.el();
+    o.text(a.line2);
+  }
+  o.end();
+  o.put(h.n4);
+  o.text(a.city);
+  o.el();
+  o.raw(a.state);
+  o.el();
+  o.raw(a.zip);
+  o.end();
 }
 
-function dmg(w: Writer, p: Person): string {
-  const { e, t } = w;
-  return p.dob ? `${w.h.dmg}${d8(p.dob)}${e}${p.sex}${t}` : '';
+function dmg(o: Emitter, h: Heads, p: Person): void {
+  o.put(h.dmg);
+  o.d8(p.dob);
+  o.el();
+  o.raw(p.sex);
+  o.end();
 }
 
 // 2310A referring carries PRV*RF only in the 837D; 2310B rendering carries PRV*PE in both guides.
-function prov(w: Writer, code: string, p: Practitioner): string {
-  const { e, t } = w;
-  return `${nm1(w, code, p, 'XX', p.npi)}${t}${p.taxonomy && (code === '82' || w.dental) ? `PRV${e}${code === '82' ? 'PE' : 'RF'}${e}PXC${e}${p.taxonomy}${t}` : ''}`;
+function prov(o: Emitter, h: Heads, code: '82' | 'DN', p: Practitioner, dental: boolean): void {
+  nm1(o, h, code === '82' ? h.nm182 : h.nm1DN, p, 'XX', p.npi, false);
+  if (p.taxonomy && (code === '82' || dental)) {
+    o.put(code === '82' ? h.prvPe : h.prvRf);
+    o.raw(p.taxonomy);
+    o.end();
+  }
 }
 
 function sameBilling(a: Claim['billing'], b: Claim['billing']): boolean {
@@ -221,94 +352,150 @@ function sameBilling(a: Claim['billing'], b: Claim['billing']): boolean {
   );
 }
 
-function allSameDate(lines: ClaimLine[]): string | undefined {
-  const first = lines[0]?.dateOfService;
+function allSameDate(claim: Claim): string | undefined {
+  const first = claim.lines[0]?.dateOfService;
   if (!first) return undefined;
-  for (const l of lines) if (l.dateOfService !== first) return undefined;
+  for (const l of claim.lines) if (l.dateOfService !== first) return undefined;
   return first;
 }
 
-/** 2300 claim, 2310x providers, 2400 lines, pushed onto `parts`; returns the segment count. */
-function claimBody(parts: string[], claim: Claim, w: Writer): number {
-  const { e, c, t, clean, dental, h } = w;
+/** 2300 claim, 2310x providers, 2400 lines. */
+function claimBody(o: Emitter, h: Heads, claim: Claim, dental: boolean): void {
   // CLM05 C023: place of service : B (professional/dental POS code set) : frequency (CLM05-3).
   // CLM06 provider signature Y, CLM07 assignment A, CLM08 benefits assigned Y, CLM09 release Y.
-  parts.push(
-    `${h.clm}${clean(claim.patientControlNumber)}${e}${money(claim.totalChargeCents)}${e}${e}${e}${claim.placeOfService}${c}B${c}${claim.frequency}${e}Y${e}A${e}Y${e}Y${t}`,
-  );
-  let n = 1;
-  const claimDate = dental ? allSameDate(claim.lines) : undefined;
+  o.put(h.clm);
+  o.text(claim.patientControlNumber);
+  o.el();
+  o.money(claim.totalChargeCents);
+  o.put(h.e3);
+  o.raw(claim.placeOfService);
+  o.put(h.clmB);
+  o.raw(claim.frequency);
+  o.put(h.clmYAYY);
+  o.end();
+  const claimDate = dental ? allSameDate(claim) : undefined;
   if (claimDate) {
     // 837D 2300 DTP*472: service date at claim level when every line shares it.
-    parts.push(`${h.dtp472}${d8(claimDate)}${t}`);
-    n++;
+    o.put(h.dtp472);
+    o.d8(claimDate);
+    o.end();
   }
   if (claim.priorAuthorization) {
-    parts.push(`REF${e}G1${e}${clean(claim.priorAuthorization)}${t}`);
-    n++;
+    o.put(h.refG1);
+    o.text(claim.priorAuthorization);
+    o.end();
   }
   if (claim.originalClaimNumber && claim.frequency !== '1') {
     // 2300 REF*F8 payer claim control number, required for frequency 7 (replace) and 8 (void).
-    parts.push(`REF${e}F8${e}${clean(claim.originalClaimNumber)}${t}`);
-    n++;
+    o.put(h.refF8);
+    o.text(claim.originalClaimNumber);
+    o.end();
   }
   if (!dental && claim.patient.mrn) {
     // 837P 2300 REF*EA medical record number (the 837D has no such REF).
-    parts.push(`${h.refEa}${clean(claim.patient.mrn)}${t}`);
-    n++;
+    o.put(h.refEa);
+    o.text(claim.patient.mrn);
+    o.end();
   }
-  if (claim.diagnoses.length > 0) {
-    let hi = `HI${e}ABK${c}${claim.diagnoses[0]}`;
-    for (let i = 1; i < claim.diagnoses.length; i++) hi += `${e}ABF${c}${claim.diagnoses[i]}`;
-    parts.push(hi + t);
-    n++;
+  const dx = claim.diagnoses;
+  if (dx.length > 0) {
+    // HI01 ABK principal diagnosis, HI02.. ABF other diagnoses.
+    o.put(h.hiAbk);
+    o.raw(dx[0]!);
+    for (let i = 1; i < dx.length; i++) {
+      o.put(h.abf);
+      o.raw(dx[i]!);
+    }
+    o.end();
   }
-  if (claim.referring) {
-    parts.push(prov(w, 'DN', claim.referring));
-    n += claim.referring.taxonomy && dental ? 2 : 1;
-  }
-  if (claim.rendering.npi !== claim.billing.npi) {
-    // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
-    parts.push(prov(w, '82', claim.rendering));
-    n += claim.rendering.taxonomy ? 2 : 1;
-  }
+  if (claim.referring) prov(o, h, 'DN', claim.referring, dental);
+  // 2310B only when the rendering provider differs from 2010AA (IG situational rule).
+  if (claim.rendering.npi !== claim.billing.npi) prov(o, h, '82', claim.rendering, dental);
   if (claim.facility) {
     const f = claim.facility;
-    parts.push(
-      `${nm1(w, '77', { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '')}${t}${addr(w, f.address)}`,
-    );
-    n += 3;
+    nm1(o, h, h.nm177, { lastName: f.name }, f.npi ? 'XX' : '', f.npi ?? '', false);
+    addr(o, h, f.address);
   }
-  for (let i = 0; i < claim.lines.length; i++) {
-    const l = claim.lines[i]!;
-    const ptr = l.diagnosisPointers.join(c);
-    let mods = '';
-    for (const m of l.modifiers) mods += c + m;
-    parts.push(`${h.lx}${i + 1}${t}`);
-    if (dental) {
-      // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
-      const area = l.area ? (ORAL_CAVITY[l.area] ?? l.area) : '';
-      parts.push(`${h.sv3}${l.code}${mods}${e}${money(l.chargeCents)}${e}${e}${area}${e}${e}${qty(l.units)}`);
-      parts.push(ptr ? `${e}${e}${e}${e}${e}${ptr}${t}` : t);
-      let k = 2;
-      if (l.tooth) {
-        const surf = l.surfaces ? e + l.surfaces.split('').join(c) : '';
-        parts.push(`TOO${e}JP${e}${l.tooth}${surf}${t}`);
-        k++;
+  const lines = claim.lines;
+  for (let i = 0; i < lines.length; i++) {
+    o.put(h.lx);
+    o.int(i + 1);
+    o.end();
+    if (dental) serviceLine837D(o, h, lines[i]!, !claimDate);
+    else serviceLine837P(o, h, lines[i]!);
+  }
+}
+
+/** 2400 SV1 professional service and DTP*472 service date. */
+function serviceLine837P(o: Emitter, h: Heads, l: ClaimLine): void {
+  // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 07 pointers.
+  o.put(h.sv1);
+  o.raw(l.code);
+  for (const m of l.modifiers) {
+    o.comp();
+    o.raw(m);
+  }
+  o.el();
+  o.money(l.chargeCents);
+  o.put(h.un);
+  o.qty(l.units);
+  if (l.diagnosisPointers.length > 0) {
+    o.put(h.e3);
+    pointers(o, l.diagnosisPointers);
+  }
+  o.end();
+  o.put(h.dtp472);
+  o.d8(l.dateOfService);
+  o.end();
+}
+
+/** 2400 SV3 dental service, TOO tooth, and DTP*472 unless the date is at claim level. */
+function serviceLine837D(o: Emitter, h: Heads, l: ClaimLine, lineDate: boolean): void {
+  // SV3: 01 AD:code:mods, 02 charge, 03 POS (claim's), 04 oral cavity, 05 prosthesis, 06 units, 11 pointers.
+  o.put(h.sv3);
+  o.raw(l.code);
+  for (const m of l.modifiers) {
+    o.comp();
+    o.raw(m);
+  }
+  o.el();
+  o.money(l.chargeCents);
+  o.el();
+  o.el();
+  if (l.area) o.raw(ORAL_CAVITY[l.area] ?? l.area);
+  o.el();
+  o.el();
+  o.qty(l.units);
+  if (l.diagnosisPointers.length > 0) {
+    o.put(h.e5);
+    pointers(o, l.diagnosisPointers);
+  }
+  o.end();
+  if (l.tooth) {
+    // TOO02 tooth number (JP universal numbering), TOO03 surfaces one per component.
+    o.put(h.tooJp);
+    o.raw(l.tooth);
+    const s = l.surfaces;
+    if (s) {
+      o.el();
+      for (let k = 0; k < s.length; k++) {
+        if (k > 0) o.comp();
+        o.unit(s.charCodeAt(k));
       }
-      if (!claimDate) {
-        parts.push(`${h.dtp472}${d8(l.dateOfService)}${t}`);
-        k++;
-      }
-      n += k;
-    } else {
-      // SV1: 01 HC:code:mods, 02 charge, 03 UN, 04 units, 05 POS (only when it differs), 07 pointers.
-      parts.push(
-        `${h.sv1}${l.code}${mods}${e}${money(l.chargeCents)}${h.un}${qty(l.units)}${ptr ? `${e}${e}${e}${ptr}` : ''}${t}`,
-      );
-      parts.push(`${h.dtp472}${d8(l.dateOfService)}${t}`);
-      n += 3;
     }
+    o.end();
   }
-  return n;
+  if (lineDate) {
+    o.put(h.dtp472);
+    o.d8(l.dateOfService);
+    o.end();
+  }
+}
+
+/** SV107 / SV311 diagnosis code pointers, one per component. */
+function pointers(o: Emitter, ptrs: number[]): void {
+  for (let k = 0; k < ptrs.length; k++) {
+    if (k > 0) o.comp();
+    o.int(ptrs[k]!);
+  }
 }
