@@ -79,6 +79,8 @@ export interface Ack999In {
   groupControlNumber: string;
   /** AK9-01: A accepted, E accepted with errors, P partially accepted, R rejected. */
   status: string;
+  /** AK905..AK909 functional group syntax error codes. */
+  groupErrors?: string[];
   transactions: {
     /** AK2-02: ST02 of the acknowledged 837 transaction set. */
     controlNumber: string;
@@ -104,9 +106,35 @@ export interface StcIn {
   message?: string;
 }
 
+/** A 2220D service line status (procedure, REF*FJ line item control number, STC). */
+export interface ServiceAckIn {
+  procedure?: { qualifier?: string; code: string; modifiers: string[] };
+  lineControl?: string;
+  statuses: StcIn[];
+}
+
 export interface Ack277CAIn {
+  /** 2200B STC: the status of the whole submitted file. */
   batchStatuses: StcIn[];
-  claims: { patientControlNumber: string; payerClaimNumber?: string; statuses: StcIn[] }[];
+  /** 2200B TRN02: the BHT03 of the 837 it answers. */
+  batchReference?: string;
+  /** 2000C/2200C provider levels and their statuses. */
+  providers?: { provider: { qualifier: string; id: string }; name?: string; statuses: StcIn[] }[];
+  claims: {
+    patientControlNumber: string;
+    payerClaimNumber?: string;
+    statuses: StcIn[];
+    lines?: ServiceAckIn[];
+  }[];
+}
+
+/** A TA1: the envelope of our interchange TA101 (= batches.isaControl), accepted or not. */
+export interface InterchangeAckIn {
+  controlNumber: string;
+  /** TA104: A, E (accepted, errors noted) or R (the whole interchange rejected). */
+  status: string;
+  noteCode: string;
+  noteText: string;
 }
 
 // ------------------------------------------------------------------ reconciliation
@@ -512,6 +540,13 @@ export interface Ack999Status {
   groupControlNumber: string;
   /** AK9-01 A/E/P: at least part of the group was accepted. */
   groupAccepted: boolean;
+  /**
+   * AK9-01 R: the whole functional group is rejected (X231A1), so every claim of the batch is,
+   * whether or not an AK2 loop names its transaction set.
+   */
+  groupRejected?: boolean;
+  /** AK905..AK909 as text, e.g. "AK905 4: group control numbers in GS and GE do not agree". */
+  groupErrors?: string[];
   transactions: TransactionAckStatus[];
 }
 
@@ -538,6 +573,30 @@ const IK4_TEXT: Record<string, string> = {
   '10': 'exclusion condition violated',
 };
 
+/** AK905..AK909 functional group syntax error codes (X12 element 716). */
+const AK905_TEXT: Record<string, string> = {
+  '1': 'functional group not supported',
+  '2': 'functional group version not supported',
+  '3': 'functional group trailer missing',
+  '4': 'group control numbers in the GS and GE do not agree',
+  '5': 'number of included transaction sets does not match the actual count',
+  '6': 'group control number violates syntax',
+  '10': 'authentication key name unknown',
+  '11': 'encryption key name unknown',
+  '12': 'requested service (authentication or encryption) not available',
+  '13': 'unknown security recipient',
+  '14': 'unknown security originator',
+  '15': 'syntax error in decrypted text',
+  '16': 'security not supported',
+  '17': 'incorrect message length (encryption only)',
+  '18': 'message authentication code failed',
+  '19': 'functional group control number not unique within the interchange',
+  '23': 'S3E security end segment missing for S3S security start segment',
+  '24': 'S3S security start segment missing for S3E security end segment',
+  '25': 'S4E security end segment missing for S4S security start segment',
+  '26': 'S4S security start segment missing for S4E security end segment',
+};
+
 /**
  * What a 999 says about our transaction sets. IK5-01 A (accepted) and E (accepted, errors noted)
  * pass; R, M, W, X reject the set. When IK5 is absent for a set the group's AK9-01 decides.
@@ -547,6 +606,8 @@ export function statusFrom999(ack: Ack999In): Ack999Status {
   return {
     groupControlNumber: ack.groupControlNumber,
     groupAccepted,
+    groupRejected: ack.status === 'R',
+    groupErrors: (ack.groupErrors ?? []).map((c) => `AK905 ${c}: ${AK905_TEXT[c] ?? 'group syntax error'}`),
     transactions: ack.transactions.map((t) => {
       const accepted = t.status === 'A' || t.status === 'E' || (t.status === '' && groupAccepted);
       const errors = t.segmentErrors.flatMap((s) => {
@@ -596,9 +657,28 @@ const CATEGORY_TEXT: Record<string, string> = {
   A8: 'rejected for relational field error',
 };
 
+const stcText = (s: StcIn) =>
+  `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.message ? ` (${s.message})` : ''}`;
+const stcCode = (s: StcIn) => [s.category, s.status, s.entity].filter(Boolean).join(':');
+const rejects = (statuses: readonly StcIn[]) => statuses.some((s) => REJECTED_CATEGORIES.has(s.category));
+
+/** 2220D lines with their statuses, as text: "line 1 HC:99213:25 (line control LC-1): A7:454 ...". */
+function lineText(lines: readonly ServiceAckIn[] | undefined): string[] {
+  return (lines ?? [])
+    .map((l, i) => {
+      if (l.statuses.length === 0) return '';
+      const p = l.procedure;
+      const what = p ? [p.qualifier, p.code, ...p.modifiers].filter(Boolean).join(':') : '';
+      const ctl = l.lineControl ? ` (line control ${l.lineControl})` : '';
+      return `line ${i + 1}${what ? ` ${what}` : ''}${ctl}: ${l.statuses.map(stcText).join('; ')}`;
+    })
+    .filter((t) => t !== '');
+}
+
 /**
  * What a 277CA says per claim (2200D STC). Any rejecting category wins over an accepting one
- * in the same loop; a claim-level status absent falls back to the batch (2200B) status.
+ * in the same loop; a claim-level status absent falls back to the batch (2200B) status. The 2220D
+ * service line statuses (which line, and why) are added to the message and codes.
  */
 export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
   return ack.claims.map((c) => {
@@ -609,13 +689,11 @@ export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
       : categories.some((k) => ACCEPTED_CATEGORIES.has(k))
         ? 'accepted'
         : undefined;
-    const codes = statuses.map((s) => [s.category, s.status, s.entity].filter(Boolean).join(':'));
-    const message = statuses
-      .map(
-        (s) =>
-          `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.message ? ` (${s.message})` : ''}`,
-      )
-      .join('; ');
+    const codes = [
+      ...statuses.map(stcCode),
+      ...(c.lines ?? []).flatMap((l, i) => l.statuses.map((s) => `line${i + 1}:${stcCode(s)}`)),
+    ];
+    const message = [statuses.map(stcText).join('; '), ...lineText(c.lines)].filter(Boolean).join('; ');
     return {
       patientControlNumber: c.patientControlNumber,
       claimStatus,
@@ -624,4 +702,65 @@ export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
       message,
     };
   });
+}
+
+/**
+ * A 277CA rejection above claim level: X214 2200B (the whole submitted file) or 2200C (one billing
+ * provider; "no additional hierarchical levels are sent" for its claims). It covers every claim of
+ * that file, or of that provider in it, that the 277CA gives no claim-level status.
+ */
+export interface WiderRejection {
+  scope: 'file' | 'provider';
+  /** 2200B TRN02: the BHT03 of our 837 (its ISA13 followed by its ST02). */
+  batchReference: string | undefined;
+  /** 2100C NM1*85 NM108/NM109 (XX NPI, FI tax id) when scope is 'provider'. */
+  provider?: { qualifier: string; id: string };
+  /** Claims this 277CA speaks for itself (2200D), which the wider status does not cover. */
+  claimsWithStatus: string[];
+  codes: string[];
+  message: string;
+}
+
+export function widerRejectionsFrom277CA(ack: Ack277CAIn): WiderRejection[] {
+  const claimsWithStatus = ack.claims.map((c) => c.patientControlNumber);
+  const out: WiderRejection[] = [];
+  if (rejects(ack.batchStatuses))
+    out.push({
+      scope: 'file',
+      batchReference: ack.batchReference,
+      claimsWithStatus,
+      codes: ack.batchStatuses.map(stcCode),
+      message: ack.batchStatuses.map(stcText).join('; '),
+    });
+  for (const p of ack.providers ?? [])
+    if (rejects(p.statuses))
+      out.push({
+        scope: 'provider',
+        batchReference: ack.batchReference,
+        provider: p.provider,
+        claimsWithStatus,
+        codes: p.statuses.map(stcCode),
+        message: p.statuses.map(stcText).join('; '),
+      });
+  return out;
+}
+
+export interface InterchangeAckStatus {
+  /** TA101 = batches.isaControl. */
+  isaControl: number;
+  /** R: every claim of the interchange is rejected; E: accepted, the errors are recorded. */
+  status: 'accepted' | 'accepted_with_errors' | 'rejected';
+  noteCode: string;
+  message: string;
+}
+
+/** What a TA1 says about one of our interchanges (TA104 A/E/R, TA105 note code). */
+export function statusFromTA1(ack: InterchangeAckIn): InterchangeAckStatus {
+  const status = ack.status === 'R' ? 'rejected' : ack.status === 'E' ? 'accepted_with_errors' : 'accepted';
+  return {
+    isaControl: Number(ack.controlNumber),
+    status,
+    noteCode: ack.noteCode,
+    message: `TA1 ${ack.status} for interchange ${ack.controlNumber}, note ${ack.noteCode}: ${ack.noteText}`,
+  };
 }
