@@ -67,6 +67,8 @@ export interface RemitClaimIn {
 export interface RemitDocumentIn {
   payment: { amountCents: number; handling?: string; creditDebit?: string; method?: string; date?: string };
   trace: { number: string; originatorId?: string };
+  /** 1000A payer (N104 / REF*2U id). */
+  payer?: { name: string; id?: string };
   claims: RemitClaimIn[];
   /** PLB: a positive amount reduces the payment, a negative one (e.g. L6 interest) increases it. */
   providerAdjustments: {
@@ -410,6 +412,9 @@ export interface PostingPlan {
   /** Check/EFT trace (TRN02), the posting batch key. */
   traceNumber: string;
   paymentCents: number;
+  /** BPR16 check issue / EFT effective date and the 1000A payer id, when the 835 gives them. */
+  paymentDate?: string;
+  payerId?: string;
   /** False when any reconciliation error exists: hold the whole file (issue 5). */
   postable: boolean;
   problems: ReconcileProblem[];
@@ -510,6 +515,8 @@ export function proposePostings(doc: RemitDocumentIn, lookupClaim: LookupClaim):
   return {
     traceNumber: doc.trace.number,
     paymentCents: doc.payment.amountCents,
+    ...(doc.payment.date ? { paymentDate: doc.payment.date } : {}),
+    ...(doc.payer?.id ? { payerId: doc.payer.id } : {}),
     postable: !problems.some((p) => p.severity === 'error'),
     problems,
     proposals,

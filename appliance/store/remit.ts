@@ -516,6 +516,8 @@ export function createRemitStore(store: Store): RemitStore {
               responseId,
               checkNumber: plan.traceNumber,
               paymentCents: plan.paymentCents,
+              payerId: plan.payerId ?? null,
+              paymentDate: plan.paymentDate ?? null,
               status: held ? 'held' : 'proposed',
               problems: [
                 ...plan.problems,

@@ -1,5 +1,8 @@
-// Readers for the clearinghouse's answers: 999, 277CA, 835. Each walks the segments once with a
-// small state machine keyed on loop-opening segments; amounts are parsed exactly into cents.
+// Readers for the clearinghouse's answers: 999, 277CA, 835 and TA1. A file is cut into its
+// transaction sets (ST…SE) first and each set is read on its own, with its envelope's control
+// numbers: one 999 set acknowledges one group (X231A1), one 835 set is one payment (X221A1). Each
+// set is walked once with a small state machine keyed on loop-opening segments; amounts are parsed
+// exactly into cents.
 import type { Diagnostic } from '../../appliance/domain/types.js';
 import { diag, warn } from './header.js';
 import { tokenize } from './tokenize.js';

@@ -234,11 +234,11 @@ describe('remit stage, acknowledgments per transaction set and above claim level
   it('835 with two payments: one remittance per check/EFT, each reconciled on its own', async () => {
     await apply(file('835-two-payments.x12'));
     const rows = store.sqlite
-      .prepare('SELECT check_number, payment_cents, status FROM remittances ORDER BY id')
+      .prepare('SELECT check_number, payment_cents, payment_date, status FROM remittances ORDER BY id')
       .all();
     expect(rows).toEqual([
-      { check_number: 'CHECK-AAA-111', payment_cents: 8000, status: 'proposed' },
-      { check_number: 'EFT-BBB-222', payment_cents: 4500, status: 'proposed' },
+      { check_number: 'CHECK-AAA-111', payment_cents: 8000, payment_date: '2026-01-05', status: 'proposed' },
+      { check_number: 'EFT-BBB-222', payment_cents: 4500, payment_date: '2026-01-06', status: 'proposed' },
     ]);
     const pcns = store.sqlite
       .prepare(
