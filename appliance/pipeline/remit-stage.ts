@@ -35,8 +35,16 @@ export interface RemitStore {
   saveResponse(transport: string, doc: RemoteDocument, now: number): boolean;
   newResponses(limit: number): StoredResponse[];
   failResponse(id: number, message: string, now: number): void;
-  /** Each 999 transaction set of one file, each applied to the batch its AK102 names. */
-  apply999(responseId: number, statuses: Ack999Status[], now: number): void;
+  /**
+   * Each 999 transaction set of one file, each applied to the batch its AK102 names; and the TA1s
+   * the same file carries, if any, applied first (as applyTA1 does).
+   */
+  apply999(
+    responseId: number,
+    statuses: Ack999Status[],
+    now: number,
+    interchanges?: InterchangeAckStatus[],
+  ): void;
   /** Claim statuses, then rejections above claim level (2200B file, 2200C provider). */
   apply277(responseId: number, statuses: ClaimAckStatus[], now: number, wider?: WiderRejection[]): void;
   /** TA1s, each applied to the batch whose ISA13 it names. */
@@ -106,7 +114,9 @@ export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
           const doc = deps.readers.read999(r.content);
           const err = firstError(doc);
           if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
-          deps.remit.apply999(r.id, doc.value.map(statusFrom999), now);
+          // A TA1 may precede the 999's group in its interchange; rejecting ones must not be lost.
+          const ta1 = r.content.includes('TA1') ? (deps.readers.readTA1(r.content).value ?? []) : [];
+          deps.remit.apply999(r.id, doc.value.map(statusFrom999), now, ta1.map(statusFromTA1));
         } else if (kind === '277CA') {
           const doc = deps.readers.read277CA(r.content);
           const err = firstError(doc);

@@ -3,7 +3,12 @@
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
-import type { Ack999Status, PostingProposal, WiderRejection } from '../pipeline/remit.js';
+import type {
+  Ack999Status,
+  InterchangeAckStatus,
+  PostingProposal,
+  WiderRejection,
+} from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
 import { claimsSubmitted } from './submission.js';
@@ -245,6 +250,66 @@ export function createRemitStore(store: Store): RemitStore {
     for (const m of covered) reject(d, m.id, reason, w.codes, now, audit);
   }
 
+  /**
+   * TA1s (X12 interchange acknowledgment): TA104 R rejects every claim of the interchange whose ISA13
+   * is TA101 (no 999 or 277CA will come for it); E is recorded for a person; A changes nothing.
+   */
+  function interchangeAcks(
+    d: Db,
+    responseId: number,
+    acks: readonly InterchangeAckStatus[],
+    now: number,
+    audit: AuditInput[],
+  ) {
+    for (const a of acks) {
+      if (a.status === 'accepted') continue;
+      const batch = d
+        .select({
+          id: batches.id,
+          status: batches.status,
+          isaControl: batches.isaControl,
+          testMode: batches.testMode,
+        })
+        .from(batches)
+        .where(eq(batches.isaControl, a.isaControl))
+        .get();
+      if (!batch) {
+        unknownBatch(d, responseId, `TA1 acknowledges interchange ${a.isaControl}`, now);
+        continue;
+      }
+      if (a.status === 'accepted_with_errors') {
+        // TA104 E: the interchange was accepted (a 999 follows), but its envelope had errors.
+        openWork(
+          d,
+          'review',
+          'batch',
+          batch.id,
+          [{ code: 'INTERCHANGE_ACK_ERRORS', message: `${a.message} (accepted, errors noted)` }],
+          now,
+        );
+        continue;
+      }
+      // TA104 R: the clearinghouse refused the whole interchange; no 999 or 277CA will come.
+      if (batch.status === 'ambiguous' || batch.status === 'sending' || batch.status === 'pending')
+        audit.push(...claimsSubmitted(d, batch, now));
+      const members = d
+        .select({ claimId: batchClaims.claimId })
+        .from(batchClaims)
+        .where(eq(batchClaims.batchId, batch.id))
+        .all();
+      for (const m of members)
+        reject(
+          d,
+          m.claimId,
+          `The clearinghouse rejected the interchange (${a.message})`,
+          [`TA1:R:${a.noteCode}`],
+          now,
+          audit,
+        );
+      d.update(batches).set({ status: 'rejected', ackAt: now }).where(eq(batches.id, batch.id)).run();
+    }
+  }
+
   return {
     saveResponse(transport, doc, now) {
       const r = db
@@ -300,9 +365,11 @@ export function createRemitStore(store: Store): RemitStore {
       });
     },
 
-    apply999(responseId, statuses, now) {
+    apply999(responseId, statuses, now, interchanges = []) {
       store.tx((d) => {
         const audit: AuditInput[] = [];
+        // A TA1 sits before the groups of its interchange (ISA14 = 1 asks for one with the 999).
+        interchangeAcks(d, responseId, interchanges, now, audit);
         // X231A1: each 999 transaction set acknowledges one functional group (AK102 = its GS06).
         for (const status of statuses) {
           const batch = d
@@ -370,53 +437,7 @@ export function createRemitStore(store: Store): RemitStore {
     applyTA1(responseId, acks, now) {
       store.tx((d) => {
         const audit: AuditInput[] = [];
-        for (const a of acks) {
-          const batch = d
-            .select({
-              id: batches.id,
-              status: batches.status,
-              isaControl: batches.isaControl,
-              testMode: batches.testMode,
-            })
-            .from(batches)
-            .where(eq(batches.isaControl, a.isaControl))
-            .get();
-          if (!batch) {
-            unknownBatch(d, responseId, `TA1 acknowledges interchange ${a.isaControl}`, now);
-            continue;
-          }
-          if (a.status === 'accepted') continue;
-          if (a.status === 'accepted_with_errors') {
-            // TA104 E: the interchange was accepted (a 999 follows), but its envelope had errors.
-            openWork(
-              d,
-              'review',
-              'batch',
-              batch.id,
-              [{ code: 'INTERCHANGE_ACK_ERRORS', message: `${a.message} (accepted, errors noted)` }],
-              now,
-            );
-            continue;
-          }
-          // TA104 R: the clearinghouse refused the whole interchange; no 999 or 277CA will come.
-          if (batch.status === 'ambiguous' || batch.status === 'sending' || batch.status === 'pending')
-            audit.push(...claimsSubmitted(d, batch, now));
-          const members = d
-            .select({ claimId: batchClaims.claimId })
-            .from(batchClaims)
-            .where(eq(batchClaims.batchId, batch.id))
-            .all();
-          for (const m of members)
-            reject(
-              d,
-              m.claimId,
-              `The clearinghouse rejected the interchange (${a.message})`,
-              [`TA1:R:${a.noteCode}`],
-              now,
-              audit,
-            );
-          d.update(batches).set({ status: 'rejected', ackAt: now }).where(eq(batches.id, batch.id)).run();
-        }
+        interchangeAcks(d, responseId, acks, now, audit);
         processed(d, responseId, now);
         appendAudit(store, audit, now);
       });

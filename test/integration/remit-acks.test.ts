@@ -185,6 +185,21 @@ describe('remit stage, acknowledgments per transaction set and above claim level
     ]);
   });
 
+  it('TA1 R in the same file as a 999: rejects that interchange and applies the 999 to its own group', async () => {
+    const ta1 = fixture('ta1-rejected.x12');
+    const ack72 = fixture('999-two-groups.x12')
+      .replace('GE*2*201', 'GE*1*201')
+      .replace(/ST\*999\*0001[\s\S]*?SE\*9\*0001~\n/, '');
+    await apply({ name: 'mixed.x12', content: ta1 + ack72 });
+    expect([status('PCN-A1'), status('PCN-A2'), status('PCN-B1')]).toEqual([
+      'rejected',
+      'rejected',
+      'submitted',
+    ]);
+    expect([batchStatus(301), batchStatus(302)]).toEqual(['rejected', 'accepted']);
+    expect(q("SELECT status FROM clearinghouse_responses WHERE remote_id = 'mixed.x12'")).toBe('processed');
+  });
+
   it('277CA provider-level (2200C) rejection: rejects the claims billed under that TIN, not the others', async () => {
     await apply(file('277ca-provider-rejected.x12'));
     expect([status('PCN-A1'), status('PCN-A2'), status('PCN-B1')]).toEqual([
