@@ -388,16 +388,18 @@ describe('group, file, provider, line and interchange statuses', () => {
             {
               procedure: { qualifier: 'HC', code: '99213', modifiers: ['25'] },
               lineControl: 'LC-1',
-              statuses: [{ category: 'A7', status: '454' }],
+              statuses: [
+                { category: 'A7', status: '454', more: [{ category: 'A7', status: '153', entity: '82' }] },
+              ],
             },
           ],
         },
       ],
     });
     expect(c!.claimStatus).toBe('rejected');
-    expect(c!.codes).toEqual(['A7:21:82', 'line1:A7:454']);
+    expect(c!.codes).toEqual(['A7:21:82', 'line1:A7:454', 'line1:A7:153:82']);
     expect(c!.message).toBe(
-      'A7:21 rejected for invalid information; line 1 HC:99213:25 (line control LC-1): A7:454 rejected for invalid information',
+      'A7:21 rejected for invalid information; line 1 HC:99213:25 (line control LC-1): A7:454 rejected for invalid information, also A7:153:82',
     );
   });
 

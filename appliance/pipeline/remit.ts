@@ -105,6 +105,8 @@ export interface StcIn {
   status: string;
   entity?: string;
   action?: string;
+  /** STC10 / STC11: further statuses of the same loop. */
+  more?: { category: string; status: string; entity?: string }[];
   message?: string;
 }
 
@@ -664,9 +666,10 @@ const CATEGORY_TEXT: Record<string, string> = {
   A8: 'rejected for relational field error',
 };
 
+const stcCode = (s: { category: string; status: string; entity?: string }) =>
+  [s.category, s.status, s.entity].filter(Boolean).join(':');
 const stcText = (s: StcIn) =>
-  `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.message ? ` (${s.message})` : ''}`;
-const stcCode = (s: StcIn) => [s.category, s.status, s.entity].filter(Boolean).join(':');
+  `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.more?.length ? `, also ${s.more.map(stcCode).join(', ')}` : ''}${s.message ? ` (${s.message})` : ''}`;
 const rejects = (statuses: readonly StcIn[]) => statuses.some((s) => REJECTED_CATEGORIES.has(s.category));
 
 /** 2220D lines with their statuses, as text: "line 1 HC:99213:25 (line control LC-1): A7:454 ...". */
@@ -696,9 +699,10 @@ export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
       : categories.some((k) => ACCEPTED_CATEGORIES.has(k))
         ? 'accepted'
         : undefined;
+    const all = (s: StcIn) => [stcCode(s), ...(s.more ?? []).map(stcCode)];
     const codes = [
-      ...statuses.map(stcCode),
-      ...(c.lines ?? []).flatMap((l, i) => l.statuses.map((s) => `line${i + 1}:${stcCode(s)}`)),
+      ...statuses.flatMap(all),
+      ...(c.lines ?? []).flatMap((l, i) => l.statuses.flatMap(all).map((k) => `line${i + 1}:${k}`)),
     ];
     const message = [statuses.map(stcText).join('; '), ...lineText(c.lines)].filter(Boolean).join('; ');
     return {
