@@ -109,7 +109,8 @@ export interface CodeSets {
 
 // ------------------------------------------------------------------ clearinghouse
 
-export type RemoteKind = '999' | '277CA' | '835' | 'other';
+/** TA1: an interchange acknowledgment (ISA, TA1, IEA with no functional group). */
+export type RemoteKind = '999' | '277CA' | '835' | 'TA1' | 'other';
 
 /** A document the clearinghouse made available (a response, an acknowledgment, an ERA). */
 export interface RemoteDocument {

@@ -12,7 +12,7 @@ import { write837 } from '../integrations/x12/write-837.js';
 import { validateX12 } from '../integrations/x12/validate.js';
 import { createMllpServer, MllpClient } from '../integrations/hl7/mllp.js';
 import { getProfile, type Hl7Profile } from '../integrations/hl7/profiles.js';
-import { read999, read277CA, read835 } from '../integrations/x12/read.js';
+import { read999, read277CA, read835, readTA1 } from '../integrations/x12/read.js';
 import { sniffKind } from '../integrations/clearinghouse/kind.js';
 import { SANDBOX_ACCOUNT_KEY } from '../integrations/clearinghouse/rest.js';
 import { createTransportFromConfig } from '../integrations/clearinghouse/index.js';
@@ -76,6 +76,7 @@ export const x12Readers: X12Readers = {
   read999: (content) => read999(content),
   read277CA: (content) => read277CA(content),
   read835: (content) => read835(content),
+  readTA1: (content) => readTA1(content),
 };
 
 /** The configured clearinghouse transport (the sandbox's URL is known once it listens). */

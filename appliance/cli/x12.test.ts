@@ -30,12 +30,23 @@ describe('claimbox x12', () => {
     expect(out()).toMatch(/X12_SE_COUNT {2}segment \d+ \(SE SE01\)/);
   });
 
-  it('read prints the parsed document as JSON', async () => {
+  it('read prints the parsed document as JSON, one entry per transaction set', async () => {
     const out = capture();
     expect(await verb.run(['read', fixture('835-realistic.x12')])).toBe(0);
-    const doc = JSON.parse(out()) as { kind: string; value: { payment: { amountCents: number } } };
+    const doc = JSON.parse(out()) as {
+      kind: string;
+      value: { payment: { amountCents: number }; control: { set: string } }[];
+    };
     expect(doc.kind).toBe('835');
-    expect(doc.value.payment.amountCents).toBe(6325);
+    expect(doc.value.map((v) => [v.control.set, v.payment.amountCents])).toEqual([['0001', 6325]]);
+  });
+
+  it('read prints a TA1 interchange acknowledgment', async () => {
+    const out = capture();
+    expect(await verb.run(['read', fixture('ta1-rejected.x12')])).toBe(0);
+    const doc = JSON.parse(out()) as { kind: string; value: { status: string; noteCode: string }[] };
+    expect(doc.kind).toBe('TA1');
+    expect(doc.value).toMatchObject([{ status: 'R', noteCode: '024' }]);
   });
 
   it('a missing subverb is a usage error', () => {

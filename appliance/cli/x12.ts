@@ -13,7 +13,9 @@ const help = `usage: claimbox x12 validate FILE [--json]
             counts, loop order, required elements, lengths, codes, HL hierarchy, CLM02 totals,
             NPI check digits, 835 balancing. Exit 0 valid, 1 invalid; each error names the
             segment number, segment id and element.
-  read      parse an 837, 999, 277CA or 835 and print the document as JSON (money in cents).
+  read      parse an 837, 999, 277CA, 835 or TA1 and print the document as JSON (money in cents).
+            A 999, 277CA or 835 prints a list with one entry per transaction set (ST…SE), each
+            with its ISA13/GS06/ST02 under "control"; a TA1 file prints its list of TA1s.
 
 options:
   --json         (validate) print the result as JSON
@@ -23,7 +25,7 @@ options:
 
 const verb: Verb = {
   name: 'x12',
-  summary: 'validate or read X12 files (837P/837D/999/277CA/835)',
+  summary: 'validate or read X12 files (837P/837D/999/277CA/835/TA1)',
   help,
   run(argv) {
     const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' } });

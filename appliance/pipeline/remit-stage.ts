@@ -1,18 +1,25 @@
-// Stage 6, remit: fetch what the clearinghouse made available (999, 277CA, 835), store it durably,
-// only then confirm it remotely (cursor advance / remote delete), and apply it: 999 to batches,
-// 277CA to claims, 835 reconciled to the cent and proposed for posting (auto-posted if configured).
+// Stage 6, remit: fetch what the clearinghouse made available (TA1, 999, 277CA, 835), store it
+// durably, only then confirm it remotely (cursor advance / remote delete), and apply it: TA1 and 999
+// to batches, 277CA to claims, 835 reconciled to the cent and proposed for posting (auto-posted if
+// configured). A file may hold many transaction sets: each 999 set answers its own group, each 835
+// set is its own payment, and all of one file are applied in one transaction.
 import type { ClearinghouseTransport, RemoteDocument } from '../ports.js';
 import {
   proposePostings,
   statusFrom277CA,
   statusFrom999,
+  statusFromTA1,
+  widerRejectionsFrom277CA,
   type Ack277CAIn,
   type Ack999In,
   type Ack999Status,
   type BilledClaim,
   type ClaimAckStatus,
+  type InterchangeAckIn,
+  type InterchangeAckStatus,
   type PostingPlan,
   type RemitDocumentIn,
+  type WiderRejection,
 } from './remit.js';
 import { failureOf, type Stage, type StageContext } from './stage.js';
 
@@ -28,11 +35,26 @@ export interface RemitStore {
   saveResponse(transport: string, doc: RemoteDocument, now: number): boolean;
   newResponses(limit: number): StoredResponse[];
   failResponse(id: number, message: string, now: number): void;
-  apply999(responseId: number, status: Ack999Status, now: number): void;
-  apply277(responseId: number, statuses: ClaimAckStatus[], now: number): void;
+  /**
+   * Each 999 transaction set of one file, each applied to the batch its AK102 names; and the TA1s
+   * the same file carries, if any, applied first (as applyTA1 does).
+   */
+  apply999(
+    responseId: number,
+    statuses: Ack999Status[],
+    now: number,
+    interchanges?: InterchangeAckStatus[],
+  ): void;
+  /** Claim statuses, then rejections above claim level (2200B file, 2200C provider). */
+  apply277(responseId: number, statuses: ClaimAckStatus[], now: number, wider?: WiderRejection[]): void;
+  /** TA1s, each applied to the batch whose ISA13 it names. */
+  applyTA1(responseId: number, acks: InterchangeAckStatus[], now: number): void;
   lookupClaim(pcn: string): BilledClaim | undefined;
-  /** Record the plan: held when it does not reconcile, else proposed (and posted if autoPost). */
-  save835(responseId: number, plan: PostingPlan, autoPost: boolean, now: number): number;
+  /**
+   * Record one plan per 835 transaction set (each its own payment): held when it does not reconcile,
+   * else proposed (and posted if autoPost). Returns the remittance ids.
+   */
+  save835(responseId: number, plans: PostingPlan[], autoPost: boolean, now: number): number[];
   /** A person approved a proposed remittance: post it. */
   approve(remittanceId: number, actor: string, now: number): { posted: boolean; reason?: string };
   /** Batches sent and still waiting for a 999, or claims waiting for a 277CA. */
@@ -43,10 +65,12 @@ type Read<T> = { value: T | undefined; diagnostics: { severity: string; message:
 
 /** The X12 readers (integrations/x12), injected: the core never imports integrations. */
 export interface X12Readers {
-  kindOf(content: string): '999' | '277CA' | '835' | 'other';
-  read999(content: string): Read<Ack999In>;
-  read277CA(content: string): Read<Ack277CAIn>;
-  read835(content: string): Read<RemitDocumentIn>;
+  kindOf(content: string): '999' | '277CA' | '835' | 'TA1' | 'other';
+  /** One value per transaction set (per TA1 for readTA1). */
+  read999(content: string): Read<Ack999In[]>;
+  read277CA(content: string): Read<Ack277CAIn[]>;
+  read835(content: string): Read<RemitDocumentIn[]>;
+  readTA1(content: string): Read<InterchangeAckIn[]>;
 }
 
 export interface RemitDeps {
@@ -90,23 +114,36 @@ export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
           const doc = deps.readers.read999(r.content);
           const err = firstError(doc);
           if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
-          deps.remit.apply999(r.id, statusFrom999(doc.value), now);
+          // A TA1 may precede the 999's group in its interchange; rejecting ones must not be lost.
+          const ta1 = r.content.includes('TA1') ? (deps.readers.readTA1(r.content).value ?? []) : [];
+          deps.remit.apply999(r.id, doc.value.map(statusFrom999), now, ta1.map(statusFromTA1));
         } else if (kind === '277CA') {
           const doc = deps.readers.read277CA(r.content);
           const err = firstError(doc);
           if (err || !doc.value) throw new Error(`277CA unreadable: ${err}`);
-          deps.remit.apply277(r.id, statusFrom277CA(doc.value), now);
+          deps.remit.apply277(
+            r.id,
+            doc.value.flatMap(statusFrom277CA),
+            now,
+            doc.value.flatMap(widerRejectionsFrom277CA),
+          );
         } else if (kind === '835') {
           const doc = deps.readers.read835(r.content);
           const err = firstError(doc);
           if (err || !doc.value) throw new Error(`835 unreadable: ${err}`);
+          // Each transaction set is one check/EFT: posted under its own trace, reconciled on its own.
           deps.remit.save835(
             r.id,
-            proposePostings(doc.value, (pcn) => deps.remit.lookupClaim(pcn)),
+            doc.value.map((d) => proposePostings(d, (pcn) => deps.remit.lookupClaim(pcn))),
             deps.autoPost,
             now,
           );
-        } else throw new Error('not a 999, 277CA or 835');
+        } else if (kind === 'TA1') {
+          const doc = deps.readers.readTA1(r.content);
+          const err = firstError(doc);
+          if (err || !doc.value) throw new Error(`TA1 unreadable: ${err}`);
+          deps.remit.applyTA1(r.id, doc.value.map(statusFromTA1), now);
+        } else throw new Error('not a TA1, 999, 277CA or 835');
       } catch (err) {
         const f = failureOf(r.id, err);
         ctx.logger.warn({ responseId: r.id, code: f.code }, 'clearinghouse response could not be applied');

@@ -4,6 +4,8 @@ import {
   proposePostings,
   reconcile835,
   statusFrom277CA,
+  statusFromTA1,
+  widerRejectionsFrom277CA,
   statusFrom999,
   type BilledClaim,
   type RemitDocumentIn,
@@ -326,5 +328,95 @@ describe('statusFrom999 / statusFrom277CA', () => {
     });
     expect(s.map((c) => c.claimStatus)).toEqual(['accepted', 'rejected', 'accepted']);
     expect(s[1]!.codes).toEqual(['A7:21:IL']);
+  });
+});
+
+describe('group, file, provider, line and interchange statuses', () => {
+  it('marks the group rejected with the AK905 text, when AK9 is R and no AK2 loop is sent', () => {
+    const s = statusFrom999({ groupControlNumber: '71', status: 'R', groupErrors: ['4'], transactions: [] });
+    expect(s).toMatchObject({
+      groupAccepted: false,
+      groupRejected: true,
+      groupErrors: ['AK905 4: group control numbers in the GS and GE do not agree'],
+      transactions: [],
+    });
+  });
+
+  it('rejects a whole file (2200B) and a provider (2200C), naming the claims the 277CA speaks for itself', () => {
+    const w = widerRejectionsFrom277CA({
+      batchReference: '3010001',
+      batchStatuses: [{ category: 'A3', status: '24', entity: '41' }],
+      providers: [
+        { provider: { qualifier: 'XX', id: '1234567893' }, statuses: [{ category: 'A1', status: '19' }] },
+        {
+          provider: { qualifier: 'FI', id: '000000002' },
+          statuses: [{ category: 'A3', status: '85', entity: '85' }],
+        },
+      ],
+      claims: [{ patientControlNumber: 'P1', statuses: [{ category: 'A2', status: '20' }] }],
+    });
+    expect(w).toEqual([
+      {
+        scope: 'file',
+        batchReference: '3010001',
+        claimsWithStatus: ['P1'],
+        codes: ['A3:24:41'],
+        message: 'A3:24 returned as unprocessable',
+      },
+      {
+        scope: 'provider',
+        batchReference: '3010001',
+        provider: { qualifier: 'FI', id: '000000002' },
+        claimsWithStatus: ['P1'],
+        codes: ['A3:85:85'],
+        message: 'A3:85 returned as unprocessable',
+      },
+    ]);
+    expect(
+      widerRejectionsFrom277CA({ batchStatuses: [{ category: 'A1', status: '19' }], claims: [] }),
+    ).toEqual([]);
+  });
+
+  it('puts 2220D service line statuses into the claim message and codes', () => {
+    const [c] = statusFrom277CA({
+      batchStatuses: [],
+      claims: [
+        {
+          patientControlNumber: 'P1',
+          statuses: [{ category: 'A7', status: '21', entity: '82' }],
+          lines: [
+            {
+              procedure: { qualifier: 'HC', code: '99213', modifiers: ['25'] },
+              lineControl: 'LC-1',
+              statuses: [
+                { category: 'A7', status: '454', more: [{ category: 'A7', status: '153', entity: '82' }] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(c!.claimStatus).toBe('rejected');
+    expect(c!.codes).toEqual(['A7:21:82', 'line1:A7:454', 'line1:A7:153:82']);
+    expect(c!.message).toBe(
+      'A7:21 rejected for invalid information; line 1 HC:99213:25 (line control LC-1): A7:454 rejected for invalid information, also A7:153:82',
+    );
+  });
+
+  it('reads a TA1 as rejected, accepted with errors or accepted, with the note text', () => {
+    const ta1 = (status: string) =>
+      statusFromTA1({
+        controlNumber: '000000301',
+        status,
+        noteCode: '024',
+        noteText: 'Invalid interchange content',
+      });
+    expect(ta1('R')).toEqual({
+      isaControl: 301,
+      status: 'rejected',
+      noteCode: '024',
+      message: 'TA1 R for interchange 000000301, note 024: Invalid interchange content',
+    });
+    expect([ta1('E').status, ta1('A').status]).toEqual(['accepted_with_errors', 'accepted']);
   });
 });

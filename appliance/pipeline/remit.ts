@@ -67,6 +67,8 @@ export interface RemitClaimIn {
 export interface RemitDocumentIn {
   payment: { amountCents: number; handling?: string; creditDebit?: string; method?: string; date?: string };
   trace: { number: string; originatorId?: string };
+  /** 1000A payer (N104 / REF*2U id). */
+  payer?: { name: string; id?: string };
   claims: RemitClaimIn[];
   /** PLB: a positive amount reduces the payment, a negative one (e.g. L6 interest) increases it. */
   providerAdjustments: {
@@ -79,6 +81,8 @@ export interface Ack999In {
   groupControlNumber: string;
   /** AK9-01: A accepted, E accepted with errors, P partially accepted, R rejected. */
   status: string;
+  /** AK905..AK909 functional group syntax error codes. */
+  groupErrors?: string[];
   transactions: {
     /** AK2-02: ST02 of the acknowledged 837 transaction set. */
     controlNumber: string;
@@ -101,12 +105,40 @@ export interface StcIn {
   status: string;
   entity?: string;
   action?: string;
+  /** STC10 / STC11: further statuses of the same loop. */
+  more?: { category: string; status: string; entity?: string }[];
   message?: string;
 }
 
+/** A 2220D service line status (procedure, REF*FJ line item control number, STC). */
+export interface ServiceAckIn {
+  procedure?: { qualifier?: string; code: string; modifiers: string[] };
+  lineControl?: string;
+  statuses: StcIn[];
+}
+
 export interface Ack277CAIn {
+  /** 2200B STC: the status of the whole submitted file. */
   batchStatuses: StcIn[];
-  claims: { patientControlNumber: string; payerClaimNumber?: string; statuses: StcIn[] }[];
+  /** 2200B TRN02: the BHT03 of the 837 it answers. */
+  batchReference?: string;
+  /** 2000C/2200C provider levels and their statuses. */
+  providers?: { provider: { qualifier: string; id: string }; name?: string; statuses: StcIn[] }[];
+  claims: {
+    patientControlNumber: string;
+    payerClaimNumber?: string;
+    statuses: StcIn[];
+    lines?: ServiceAckIn[];
+  }[];
+}
+
+/** A TA1: the envelope of our interchange TA101 (= batches.isaControl), accepted or not. */
+export interface InterchangeAckIn {
+  controlNumber: string;
+  /** TA104: A, E (accepted, errors noted) or R (the whole interchange rejected). */
+  status: string;
+  noteCode: string;
+  noteText: string;
 }
 
 // ------------------------------------------------------------------ reconciliation
@@ -382,6 +414,9 @@ export interface PostingPlan {
   /** Check/EFT trace (TRN02), the posting batch key. */
   traceNumber: string;
   paymentCents: number;
+  /** BPR16 check issue / EFT effective date and the 1000A payer id, when the 835 gives them. */
+  paymentDate?: string;
+  payerId?: string;
   /** False when any reconciliation error exists: hold the whole file (issue 5). */
   postable: boolean;
   problems: ReconcileProblem[];
@@ -482,6 +517,8 @@ export function proposePostings(doc: RemitDocumentIn, lookupClaim: LookupClaim):
   return {
     traceNumber: doc.trace.number,
     paymentCents: doc.payment.amountCents,
+    ...(doc.payment.date ? { paymentDate: doc.payment.date } : {}),
+    ...(doc.payer?.id ? { payerId: doc.payer.id } : {}),
     postable: !problems.some((p) => p.severity === 'error'),
     problems,
     proposals,
@@ -512,6 +549,13 @@ export interface Ack999Status {
   groupControlNumber: string;
   /** AK9-01 A/E/P: at least part of the group was accepted. */
   groupAccepted: boolean;
+  /**
+   * AK9-01 R: the whole functional group is rejected (X231A1), so every claim of the batch is,
+   * whether or not an AK2 loop names its transaction set.
+   */
+  groupRejected?: boolean;
+  /** AK905..AK909 as text, e.g. "AK905 4: group control numbers in GS and GE do not agree". */
+  groupErrors?: string[];
   transactions: TransactionAckStatus[];
 }
 
@@ -538,6 +582,30 @@ const IK4_TEXT: Record<string, string> = {
   '10': 'exclusion condition violated',
 };
 
+/** AK905..AK909 functional group syntax error codes (X12 element 716). */
+const AK905_TEXT: Record<string, string> = {
+  '1': 'functional group not supported',
+  '2': 'functional group version not supported',
+  '3': 'functional group trailer missing',
+  '4': 'group control numbers in the GS and GE do not agree',
+  '5': 'number of included transaction sets does not match the actual count',
+  '6': 'group control number violates syntax',
+  '10': 'authentication key name unknown',
+  '11': 'encryption key name unknown',
+  '12': 'requested service (authentication or encryption) not available',
+  '13': 'unknown security recipient',
+  '14': 'unknown security originator',
+  '15': 'syntax error in decrypted text',
+  '16': 'security not supported',
+  '17': 'incorrect message length (encryption only)',
+  '18': 'message authentication code failed',
+  '19': 'functional group control number not unique within the interchange',
+  '23': 'S3E security end segment missing for S3S security start segment',
+  '24': 'S3S security start segment missing for S3E security end segment',
+  '25': 'S4E security end segment missing for S4S security start segment',
+  '26': 'S4S security start segment missing for S4E security end segment',
+};
+
 /**
  * What a 999 says about our transaction sets. IK5-01 A (accepted) and E (accepted, errors noted)
  * pass; R, M, W, X reject the set. When IK5 is absent for a set the group's AK9-01 decides.
@@ -547,6 +615,8 @@ export function statusFrom999(ack: Ack999In): Ack999Status {
   return {
     groupControlNumber: ack.groupControlNumber,
     groupAccepted,
+    groupRejected: ack.status === 'R',
+    groupErrors: (ack.groupErrors ?? []).map((c) => `AK905 ${c}: ${AK905_TEXT[c] ?? 'group syntax error'}`),
     transactions: ack.transactions.map((t) => {
       const accepted = t.status === 'A' || t.status === 'E' || (t.status === '' && groupAccepted);
       const errors = t.segmentErrors.flatMap((s) => {
@@ -596,9 +666,29 @@ const CATEGORY_TEXT: Record<string, string> = {
   A8: 'rejected for relational field error',
 };
 
+const stcCode = (s: { category: string; status: string; entity?: string }) =>
+  [s.category, s.status, s.entity].filter(Boolean).join(':');
+const stcText = (s: StcIn) =>
+  `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.more?.length ? `, also ${s.more.map(stcCode).join(', ')}` : ''}${s.message ? ` (${s.message})` : ''}`;
+const rejects = (statuses: readonly StcIn[]) => statuses.some((s) => REJECTED_CATEGORIES.has(s.category));
+
+/** 2220D lines with their statuses, as text: "line 1 HC:99213:25 (line control LC-1): A7:454 ...". */
+function lineText(lines: readonly ServiceAckIn[] | undefined): string[] {
+  return (lines ?? [])
+    .map((l, i) => {
+      if (l.statuses.length === 0) return '';
+      const p = l.procedure;
+      const what = p ? [p.qualifier, p.code, ...p.modifiers].filter(Boolean).join(':') : '';
+      const ctl = l.lineControl ? ` (line control ${l.lineControl})` : '';
+      return `line ${i + 1}${what ? ` ${what}` : ''}${ctl}: ${l.statuses.map(stcText).join('; ')}`;
+    })
+    .filter((t) => t !== '');
+}
+
 /**
  * What a 277CA says per claim (2200D STC). Any rejecting category wins over an accepting one
- * in the same loop; a claim-level status absent falls back to the batch (2200B) status.
+ * in the same loop; a claim-level status absent falls back to the batch (2200B) status. The 2220D
+ * service line statuses (which line, and why) are added to the message and codes.
  */
 export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
   return ack.claims.map((c) => {
@@ -609,13 +699,12 @@ export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
       : categories.some((k) => ACCEPTED_CATEGORIES.has(k))
         ? 'accepted'
         : undefined;
-    const codes = statuses.map((s) => [s.category, s.status, s.entity].filter(Boolean).join(':'));
-    const message = statuses
-      .map(
-        (s) =>
-          `${s.category}:${s.status}${CATEGORY_TEXT[s.category] ? ` ${CATEGORY_TEXT[s.category]}` : ''}${s.message ? ` (${s.message})` : ''}`,
-      )
-      .join('; ');
+    const all = (s: StcIn) => [stcCode(s), ...(s.more ?? []).map(stcCode)];
+    const codes = [
+      ...statuses.flatMap(all),
+      ...(c.lines ?? []).flatMap((l, i) => l.statuses.flatMap(all).map((k) => `line${i + 1}:${k}`)),
+    ];
+    const message = [statuses.map(stcText).join('; '), ...lineText(c.lines)].filter(Boolean).join('; ');
     return {
       patientControlNumber: c.patientControlNumber,
       claimStatus,
@@ -624,4 +713,65 @@ export function statusFrom277CA(ack: Ack277CAIn): ClaimAckStatus[] {
       message,
     };
   });
+}
+
+/**
+ * A 277CA rejection above claim level: X214 2200B (the whole submitted file) or 2200C (one billing
+ * provider; "no additional hierarchical levels are sent" for its claims). It covers every claim of
+ * that file, or of that provider in it, that the 277CA gives no claim-level status.
+ */
+export interface WiderRejection {
+  scope: 'file' | 'provider';
+  /** 2200B TRN02: the BHT03 of our 837 (its ISA13 followed by its ST02). */
+  batchReference: string | undefined;
+  /** 2100C NM1*85 NM108/NM109 (XX NPI, FI tax id) when scope is 'provider'. */
+  provider?: { qualifier: string; id: string };
+  /** Claims this 277CA speaks for itself (2200D), which the wider status does not cover. */
+  claimsWithStatus: string[];
+  codes: string[];
+  message: string;
+}
+
+export function widerRejectionsFrom277CA(ack: Ack277CAIn): WiderRejection[] {
+  const claimsWithStatus = ack.claims.map((c) => c.patientControlNumber);
+  const out: WiderRejection[] = [];
+  if (rejects(ack.batchStatuses))
+    out.push({
+      scope: 'file',
+      batchReference: ack.batchReference,
+      claimsWithStatus,
+      codes: ack.batchStatuses.map(stcCode),
+      message: ack.batchStatuses.map(stcText).join('; '),
+    });
+  for (const p of ack.providers ?? [])
+    if (rejects(p.statuses))
+      out.push({
+        scope: 'provider',
+        batchReference: ack.batchReference,
+        provider: p.provider,
+        claimsWithStatus,
+        codes: p.statuses.map(stcCode),
+        message: p.statuses.map(stcText).join('; '),
+      });
+  return out;
+}
+
+export interface InterchangeAckStatus {
+  /** TA101 = batches.isaControl. */
+  isaControl: number;
+  /** R: every claim of the interchange is rejected; E: accepted, the errors are recorded. */
+  status: 'accepted' | 'accepted_with_errors' | 'rejected';
+  noteCode: string;
+  message: string;
+}
+
+/** What a TA1 says about one of our interchanges (TA104 A/E/R, TA105 note code). */
+export function statusFromTA1(ack: InterchangeAckIn): InterchangeAckStatus {
+  const status = ack.status === 'R' ? 'rejected' : ack.status === 'E' ? 'accepted_with_errors' : 'accepted';
+  return {
+    isaControl: Number(ack.controlNumber),
+    status,
+    noteCode: ack.noteCode,
+    message: `TA1 ${ack.status} for interchange ${ack.controlNumber}, note ${ack.noteCode}: ${ack.noteText}`,
+  };
 }

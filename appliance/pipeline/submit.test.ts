@@ -180,11 +180,13 @@ describe('submit stage', () => {
       const [b] = batch();
       createRemitStore(store).apply999(
         0,
-        {
-          groupControlNumber: String(b!.gs),
-          groupAccepted: true,
-          transactions: [{ controlNumber: '1', claimStatus: undefined, accepted: true, errors: [] }],
-        },
+        [
+          {
+            groupControlNumber: String(b!.gs),
+            groupAccepted: true,
+            transactions: [{ controlNumber: '1', claimStatus: undefined, accepted: true, errors: [] }],
+          },
+        ],
         now + 1,
       );
       expect(batch()).toMatchObject([{ status: 'accepted' }]);

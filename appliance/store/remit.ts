@@ -3,7 +3,12 @@
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
-import type { PostingProposal } from '../pipeline/remit.js';
+import type {
+  Ack999Status,
+  InterchangeAckStatus,
+  PostingProposal,
+  WiderRejection,
+} from '../pipeline/remit.js';
 import type { RemitStore } from '../pipeline/remit-stage.js';
 import { appendAudit } from '../audit/log.js';
 import { claimsSubmitted } from './submission.js';
@@ -154,6 +159,157 @@ export function createRemitStore(store: Store): RemitStore {
       .run(now, actor, remittanceId);
   }
 
+  function groupReason(status: Ack999Status): string {
+    return (status.groupErrors ?? []).slice(0, 3).join('; ') || 'no detail';
+  }
+
+  /** An acknowledgment naming nothing we sent: a person looks (it may answer another system's file). */
+  function unknownBatch(d: Db, responseId: number, what: string, now: number) {
+    openWork(
+      d,
+      'review',
+      'response',
+      responseId,
+      [{ code: 'ACK_UNKNOWN_BATCH', message: `${what}, which matches no batch we sent` }],
+      now,
+    );
+  }
+
+  /**
+   * The batch a 277CA answers: 2200B TRN02 is the BHT03 of our 837, which write837 makes of the ISA13
+   * and the ST02 (stControl, 4+ digits); failing that, the one batch of the claims the 277CA names.
+   */
+  function batchOf277(reference: string | undefined, pcns: readonly string[]) {
+    const byRef = store.stmt(
+      'SELECT b.id FROM batches b JOIN batch_claims bc ON bc.batch_id = b.id WHERE b.isa_control = ? AND bc.st_control = ? LIMIT 1',
+    );
+    if (reference && /^\d{5,}$/.test(reference))
+      for (let k = 1; k <= reference.length - 4; k++) {
+        const hit = byRef.get(Number(reference.slice(0, k)), reference.slice(k)) as
+          { id: number } | undefined;
+        if (hit) return hit.id;
+      }
+    const byClaim = store.stmt(
+      'SELECT bc.batch_id FROM batch_claims bc JOIN claims c ON c.id = bc.claim_id WHERE c.pcn = ? ORDER BY bc.batch_id DESC LIMIT 1',
+    );
+    const ids = new Set<number>();
+    for (const pcn of pcns) {
+      const hit = byClaim.get(pcn) as { batch_id: number } | undefined;
+      if (hit) ids.add(hit.batch_id);
+    }
+    return ids.size === 1 ? [...ids][0] : undefined;
+  }
+
+  /** A 2200B (file) or 2200C (provider) rejection: every claim it covers that no 2200D speaks for. */
+  function applyWider(d: Db, responseId: number, w: WiderRejection, now: number, audit: AuditInput[]) {
+    const what =
+      w.scope === 'file'
+        ? `277CA rejects the whole file (2200B TRN02 '${w.batchReference ?? ''}': ${w.codes.join(', ')})`
+        : `277CA rejects billing provider ${w.provider?.qualifier ?? ''} ${w.provider?.id ?? ''} (${w.codes.join(', ')})`;
+    const batchId = batchOf277(w.batchReference, w.claimsWithStatus);
+    if (batchId === undefined) {
+      unknownBatch(d, responseId, what, now);
+      return;
+    }
+    const b = d
+      .select({
+        id: batches.id,
+        status: batches.status,
+        isaControl: batches.isaControl,
+        testMode: batches.testMode,
+      })
+      .from(batches)
+      .where(eq(batches.id, batchId))
+      .get();
+    if (b && (b.status === 'pending' || b.status === 'sending' || b.status === 'ambiguous'))
+      audit.push(...claimsSubmitted(d, b, now));
+    const spoken = new Set(w.claimsWithStatus);
+    const members = store
+      .stmt(
+        'SELECT c.id, c.pcn, c.document FROM batch_claims bc JOIN claims c ON c.id = bc.claim_id WHERE bc.batch_id = ?',
+      )
+      .all(batchId) as { id: number; pcn: string; document: string }[];
+    const covered = members.filter((m) => {
+      if (spoken.has(m.pcn)) return false;
+      if (w.scope === 'file' || !w.provider) return true;
+      const billing = (JSON.parse(m.document) as { billing?: { npi?: string; taxId?: string } }).billing;
+      const digits = (v: string | undefined) => (v ?? '').replace(/\D/g, '');
+      // X214 2100C NM108: XX NPI, FI federal tax id; any other qualifier names nothing we bill with.
+      if (w.provider.qualifier === 'XX') return billing?.npi === w.provider.id;
+      if (w.provider.qualifier === 'FI') return digits(billing?.taxId) === digits(w.provider.id);
+      return false;
+    });
+    if (covered.length === 0) {
+      unknownBatch(d, responseId, `${what}: no claim of batch ${batchId} without its own status`, now);
+      return;
+    }
+    const reason =
+      w.scope === 'file'
+        ? `The payer rejected the whole file (277CA 2200B): ${w.message}`
+        : `The payer rejected the billing provider (277CA 2200C): ${w.message}`;
+    for (const m of covered) reject(d, m.id, reason, w.codes, now, audit);
+  }
+
+  /**
+   * TA1s (X12 interchange acknowledgment): TA104 R rejects every claim of the interchange whose ISA13
+   * is TA101 (no 999 or 277CA will come for it); E is recorded for a person; A changes nothing.
+   */
+  function interchangeAcks(
+    d: Db,
+    responseId: number,
+    acks: readonly InterchangeAckStatus[],
+    now: number,
+    audit: AuditInput[],
+  ) {
+    for (const a of acks) {
+      if (a.status === 'accepted') continue;
+      const batch = d
+        .select({
+          id: batches.id,
+          status: batches.status,
+          isaControl: batches.isaControl,
+          testMode: batches.testMode,
+        })
+        .from(batches)
+        .where(eq(batches.isaControl, a.isaControl))
+        .get();
+      if (!batch) {
+        unknownBatch(d, responseId, `TA1 acknowledges interchange ${a.isaControl}`, now);
+        continue;
+      }
+      if (a.status === 'accepted_with_errors') {
+        // TA104 E: the interchange was accepted (a 999 follows), but its envelope had errors.
+        openWork(
+          d,
+          'review',
+          'batch',
+          batch.id,
+          [{ code: 'INTERCHANGE_ACK_ERRORS', message: `${a.message} (accepted, errors noted)` }],
+          now,
+        );
+        continue;
+      }
+      // TA104 R: the clearinghouse refused the whole interchange; no 999 or 277CA will come.
+      if (batch.status === 'ambiguous' || batch.status === 'sending' || batch.status === 'pending')
+        audit.push(...claimsSubmitted(d, batch, now));
+      const members = d
+        .select({ claimId: batchClaims.claimId })
+        .from(batchClaims)
+        .where(eq(batchClaims.batchId, batch.id))
+        .all();
+      for (const m of members)
+        reject(
+          d,
+          m.claimId,
+          `The clearinghouse rejected the interchange (${a.message})`,
+          [`TA1:R:${a.noteCode}`],
+          now,
+          audit,
+        );
+      d.update(batches).set({ status: 'rejected', ackAt: now }).where(eq(batches.id, batch.id)).run();
+    }
+  }
+
   return {
     saveResponse(transport, doc, now) {
       const r = db
@@ -209,20 +365,27 @@ export function createRemitStore(store: Store): RemitStore {
       });
     },
 
-    apply999(responseId, status, now) {
+    apply999(responseId, statuses, now, interchanges = []) {
       store.tx((d) => {
         const audit: AuditInput[] = [];
-        const batch = d
-          .select({
-            id: batches.id,
-            status: batches.status,
-            isaControl: batches.isaControl,
-            testMode: batches.testMode,
-          })
-          .from(batches)
-          .where(eq(batches.gsControl, Number(status.groupControlNumber)))
-          .get();
-        if (batch) {
+        // A TA1 sits before the groups of its interchange (ISA14 = 1 asks for one with the 999).
+        interchangeAcks(d, responseId, interchanges, now, audit);
+        // X231A1: each 999 transaction set acknowledges one functional group (AK102 = its GS06).
+        for (const status of statuses) {
+          const batch = d
+            .select({
+              id: batches.id,
+              status: batches.status,
+              isaControl: batches.isaControl,
+              testMode: batches.testMode,
+            })
+            .from(batches)
+            .where(eq(batches.gsControl, Number(status.groupControlNumber)))
+            .get();
+          if (!batch) {
+            unknownBatch(d, responseId, `999 acknowledges group ${status.groupControlNumber}`, now);
+            continue;
+          }
           // A 999 answers a file the clearinghouse holds: an upload whose reply was lost (ambiguous,
           // or interrupted while sending) landed after all. Its claims are submitted now; otherwise
           // they stay 'ready' in an accepted batch, the 277CA skips them and nothing resolves them.
@@ -234,21 +397,35 @@ export function createRemitStore(store: Store): RemitStore {
             .where(eq(batchClaims.batchId, batch.id))
             .all();
           let anyAccepted = false;
+          const answered = new Set<number>();
           for (const t of status.transactions) {
-            if (t.accepted) anyAccepted = true;
+            answered.add(Number(t.controlNumber));
+            if (t.accepted && !status.groupRejected) anyAccepted = true;
             else
               for (const m of members.filter((x) => Number(x.st) === Number(t.controlNumber)))
                 reject(
                   d,
                   m.claimId,
-                  `The clearinghouse rejected the file (999): ${t.errors.slice(0, 3).join('; ') || 'no detail'}`,
-                  t.errors.slice(0, 5),
+                  `The clearinghouse rejected the file (999): ${t.errors.slice(0, 3).join('; ') || groupReason(status)}`,
+                  t.errors.length > 0 ? t.errors.slice(0, 5) : (status.groupErrors ?? []).slice(0, 5),
                   now,
                   audit,
                 );
           }
+          // AK9-01 R rejects the whole group, also the sets no AK2 loop names (often none is sent).
+          if (status.groupRejected)
+            for (const m of members.filter((x) => !answered.has(Number(x.st))))
+              reject(
+                d,
+                m.claimId,
+                `The clearinghouse rejected the whole file (999 AK9 R): ${groupReason(status)}`,
+                (status.groupErrors ?? []).slice(0, 5),
+                now,
+                audit,
+              );
+          const accepted = !status.groupRejected && (anyAccepted || status.groupAccepted);
           d.update(batches)
-            .set({ status: anyAccepted || status.groupAccepted ? 'accepted' : 'rejected', ackAt: now })
+            .set({ status: accepted ? 'accepted' : 'rejected', ackAt: now })
             .where(eq(batches.id, batch.id))
             .run();
         }
@@ -257,7 +434,16 @@ export function createRemitStore(store: Store): RemitStore {
       });
     },
 
-    apply277(responseId, statuses, now) {
+    applyTA1(responseId, acks, now) {
+      store.tx((d) => {
+        const audit: AuditInput[] = [];
+        interchangeAcks(d, responseId, acks, now, audit);
+        processed(d, responseId, now);
+        appendAudit(store, audit, now);
+      });
+    },
+
+    apply277(responseId, statuses, now, wider = []) {
       store.tx((d) => {
         const audit: AuditInput[] = [];
         for (const s of statuses) {
@@ -300,6 +486,7 @@ export function createRemitStore(store: Store): RemitStore {
             reject(d, c.id, `The payer rejected the claim (277CA): ${s.message}`, s.codes, now, audit);
           }
         }
+        for (const w of wider) applyWider(d, responseId, w, now, audit);
         processed(d, responseId, now);
         appendAudit(store, audit, now);
       });
@@ -336,56 +523,63 @@ export function createRemitStore(store: Store): RemitStore {
       };
     },
 
-    save835(responseId, plan, autoPost, now) {
+    save835(responseId, plans, autoPost, now) {
       return store.tx((d) => {
         const audit: AuditInput[] = [];
-        const unmatched = plan.proposals.filter((p) => p.claimId === undefined);
-        const held = !plan.postable;
-        const rem = d
-          .insert(remittances)
-          .values({
-            responseId,
-            checkNumber: plan.traceNumber,
-            paymentCents: plan.paymentCents,
-            status: held ? 'held' : 'proposed',
-            problems: [
-              ...plan.problems,
-              ...unmatched.map((u) => ({
-                code: 'UNMATCHED_CLAIM',
-                severity: 'warning',
-                message: `CLP01 ${u.patientControlNumber} matches no claim we sent`,
-              })),
-            ],
-            receivedAt: now,
-          })
-          .returning({ id: remittances.id })
-          .get();
-        for (const p of plan.proposals) saveProposal(d, rem.id, p, now, audit);
-        audit.push({
-          event: held ? 'REMITTANCE_HELD' : 'ERA_RECEIVED',
-          actor: ACTOR,
-          entityType: 'remittance',
-          entityId: String(rem.id),
-          outcome: held ? 'failure' : 'success',
-          detail: {
-            claims: plan.proposals.length,
-            paymentCents: plan.paymentCents,
-            problems: plan.problems.map((x) => x.code),
-          },
-        });
-        if (held)
-          openWork(
-            d,
-            'reconcile',
-            'remittance',
-            rem.id,
-            plan.problems.map((x) => ({ code: x.code, message: x.message })),
-            now,
-          );
+        const ids: number[] = [];
+        // One remittance per 835 transaction set: each is its own check/EFT (TRN02) and reconciles alone.
+        for (const plan of plans) {
+          const unmatched = plan.proposals.filter((p) => p.claimId === undefined);
+          const held = !plan.postable;
+          const rem = d
+            .insert(remittances)
+            .values({
+              responseId,
+              checkNumber: plan.traceNumber,
+              paymentCents: plan.paymentCents,
+              payerId: plan.payerId ?? null,
+              paymentDate: plan.paymentDate ?? null,
+              status: held ? 'held' : 'proposed',
+              problems: [
+                ...plan.problems,
+                ...unmatched.map((u) => ({
+                  code: 'UNMATCHED_CLAIM',
+                  severity: 'warning',
+                  message: `CLP01 ${u.patientControlNumber} matches no claim we sent`,
+                })),
+              ],
+              receivedAt: now,
+            })
+            .returning({ id: remittances.id })
+            .get();
+          for (const p of plan.proposals) saveProposal(d, rem.id, p, now, audit);
+          audit.push({
+            event: held ? 'REMITTANCE_HELD' : 'ERA_RECEIVED',
+            actor: ACTOR,
+            entityType: 'remittance',
+            entityId: String(rem.id),
+            outcome: held ? 'failure' : 'success',
+            detail: {
+              claims: plan.proposals.length,
+              paymentCents: plan.paymentCents,
+              problems: plan.problems.map((x) => x.code),
+            },
+          });
+          if (held)
+            openWork(
+              d,
+              'reconcile',
+              'remittance',
+              rem.id,
+              plan.problems.map((x) => ({ code: x.code, message: x.message })),
+              now,
+            );
+          if (!held && autoPost) post(d, rem.id, 'service:auto-post', now, audit);
+          ids.push(rem.id);
+        }
         processed(d, responseId, now);
-        if (!held && autoPost) post(d, rem.id, 'service:auto-post', now, audit);
         appendAudit(store, audit, now);
-        return rem.id;
+        return ids;
       });
     },
 

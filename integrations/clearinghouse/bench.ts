@@ -87,7 +87,7 @@ export async function benchClearinghouse(
     const started = performance.now();
     const docs = (await t.fetch()).filter((d) => d.kind === '835');
     let claims = 0;
-    for (const d of docs) claims += read835(d.content).value?.claims.length ?? 0;
+    for (const d of docs) for (const r of read835(d.content).value ?? []) claims += r.claims.length;
     const ms = performance.now() - started;
     rows.push({
       name: 'clearinghouse.era_fetch_and_read',

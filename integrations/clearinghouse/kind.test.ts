@@ -21,6 +21,13 @@ describe('sniffKind', () => {
     expect(sniffKind(odd)).toBe('835');
   });
 
+  it('labels an interchange holding only a TA1 as TA1, and one with a TA1 before its 999 group as 999', () => {
+    const isa = fixture('sample.999').slice(0, 106);
+    expect(sniffKind(`${isa}\nTA1*000000301*260105*0900*R*024~\nIEA*0*000000401~\n`)).toBe('TA1');
+    const withGroup = fixture('sample.999').replace(/~\s*GS/, '~TA1*000000301*260105*0900*A*000~GS');
+    expect(sniffKind(withGroup)).toBe('999');
+  });
+
   it('calls a 277 status response (X212) and non-X12 text other', () => {
     expect(sniffKind(fixture('sample.277ca').replaceAll('005010X214', '005010X212'))).toBe('other');
     expect(sniffKind('{"claim":[]}')).toBe('other');

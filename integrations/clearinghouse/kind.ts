@@ -4,7 +4,8 @@ import type { RemoteKind } from '../../appliance/ports.js';
 
 /**
  * ST01 of the first transaction set: 999 → '999', 277 (005010X214 claim acknowledgment) → '277CA',
- * 835 → '835'; anything else, or text that is not X12, → 'other'.
+ * 835 → '835'; an interchange holding a TA1 and no transaction set → 'TA1'; anything else, or text
+ * that is not X12, → 'other'.
  */
 export function sniffKind(content: string): RemoteKind {
   const text = content.replace(/^\uFEFF/, '').trimStart();
@@ -13,8 +14,11 @@ export function sniffKind(content: string): RemoteKind {
   const element = text[3]!;
   const terminator = text[105]!;
   let gs08 = '';
+  let ta1 = false;
   for (const raw of text.split(terminator)) {
     const seg = raw.trim();
+    // X12 TA1 interchange acknowledgment: between ISA and IEA, outside any functional group.
+    if (seg.startsWith(`TA1${element}`)) ta1 = true;
     if (seg.startsWith(`GS${element}`)) gs08 = seg.split(element)[8] ?? '';
     if (!seg.startsWith(`ST${element}`)) continue;
     const [, st01, , st03] = seg.split(element);
@@ -24,5 +28,5 @@ export function sniffKind(content: string): RemoteKind {
     if (st01 === '835') return '835';
     return 'other';
   }
-  return 'other';
+  return ta1 ? 'TA1' : 'other';
 }

@@ -35,7 +35,7 @@ describe('build999', () => {
     expect(claimErrors.size).toBe(0);
     const out = write999(ack, env);
     expect(validateX12(out).errors).toEqual([]);
-    expect(read999(out).value).toEqual(ack);
+    expect(read999(out).value).toMatchObject([ack]);
   });
 
   it('syntax errors become IK3/IK4 in their own set, with the claim context; the other set is accepted', () => {

@@ -1,7 +1,10 @@
-// Readers for the clearinghouse's answers: 999, 277CA, 835. Each walks the segments once with a
-// small state machine keyed on loop-opening segments; amounts are parsed exactly into cents.
+// Readers for the clearinghouse's answers: 999, 277CA, 835 and TA1. A file is cut into its
+// transaction sets (ST…SE) first and each set is read on its own, with its envelope's control
+// numbers: one 999 set acknowledges one group (X231A1), one 835 set is one payment (X221A1). Each
+// set is walked once with a small state machine keyed on loop-opening segments; amounts are parsed
+// exactly into cents.
 import type { Diagnostic } from '../../appliance/domain/types.js';
-import { diag } from './header.js';
+import { diag, warn } from './header.js';
 import { tokenize } from './tokenize.js';
 import type {
   Ack277CA,
@@ -22,28 +25,104 @@ import type {
 } from './types.js';
 import { fromD8, parseCents } from './values.js';
 
-interface Ctx {
+/**
+ * Where a transaction set sat in its file: ISA13, GS06 and ST02 tie a reading back to the bytes
+ * (a clearinghouse batches many sets per group, many groups per interchange, many interchanges per
+ * mailbox file).
+ */
+export interface SetControl {
+  /** ISA13 of the enclosing interchange. */
+  interchange: string;
+  /** GS06 of the enclosing functional group. */
+  group: string;
+  /** ST02. */
+  set: string;
+  /** Segment number of the ST. */
+  segment: number;
+}
+
+/** One ST…SE of a file with its envelope's control numbers. */
+interface SetSlice {
+  control: SetControl;
+  setId: string;
   segments: Segment[];
+}
+
+/** Cut a file into its transaction sets; a set left without SE ends at its GE, IEA or next ST. */
+function slices(segments: Segment[]): SetSlice[] {
+  const out: SetSlice[] = [];
+  let isa = '';
+  let gs = '';
+  let cur: SetSlice | undefined;
+  for (const s of segments) {
+    switch (s.el[0] ?? '') {
+      case 'ISA':
+        isa = s.el[13] ?? '';
+        gs = '';
+        cur = undefined;
+        break;
+      case 'GS':
+        gs = s.el[6] ?? '';
+        cur = undefined;
+        break;
+      case 'ST':
+        cur = {
+          control: { interchange: isa, group: gs, set: s.el[2] ?? '', segment: s.n },
+          setId: s.el[1] ?? '',
+          segments: [s],
+        };
+        out.push(cur);
+        break;
+      case 'SE':
+        cur?.segments.push(s);
+        cur = undefined;
+        break;
+      case 'GE':
+      case 'IEA':
+      case 'TA1':
+        cur = undefined;
+        break;
+      default:
+        cur?.segments.push(s);
+    }
+  }
+  return out;
+}
+
+interface Ctx {
   sep: Separators;
   diagnostics: Diagnostic[];
   comp(v: string | undefined): string[];
   cents(s: Segment, i: number, required?: boolean): number | undefined;
 }
 
-function open(text: string, setId: string): Ctx | { fail: Diagnostic[] } {
+type Opened = { ctx: Ctx; sets: SetSlice[] } | { fail: Diagnostic[] };
+
+/** Tokenize once and keep the transaction sets of one kind; any other kind in the file is an error. */
+function open(text: string, setId: string): Opened {
   const tk = tokenize(text);
   const diagnostics = [...tk.diagnostics];
   if (!tk.separators) return { fail: diagnostics };
   const sep = tk.separators;
-  const st = tk.segments.find((s) => s.el[0] === 'ST');
-  if (!st || st.el[1] !== setId) {
+  const all = slices(tk.segments);
+  const sets = all.filter((x) => x.setId === setId);
+  if (sets.length === 0) {
+    const st = tk.segments.find((s) => s.el[0] === 'ST');
     diagnostics.push(
       diag('X12_WRONG_SET', `expected an ${setId} transaction set, found '${st?.el[1] ?? 'none'}'`, st, 1),
     );
     return { fail: diagnostics };
   }
-  return {
-    segments: tk.segments,
+  for (const other of all.filter((x) => x.setId !== setId))
+    diagnostics.push(
+      diag(
+        'X12_OTHER_SET',
+        `transaction set ${other.control.set} is a ${other.setId}, not a ${setId}: it was not read`,
+        other.segments[0],
+        1,
+      ),
+    );
+  const ctx: Ctx = {
     sep,
     diagnostics,
     comp: (v) => (v ?? '').split(sep.component),
@@ -61,14 +140,31 @@ function open(text: string, setId: string): Ctx | { fail: Diagnostic[] } {
       return c;
     },
   };
+  return { ctx, sets };
+}
+
+/** Identifier with its qualifier (NM108/NM109): only qualifier XX makes it an NPI. */
+export interface QualifiedId {
+  qualifier: string;
+  id: string;
 }
 
 // ---------------------------------------------------------------- 999
 
-export function read999(text: string): Read<Ack999> {
+/** One 999 transaction set: it acknowledges one functional group (AK102 = that group's GS06). */
+export interface Ack999Read extends Ack999 {
+  control: SetControl;
+}
+
+/** Read every 999 transaction set of a file, each on its own (X231A1: one set per acknowledged group). */
+export function read999(text: string): Read<Ack999Read[]> {
   const o = open(text, '999');
   if ('fail' in o) return { value: undefined, diagnostics: o.fail };
-  const ack: Ack999 = {
+  return { value: o.sets.map((set) => read999Set(o.ctx, set)), diagnostics: o.ctx.diagnostics };
+}
+
+function read999Set(o: Ctx, set: SetSlice): Ack999Read {
+  const ack: Ack999Read = {
     functionalId: '',
     groupControlNumber: '',
     transactions: [],
@@ -77,10 +173,12 @@ export function read999(text: string): Read<Ack999> {
     received: 0,
     accepted: 0,
     groupErrors: [],
+    control: set.control,
   };
   let tx: Ack999Transaction | undefined;
   let se: Ack999SegmentError | undefined;
-  for (const s of o.segments) {
+  let ak9 = false;
+  for (const s of set.segments) {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'AK1':
@@ -124,6 +222,7 @@ export function read999(text: string): Read<Ack999> {
         se = undefined;
         break;
       case 'AK9':
+        ak9 = true;
         ack.status = (el[1] ?? 'R') as Ack999['status'];
         ack.included = Number(el[2] ?? 0);
         ack.received = Number(el[3] ?? 0);
@@ -134,7 +233,11 @@ export function read999(text: string): Read<Ack999> {
         break;
     }
   }
-  return { value: ack, diagnostics: o.diagnostics };
+  if (!ak9)
+    o.diagnostics.push(
+      diag('X12_999_NO_AK9', `999 set ${set.control.set} has no AK9 group response`, set.segments[0]),
+    );
+  return ack;
 }
 
 // ---------------------------------------------------------------- 277CA
@@ -168,23 +271,91 @@ function readStc(o: Ctx, s: Segment): StcStatus {
 /** A1 acknowledged/receipt and A2 accepted; A3 (returned), A4 (not found), A6-A8 (rejected) are not. */
 const ACCEPTED_CATEGORIES = new Set(['A0', 'A1', 'A2', 'A5']);
 
-export function read277CA(text: string): Read<Ack277CA> {
+/** A 2220D service line of a 277CA claim: the line's own status (X214 STC required in the loop). */
+export interface ServiceAck277 {
+  /** SVC01 procedure (qualifier, code, modifiers). */
+  procedure: { qualifier: string; code: string; modifiers: string[] };
+  /** SVC02 line charge. */
+  chargeCents?: number;
+  /** SVC04 revenue code, SVC07 units. */
+  revenueCode?: string;
+  units?: number;
+  /** REF*FJ: our 2400 REF*6R line item control number echoed back. */
+  lineControl?: string;
+  serviceDate?: string;
+  serviceDateEnd?: string;
+  statuses: StcStatus[];
+  segment: number;
+}
+
+export interface ClaimAck277Read extends ClaimAck277 {
+  /** 2100C NM1*85 NM108/NM109 of the provider level this claim sat under (billingProviderNpi only when XX). */
+  billingProvider?: QualifiedId;
+  lines: ServiceAck277[];
+}
+
+/** A 2000C provider level and its 2200C status (X214: a rejection here ends the hierarchy for that provider). */
+export interface ProviderAck277 {
+  name: string;
+  /** NM108/NM109: XX NPI, FI tax id, SV service provider number. */
+  provider: QualifiedId;
+  /** 2200C TRN02 provider of service trace identifier. */
+  trace?: string;
+  statuses: StcStatus[];
+  segment: number;
+}
+
+export interface Ack277CARead extends Ack277CA {
+  control: SetControl;
+  /** 2200B TRN02: the BHT03 of the 837 this acknowledges (the submitted file). */
+  batchReference?: string;
+  providers: ProviderAck277[];
+  claims: ClaimAck277Read[];
+}
+
+/** Read every 277 transaction set of a file, each on its own. */
+export function read277CA(text: string): Read<Ack277CARead[]> {
   const o = open(text, '277');
   if ('fail' in o) return { value: undefined, diagnostics: o.fail };
-  const ack: Ack277CA = {
+  return { value: o.sets.map((set) => read277Set(o.ctx, set)), diagnostics: o.ctx.diagnostics };
+}
+
+/** DTP*472 D8 or RD8 as [from, to?]; a malformed one is a warning (X214 DTP03 is a date or range). */
+function dtp472(o: Ctx, s: Segment): [string, string | undefined] | undefined {
+  const q = s.el[2] ?? '';
+  const v = s.el[3] ?? '';
+  if (q === 'D8' && /^\d{8}$/.test(v)) return [fromD8(v), undefined];
+  if (q === 'RD8' && /^\d{8}-\d{8}$/.test(v)) return [fromD8(v.slice(0, 8)), fromD8(v.slice(9, 17))];
+  if (q === 'RD8' && /^\d{8}$/.test(v)) {
+    o.diagnostics.push(warn('X12_277_DTP', `DTP*472 RD8 '${v}' is a single date, not a range`, s, 3));
+    return [fromD8(v), undefined];
+  }
+  if (/^\d{8}$/.test(q) && !v) {
+    o.diagnostics.push(
+      warn('X12_277_DTP', `DTP*472 has no date format qualifier (D8/RD8) before '${q}'`, s, 2),
+    );
+    return [fromD8(q), undefined];
+  }
+  o.diagnostics.push(warn('X12_277_DTP', `DTP*472 '${q}*${v}' is not a D8 date or RD8 range`, s, 3));
+  return undefined;
+}
+
+function read277Set(o: Ctx, set: SetSlice): Ack277CARead {
+  const ack: Ack277CARead = {
     reference: '',
     createdDate: '',
     source: { name: '' },
     receiver: { name: '' },
     batchStatuses: [],
     claims: [],
+    providers: [],
+    control: set.control,
   };
   let level = '';
-  let claim: ClaimAck277 | undefined;
-  let provNpi: string | undefined;
-  let provName: string | undefined;
-  let inService = false;
-  for (const s of o.segments) {
+  let claim: ClaimAck277Read | undefined;
+  let prov: ProviderAck277 | undefined;
+  let line: ServiceAck277 | undefined;
+  for (const s of set.segments) {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'BHT':
@@ -193,7 +364,7 @@ export function read277CA(text: string): Read<Ack277CA> {
         break;
       case 'HL':
         level = el[3] ?? '';
-        inService = false;
+        line = undefined;
         if (level === 'PT') {
           claim = {
             patientControlNumber: '',
@@ -201,18 +372,28 @@ export function read277CA(text: string): Read<Ack277CA> {
             accepted: false,
             patient: { lastName: '' },
             segment: s.n,
+            lines: [],
           };
-          if (provNpi) claim.billingProviderNpi = provNpi;
-          if (provName) claim.billingProviderName = provName;
+          if (prov) {
+            claim.billingProvider = prov.provider;
+            if (prov.provider.qualifier === 'XX') claim.billingProviderNpi = prov.provider.id;
+            claim.billingProviderName = prov.name;
+          }
           ack.claims.push(claim);
-        } else claim = undefined;
+        } else {
+          claim = undefined;
+          if (level === '19') {
+            prov = { name: '', provider: { qualifier: '', id: '' }, statuses: [], segment: s.n };
+            ack.providers.push(prov);
+          } else prov = undefined;
+        }
         break;
       case 'NM1':
         if (level === '20') ack.source = { name: el[3] ?? '', ...(el[9] ? { id: el[9] } : {}) };
         else if (level === '21') ack.receiver = { name: el[3] ?? '', ...(el[9] ? { id: el[9] } : {}) };
-        else if (level === '19') {
-          provName = el[3] ?? '';
-          provNpi = el[9] ?? '';
+        else if (level === '19' && prov) {
+          prov.name = [el[3], el[4]].filter(Boolean).join(', ');
+          prov.provider = { qualifier: el[8] ?? '', id: el[9] ?? '' };
         } else if (claim) {
           claim.patient = { lastName: el[3] ?? '' };
           if (el[4]) claim.patient.firstName = el[4];
@@ -220,20 +401,35 @@ export function read277CA(text: string): Read<Ack277CA> {
         }
         break;
       case 'TRN':
-        if (claim && el[1] === '2') claim.patientControlNumber = el[2] ?? '';
+        if (claim) {
+          if (el[1] === '2') claim.patientControlNumber = el[2] ?? '';
+        } else if (level === '19' && prov) prov.trace = el[2] ?? '';
+        else if (level === '21' && el[1] === '2') ack.batchReference = el[2] ?? '';
         break;
       case 'SVC':
-        inService = true;
+        if (!claim) break;
+        line = { procedure: proc(o, el[1]), statuses: [], segment: s.n };
+        {
+          const charge = o.cents(s, 2, false);
+          if (charge !== undefined) line.chargeCents = charge;
+        }
+        if (el[4]) line.revenueCode = el[4];
+        if (el[7]) line.units = Number(el[7]);
+        claim.lines.push(line);
         break;
       case 'STC': {
-        if (inService) break;
         const st = readStc(o, s);
-        if (claim) claim.statuses.push(st);
+        if (line) line.statuses.push(st);
+        else if (claim) claim.statuses.push(st);
+        else if (level === '19' && prov) prov.statuses.push(st);
         else if (level === '21') ack.batchStatuses.push(st);
+        else o.diagnostics.push(warn('X12_277_STC_LEVEL', `STC at HL level '${level}' was not read`, s));
         break;
       }
       case 'REF':
-        if (claim && !inService) {
+        if (line) {
+          if (el[1] === 'FJ') line.lineControl = el[2] ?? '';
+        } else if (claim) {
           if (el[1] === '1K') claim.payerClaimNumber = el[2] ?? '';
           else if (el[1] === 'D9') claim.clearinghouseTrace = el[2] ?? '';
         }
@@ -241,12 +437,13 @@ export function read277CA(text: string): Read<Ack277CA> {
       case 'DTP':
         if (level === '20' && el[1] === '050') ack.receivedDate = fromD8(el[3] ?? '');
         else if (level === '20' && el[1] === '009') ack.processDate = fromD8(el[3] ?? '');
-        else if (claim && !inService && el[1] === '472') {
-          const v = el[3] ?? '';
-          if (el[2] === 'RD8') {
-            claim.serviceDate = fromD8(v.slice(0, 8));
-            claim.serviceDateEnd = fromD8(v.slice(9, 17));
-          } else claim.serviceDate = fromD8(v);
+        else if ((line ?? claim) && el[1] === '472') {
+          const d = dtp472(o, s);
+          const into = line ?? claim!;
+          if (d) {
+            into.serviceDate = d[0];
+            if (d[1] !== undefined) into.serviceDateEnd = d[1];
+          }
         }
         break;
       case 'QTY':
@@ -274,7 +471,7 @@ export function read277CA(text: string): Read<Ack277CA> {
         position: c.segment ?? 0,
       });
   }
-  return { value: ack, diagnostics: o.diagnostics };
+  return ack;
 }
 
 // ---------------------------------------------------------------- 835
@@ -302,22 +499,39 @@ function proc(o: Ctx, v: string | undefined): { qualifier: string; code: string;
   return { qualifier: c[0] ?? '', code: c[1] ?? '', modifiers: c.slice(2, 6).filter((m) => m !== '') };
 }
 
-export function read835(text: string): Read<Remit835> {
+export interface RemitClaimRead extends RemitClaim {
+  /** 2100 NM1*82 rendering provider NM108/NM109 (renderingNpi only when NM108 is XX). */
+  rendering?: QualifiedId;
+}
+
+/** One 835 transaction set: one payment (X221A1: BPR/TRN and loops 1000A/1000B belong to their ST…SE). */
+export interface Remit835Read extends Remit835 {
+  control: SetControl;
+  claims: RemitClaimRead[];
+}
+
+/** Read every 835 transaction set of a file, each on its own: each is its own check or EFT. */
+export function read835(text: string): Read<Remit835Read[]> {
   const o = open(text, '835');
   if ('fail' in o) return { value: undefined, diagnostics: o.fail };
-  const r: Remit835 = {
+  return { value: o.sets.map((set) => read835Set(o.ctx, set)), diagnostics: o.ctx.diagnostics };
+}
+
+function read835Set(o: Ctx, set: SetSlice): Remit835Read {
+  const r: Remit835Read = {
     payment: { handling: '', amountCents: 0, creditDebit: 'C', method: '', date: '' },
     trace: { number: '', originatorId: '' },
     payer: { name: '' },
     payee: { name: '' },
     claims: [],
     providerAdjustments: [],
+    control: set.control,
   };
   let party: 'payer' | 'payee' | '' = '';
   let header: number | undefined;
-  let claim: RemitClaim | undefined;
+  let claim: RemitClaimRead | undefined;
   let svc: RemitService | undefined;
-  for (const s of o.segments) {
+  for (const s of set.segments) {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'BPR':
@@ -360,6 +574,8 @@ export function read835(text: string): Read<Remit835> {
           a.line1 = el[1] ?? '';
           if (el[2]) a.line2 = el[2];
         } else {
+          if (!a.line1)
+            o.diagnostics.push(warn('X12_835_NO_N3', `${party} address has N4 but no N3 street`, s));
           a.city = el[1] ?? '';
           a.state = el[2] ?? '';
           a.zip = el[3] ?? '';
@@ -431,7 +647,11 @@ export function read835(text: string): Read<Remit835> {
           if (el[1] === 'QC') claim.patient = p;
           else if (el[1] === 'IL') claim.insured = p;
           else if (el[1] === '74') claim.correctedInsured = p;
-          else if (el[1] === '82' && el[9]) claim.renderingNpi = el[9];
+          else if (el[1] === '82' && el[9]) {
+            // X221A1 2100 NM108: BD, BS, FI, MC, PC or XX; only XX is an NPI.
+            claim.rendering = { qualifier: el[8] ?? '', id: el[9] };
+            if (el[8] === 'XX') claim.renderingNpi = el[9];
+          }
         }
         break;
       case 'MOA':
@@ -444,6 +664,15 @@ export function read835(text: string): Read<Remit835> {
       case 'SVC': {
         if (!claim) break;
         const p = proc(o, el[1]);
+        if (!p.code)
+          o.diagnostics.push(
+            warn(
+              'X12_835_SVC_CODE',
+              `SVC01 '${el[1] ?? ''}' has no procedure code (component separator is '${o.sep.component}'): the line cannot be matched`,
+              s,
+              1,
+            ),
+          );
         svc = {
           ...p,
           chargeCents: o.cents(s, 2) ?? 0,
@@ -489,7 +718,110 @@ export function read835(text: string): Read<Remit835> {
         break;
     }
   }
-  return { value: r, diagnostics: o.diagnostics };
+  return r;
+}
+
+// ---------------------------------------------------------------- TA1
+
+/** X12 I18 interchange note codes (TA105). */
+export const TA1_NOTE_TEXT: Record<string, string> = {
+  '000': 'No error',
+  '001': 'The interchange control number in the header and trailer do not match',
+  '002': 'This standard as noted in the control standards identifier is not supported',
+  '003': 'This version of the controls is not supported',
+  '004': 'The segment terminator is invalid',
+  '005': 'Invalid interchange ID qualifier for sender',
+  '006': 'Invalid interchange sender ID',
+  '007': 'Invalid interchange ID qualifier for receiver',
+  '008': 'Invalid interchange receiver ID',
+  '009': 'Unknown interchange receiver ID',
+  '010': 'Invalid authorization information qualifier value',
+  '011': 'Invalid authorization information value',
+  '012': 'Invalid security information qualifier value',
+  '013': 'Invalid security information value',
+  '014': 'Invalid interchange date value',
+  '015': 'Invalid interchange time value',
+  '016': 'Invalid interchange standards identifier value',
+  '017': 'Invalid interchange version ID value',
+  '018': 'Invalid interchange control number value',
+  '019': 'Invalid acknowledgment requested value',
+  '020': 'Invalid test indicator value',
+  '021': 'Invalid number of included groups value',
+  '022': 'Invalid control structure',
+  '023': 'Improper (premature) end-of-file (transmission)',
+  '024': 'Invalid interchange content (e.g., invalid GS segment)',
+  '025': 'Duplicate interchange control number',
+  '026': 'Invalid data element separator',
+  '027': 'Invalid component element separator',
+  '028': 'Invalid delivery date in deferred delivery request',
+  '029': 'Invalid delivery time in deferred delivery request',
+  '030': 'Invalid delivery time code in deferred delivery request',
+  '031': 'Invalid grade of service code',
+  '032': 'Invalid repetition separator',
+  '033': 'Unexpected interchange syntax extension (ISX) segment',
+  '034': 'Invalid release character',
+  '035': 'Invalid character encoding value',
+  '036': 'Invalid overriding X12 version/release/subrelease code',
+  '037': 'Unknown industry identifier',
+  '038': 'Overriding X12 version/release/subrelease code is not supported',
+};
+
+/** A TA1 interchange acknowledgment: the envelope of one of our interchanges, accepted or not. */
+export interface InterchangeAck {
+  /** TA101: the ISA13 of the interchange acknowledged (ours). */
+  controlNumber: string;
+  /** TA102 'YYMMDD' and TA103 'HHMM' of that interchange. */
+  date: string;
+  time: string;
+  /** TA104: A accepted, E accepted with errors noted, R rejected. */
+  status: 'A' | 'E' | 'R';
+  /** TA105 interchange note code and its X12 I18 text. */
+  noteCode: string;
+  noteText: string;
+  /** ISA13 of the interchange that carries this TA1. */
+  interchange: string;
+  segment: number;
+}
+
+/**
+ * Read every TA1 of a file. A TA1 sits between ISA and IEA (alone, with IEA01 = 0 groups, or before
+ * the groups of an interchange that also carries 999s).
+ */
+export function readTA1(text: string): Read<InterchangeAck[]> {
+  const tk = tokenize(text);
+  const diagnostics = [...tk.diagnostics];
+  if (!tk.separators) return { value: undefined, diagnostics };
+  const acks: InterchangeAck[] = [];
+  let isa = '';
+  for (const s of tk.segments) {
+    const el = s.el;
+    if (el[0] === 'ISA') isa = el[13] ?? '';
+    if (el[0] !== 'TA1') continue;
+    const status = el[4] ?? '';
+    if (status !== 'A' && status !== 'E' && status !== 'R') {
+      diagnostics.push(diag('X12_TA1_STATUS', `TA104 '${status}' is not A, E or R`, s, 4));
+      continue;
+    }
+    const noteCode = el[5] ?? '';
+    const noteText = TA1_NOTE_TEXT[noteCode];
+    if (noteText === undefined)
+      diagnostics.push(warn('X12_TA1_NOTE', `TA105 '${noteCode}' is not an interchange note code`, s, 5));
+    acks.push({
+      controlNumber: el[1] ?? '',
+      date: el[2] ?? '',
+      time: el[3] ?? '',
+      status,
+      noteCode,
+      noteText: noteText ?? `note code ${noteCode}`,
+      interchange: isa,
+      segment: s.n,
+    });
+  }
+  if (acks.length === 0) {
+    diagnostics.push(diag('X12_NO_TA1', 'no TA1 interchange acknowledgment in the file', undefined));
+    return { value: undefined, diagnostics };
+  }
+  return { value: acks, diagnostics };
 }
 
 /** The billed line an SVC answers, even when the payer dropped a modifier: SVC06 if present, else SVC01. */

@@ -1,16 +1,19 @@
 // Typed X12 readers. Every reader is text in, { value, diagnostics } out; diagnostics carry segment positions.
 export { tokenize, X12Tokenizer, detectSeparators, components } from './tokenize.js';
 export { read837 } from './read-837.js';
-export { read999, read277CA, read835, billedProcedure } from './read-acks.js';
+export { read999, read277CA, read835, readTA1, billedProcedure } from './read-acks.js';
 
 import type { Diagnostic } from '../../appliance/domain/types.js';
 import { read837 as r837 } from './read-837.js';
-import { read277CA as r277, read835 as r835, read999 as r999 } from './read-acks.js';
+import { read277CA as r277, read835 as r835, read999 as r999, readTA1 as rTA1 } from './read-acks.js';
 import { tokenize as tk } from './tokenize.js';
 
-export type X12DocumentKind = '837P' | '837D' | '999' | '277CA' | '835';
+export type X12DocumentKind = '837P' | '837D' | '999' | '277CA' | '835' | 'TA1';
 
-/** Read any supported document, choosing the reader by ST01 / ST03 (GS08). */
+/**
+ * Read any supported document, choosing the reader by ST01 / ST03 (GS08). A 999, 277CA or 835 value
+ * is a list with one entry per transaction set; a TA1-only interchange gives a list of TA1s.
+ */
 export function readX12(text: string): {
   kind: X12DocumentKind | undefined;
   value: unknown;
@@ -21,6 +24,7 @@ export function readX12(text: string): {
   const st = head.segments.find((s) => s.el[0] === 'ST');
   const gs = head.segments.find((s) => s.el[0] === 'GS');
   const version = st?.el[3] || gs?.el[8] || '';
+  if (!st && head.segments.some((s) => s.el[0] === 'TA1')) return { kind: 'TA1', ...rTA1(text) };
   switch (st?.el[1] ?? '') {
     case '837': {
       const r = r837(text);

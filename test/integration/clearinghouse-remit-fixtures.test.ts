@@ -15,7 +15,7 @@ const fixture = (name: string) =>
 
 describe('remit over fixture files', () => {
   it('reconciles sample.835 (with PLB) and proposes a paid and a denied claim', () => {
-    const remit = read835(fixture('sample.835')).value!;
+    const remit = read835(fixture('sample.835')).value![0]!;
     expect(reconcile835(remit)).toEqual([]);
     const plan = proposePostings(remit, () => undefined);
     expect(plan.proposals.map((p) => p.outcome)).toEqual(['paid', 'denied']);
@@ -24,14 +24,14 @@ describe('remit over fixture files', () => {
 
   it('holds sample.835, when BPR02 was doctored by a cent', () => {
     const doctored = fixture('sample.835').replace('BPR*I*152.5*', 'BPR*I*152.51*');
-    const plan = proposePostings(read835(doctored).value!, () => undefined);
+    const plan = proposePostings(read835(doctored).value![0]!, () => undefined);
     expect(plan.postable).toBe(false);
     expect(plan.problems.map((p) => p.code)).toEqual(['PAYMENT_TOTAL_MISMATCH']);
   });
 
   it('reads sample.999 as accepted and sample.277ca as one accepted claim', () => {
-    expect(statusFrom999(read999(fixture('sample.999')).value!).groupAccepted).toBe(true);
-    const s = statusFrom277CA(read277CA(fixture('sample.277ca')).value!);
+    expect(statusFrom999(read999(fixture('sample.999')).value![0]!).groupAccepted).toBe(true);
+    const s = statusFrom277CA(read277CA(fixture('sample.277ca')).value![0]!);
     expect(s.map((c) => [c.patientControlNumber, c.claimStatus])).toEqual([['PCN0001', 'accepted']]);
   });
 });

@@ -208,12 +208,12 @@ describe('remittance from what the sandbox sends back, read with the x12 readers
 
     const ack = read999(docs.find((d) => d.kind === '999')!.content);
     expect(ack.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const sets = statusFrom999(ack.value!);
+    const sets = statusFrom999(ack.value![0]!);
     expect(sets.groupAccepted).toBe(true);
     expect(sets.transactions.every((x) => x.claimStatus === undefined)).toBe(true);
 
     const ca = read277CA(docs.find((d) => d.kind === '277CA')!.content);
-    const statuses = statusFrom277CA(ca.value!);
+    const statuses = statusFrom277CA(ca.value![0]!);
     expect(statuses).toHaveLength(30);
     const accepted = new Set(
       statuses.filter((x) => x.claimStatus === 'accepted').map((x) => x.patientControlNumber),
@@ -224,8 +224,8 @@ describe('remittance from what the sandbox sends back, read with the x12 readers
     let proposals = 0;
     for (const r of remits) {
       expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-      expect(reconcile835(r.value!)).toEqual([]);
-      const plan = proposePostings(r.value!, (pcn) => ours.get(pcn));
+      expect(reconcile835(r.value![0]!)).toEqual([]);
+      const plan = proposePostings(r.value![0]!, (pcn) => ours.get(pcn));
       expect(plan.postable).toBe(true);
       for (const p of plan.proposals) {
         proposals++;
@@ -247,7 +247,7 @@ describe('remittance from what the sandbox sends back, read with the x12 readers
     const era = (await t.fetch()).find(
       (d) => d.kind === '835' && /SVC\*HC:[^*]*\*[\d.]+\*[1-9]/.test(d.content),
     )!;
-    expect(reconcile835(read835(era.content).value!)).toEqual([]);
+    expect(reconcile835(read835(era.content).value![0]!)).toEqual([]);
     // Raise one paid line by a cent: SVC03 of the first paid service line.
     const doctored = era.content.replace(
       /(SVC\*HC:[^*]*\*[\d.]+\*)(\d+)(\.\d+)?/,
@@ -257,9 +257,9 @@ describe('remittance from what the sandbox sends back, read with the x12 readers
       },
     );
     expect(doctored).not.toBe(era.content);
-    const problems = reconcile835(read835(doctored).value!);
+    const problems = reconcile835(read835(doctored).value![0]!);
     expect(problems.map((p) => p.code)).toContain('LINE_UNBALANCED');
-    expect(proposePostings(read835(doctored).value!, () => undefined).postable).toBe(false);
+    expect(proposePostings(read835(doctored).value![0]!, () => undefined).postable).toBe(false);
   });
 });
 
@@ -274,7 +274,7 @@ describe('sandbox 999 rejections', () => {
     await t.upload({ fileName: 'bad.837', content: bad });
     const docs = await t.fetch();
     expect(docs.map((d) => d.kind)).toEqual(['999']);
-    const ack = read999(docs[0]!.content).value!;
+    const ack = read999(docs[0]!.content).value![0]!;
     const status = statusFrom999(ack);
     expect(status.groupAccepted).toBe(false);
     expect(status.transactions[0]!.claimStatus).toBe('rejected');

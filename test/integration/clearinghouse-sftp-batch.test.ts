@@ -244,12 +244,12 @@ describe.skipIf(!hasSshd)('SFTP batch transport against a real sshd', () => {
 
       const docs = await t.fetch();
       expect(docs.map((d) => d.kind).sort()).toEqual(out.documents.map((d) => d.kind).sort());
-      const ack = statusFrom999(read999(docs.find((d) => d.kind === '999')!.content).value!);
+      const ack = statusFrom999(read999(docs.find((d) => d.kind === '999')!.content).value![0]!);
       expect(ack.groupAccepted).toBe(true);
-      const ca = statusFrom277CA(read277CA(docs.find((d) => d.kind === '277CA')!.content).value!);
+      const ca = statusFrom277CA(read277CA(docs.find((d) => d.kind === '277CA')!.content).value![0]!);
       expect(ca).toHaveLength(12);
       for (const d of docs.filter((x) => x.kind === '835')) {
-        const remit = read835(d.content).value!;
+        const remit = read835(d.content).value![0]!;
         expect(reconcile835(remit)).toEqual([]);
         expect(proposePostings(remit, () => undefined).postable).toBe(true);
       }
