@@ -213,6 +213,96 @@ export function segmentAt(c: Cuts, i: number, element: string): Segment {
   return { el, n: i + 1, offset: a };
 }
 
+/**
+ * One segment of a cut text read in place: `moveTo` finds its element separators once; elements are
+ * sliced only when asked for. `at(k)` is exactly `segmentAt(...).el[k]` (undefined past the last element),
+ * so code written against `el[k]` keeps its meaning. A cursor is reused from segment to segment: keep
+ * `segment()` (a real Segment), never the cursor itself.
+ */
+export class SegCursor {
+  /** The segment id (an interned literal for known ids), i.e. `el[0]`. */
+  id = '';
+  /** 1-based ordinal of the segment in the file. */
+  n = 0;
+  /** Number of elements after the id (`el.length - 1`). */
+  count = 0;
+  /** Separator positions: element k (1..count) spans `sep[k-1] + 1` to `sep[k]` (or the segment end). */
+  private sep = new Int32Array(64);
+  private src = '';
+  private index = 0;
+  private a = 0;
+  private b = 0;
+
+  constructor(
+    private readonly c: Cuts,
+    private readonly element: string,
+  ) {
+    this.src = c.src;
+  }
+
+  moveTo(i: number): this {
+    const src = this.src;
+    const a = this.c.start[i]!;
+    const b = this.c.end[i]!;
+    let n = 0;
+    let sep = this.sep;
+    for (let k = src.indexOf(this.element, a); k >= 0 && k < b; k = src.indexOf(this.element, k + 1)) {
+      if (n === sep.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(sep);
+        this.sep = sep = grown;
+      }
+      sep[n++] = k;
+    }
+    this.index = i;
+    this.a = a;
+    this.b = b;
+    this.count = n;
+    this.n = i + 1;
+    this.id = idAt(src, a, n > 0 ? sep[0]! : b);
+    return this;
+  }
+
+  /** Element k as `el[k]`: the id for 0, undefined past the last element. */
+  at(k: number): string | undefined {
+    if (k === 0) return this.id;
+    if (k > this.count) return undefined;
+    return this.src.slice(this.sep[k - 1]! + 1, k < this.count ? this.sep[k]! : this.b);
+  }
+
+  /** Element k, '' when absent (`el[k] ?? ''`). */
+  get(k: number): string {
+    if (k < 1 || k > this.count) return k === 0 ? this.id : '';
+    return this.src.slice(this.sep[k - 1]! + 1, k < this.count ? this.sep[k]! : this.b);
+  }
+
+  /** Offset of element k's first character (k in 1..count). */
+  start(k: number): number {
+    return this.sep[k - 1]! + 1;
+  }
+
+  /** Offset just after element k's last character (k in 1..count). */
+  end(k: number): number {
+    return k < this.count ? this.sep[k]! : this.b;
+  }
+
+  /** Length of element k, 0 when absent. */
+  len(k: number): number {
+    if (k < 1 || k > this.count) return 0;
+    return (k < this.count ? this.sep[k]! : this.b) - this.sep[k - 1]! - 1;
+  }
+
+  /** Character code at offset `o` of the source text. */
+  code(o: number): number {
+    return this.src.charCodeAt(o);
+  }
+
+  /** The segment as a Segment (element strings made now), for keeping beyond the next moveTo. */
+  segment(): Segment {
+    return segmentAt(this.c, this.index, this.element);
+  }
+}
+
 /** Whole-text tokenizer (the fast path). */
 export function tokenize(input: string): Tokenized {
   const c = cut(input);
