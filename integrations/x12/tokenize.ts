@@ -228,7 +228,8 @@ export class SegCursor {
   count = 0;
   /** Separator positions: element k (1..count) spans `sep[k-1] + 1` to `sep[k]` (or the segment end). */
   private sep = new Int32Array(64);
-  private src = '';
+  /** The cut text the offsets index into. */
+  readonly src: string;
   private index = 0;
   private a = 0;
   private b = 0;
@@ -292,9 +293,24 @@ export class SegCursor {
     return (k < this.count ? this.sep[k]! : this.b) - this.sep[k - 1]! - 1;
   }
 
-  /** Character code at offset `o` of the source text. */
-  code(o: number): number {
-    return this.src.charCodeAt(o);
+  /**
+   * Component j (1-based) of element k, exactly `(el[k] ?? '').split(component)[j - 1]`, found with
+   * indexOf inside the element: no array, one slice.
+   */
+  part(k: number, j: number, component: string): string | undefined {
+    if (k === 0) return this.id.split(component)[j - 1];
+    if (k > this.count) return j === 1 ? '' : undefined;
+    if (!(j >= 1) || !Number.isInteger(j)) return undefined;
+    const src = this.src;
+    let a = this.sep[k - 1]! + 1;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    for (let x = 1; x < j; x++) {
+      const p = src.indexOf(component, a);
+      if (p < 0 || p >= b) return undefined;
+      a = p + 1;
+    }
+    const p = src.indexOf(component, a);
+    return src.slice(a, p < 0 || p >= b ? b : p);
   }
 
   /** The segment as a Segment (element strings made now), for keeping beyond the next moveTo. */

@@ -18,7 +18,7 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { cut, segmentAt, type Cuts } from './tokenize.js';
+import { cut, SegCursor, segmentAt, type Cuts } from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
 import { parseCents } from './values.js';
 
@@ -77,21 +77,17 @@ function timeValid(v: string): boolean {
   );
 }
 
+/** Where a finding is: a kept segment, the segment under the walk's cursor (read at once), or the file. */
+type Where = Segment | SegCursor | undefined;
+
 class Report {
   errors: Diagnostic[] = [];
   warnings: Diagnostic[] = [];
   constructor(readonly limit = 1000) {}
-  add(
-    sev: 'error' | 'warning',
-    code: string,
-    s: Segment | undefined,
-    message: string,
-    el?: number,
-    comp?: number,
-  ) {
+  add(sev: 'error' | 'warning', code: string, s: Where, message: string, el?: number, comp?: number) {
     const list = sev === 'error' ? this.errors : this.warnings;
     if (list.length >= this.limit) return;
-    const id = s?.el[0] ?? '';
+    const id = s === undefined ? '' : s instanceof SegCursor ? s.id : (s.el[0] ?? '');
     const field =
       el === undefined ? undefined : `${id}${String(el).padStart(2, '0')}${comp ? `-${comp}` : ''}`;
     const where = s ? `segment ${s.n} (${id}${field ? ` ${field}` : ''})` : 'file';
@@ -103,10 +99,10 @@ class Report {
     if (field) d.field = field;
     list.push(d);
   }
-  err(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+  err(code: string, s: Where, message: string, el?: number, comp?: number) {
     this.add('error', code, s, message, el, comp);
   }
-  warn(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+  warn(code: string, s: Where, message: string, el?: number, comp?: number) {
     this.add('warning', code, s, message, el, comp);
   }
   /** Append another report's findings after this one's, as if they had been added here in that order. */
@@ -121,6 +117,8 @@ interface Doc {
   c: Cuts;
   sep: Separators;
   elCode: number;
+  /** The transaction walk's cursor: one segment at a time, elements sliced only where a check reads them. */
+  cur: SegCursor;
 }
 
 function seg(d: Doc, i: number): Segment {
@@ -170,7 +168,7 @@ export function validateX12(text: string): ValidationResult {
     });
   if (!c.separators) return done(r);
   const sep = c.separators;
-  const doc: Doc = { c, sep, elCode: sep.element.charCodeAt(0) };
+  const doc: Doc = { c, sep, elCode: sep.element.charCodeAt(0), cur: new SegCursor(c, sep.element) };
   controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
   let interchanges = 0;
@@ -312,17 +310,16 @@ interface Frame {
   pos: number;
   /** Occurrences of each child of `loop`, by its index in `loop.kids`. */
   counts: number[];
-  /** The segment that opened this loop iteration (where a missing child is reported). */
-  start: Segment;
+  /** Index of the segment that opened this loop iteration (where a missing child is reported). */
+  start: number;
 }
 
-function matches(n: SegNode, s: Segment, component: string): boolean {
-  if (n.id !== s.el[0]) return false;
+function matches(n: SegNode, s: SegCursor, component: string): boolean {
+  if (n.id !== s.id) return false;
   if (!n.q) return true;
-  const raw = s.el[n.q.el] ?? '';
-  // HI and similar pin the qualifier inside the first composite (HI01-1).
-  const v = raw.includes(component) ? (raw.split(component)[0] ?? '') : raw;
-  return n.q.codes.includes(v);
+  // HI and similar pin the qualifier inside the first composite (HI01-1): the first component, or the
+  // whole element when it has none.
+  return n.q.codes.includes(s.part(n.q.el, 1, component) ?? '');
 }
 
 const STOPS = new Set([SE, ST, GE, IEA, GS, ISA]);
@@ -352,7 +349,7 @@ function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
     // One pass: each placed segment goes through the element checks and the business rules, whose
     // findings are kept apart and appended after the structural ones (the order they have always had).
     const rules = new Rules(version, d.sep);
-    walk(spec, d, st, start, se ? end + 1 : end, r, rules);
+    walk(spec, d, start, se ? end + 1 : end, r, rules);
     rules.finish(r);
   }
   return se ? end + 1 : end;
@@ -387,12 +384,13 @@ function newCounts(n: number): number[] {
   return a;
 }
 
-function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, r: Report, rules: Rules) {
+function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules: Rules) {
   const component = d.sep.component;
-  const stack: Frame[] = [{ loop: spec, pos: -1, counts: newCounts(spec.kids.length), start: first }];
+  const s = d.cur;
+  const stack: Frame[] = [{ loop: spec, pos: -1, counts: newCounts(spec.kids.length), start: from }];
   for (let i = from; i < to; i++) {
-    const s = i === from ? first : seg(d, i);
-    const id = s.el[0] ?? '';
+    s.moveTo(i);
+    const id = s.id;
     let foundDepth = -1;
     let found: Candidate | undefined;
     let qualifierMiss: SegNode | undefined;
@@ -414,18 +412,18 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
         r.err(
           'X12_BAD_QUALIFIER',
           s,
-          `'${s.el[qualifierMiss.q.el] ?? ''}' is not a valid qualifier here (expected ${qualifierMiss.q.codes.join(', ')}; loop ${stack[stack.length - 1]!.loop.id})`,
+          `'${s.at(qualifierMiss.q.el) ?? ''}' is not a valid qualifier here (expected ${qualifierMiss.q.codes.join(', ')}; loop ${stack[stack.length - 1]!.loop.id})`,
           qualifierMiss.q.el,
         );
       else
         r.err(
           'X12_UNEXPECTED_SEGMENT',
           s,
-          `${s.el[0] ?? ''} is not allowed here (loop ${stack[stack.length - 1]!.loop.id})`,
+          `${s.id} is not allowed here (loop ${stack[stack.length - 1]!.loop.id})`,
         );
       continue;
     }
-    while (stack.length - 1 > foundDepth) close(stack.pop()!, r);
+    while (stack.length - 1 > foundDepth) close(stack.pop()!, d, r);
     const f = stack[foundDepth]!;
     const node = found.node;
     const c = ++f.counts[found.idx]!;
@@ -441,7 +439,7 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
     if (node.t === 'l') {
       const counts = newCounts(node.kids.length);
       counts[0] = 1;
-      stack.push({ loop: node, pos: 0, counts, start: s });
+      stack.push({ loop: node, pos: 0, counts, start: i });
       elements(found.seg, s, d.sep, r);
       rules.step(s, found.seg, node.id);
     } else {
@@ -449,7 +447,7 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
       rules.step(s, node, f.loop.id);
     }
   }
-  while (stack.length > 0) close(stack.pop()!, r);
+  while (stack.length > 0) close(stack.pop()!, d, r);
 }
 
 const requiredCache = new WeakMap<LoopNode, number[]>();
@@ -464,17 +462,19 @@ function required(l: LoopNode): number[] {
   return req;
 }
 
-function close(f: Frame, r: Report) {
+function close(f: Frame, d: Doc, r: Report) {
   const kids = f.loop.kids;
+  let start: Segment | undefined;
   for (const idx of required(f.loop)) {
     const k = kids[idx]!;
     if (f.counts[idx]! > 0) continue;
+    start ??= seg(d, f.start);
     if (k.t === 'l')
-      r.err('X12_MISSING_LOOP', f.start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
+      r.err('X12_MISSING_LOOP', start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
     else
       r.err(
         'X12_MISSING_SEGMENT',
-        f.start,
+        start,
         `required segment ${k.id}${k.q ? `*${k.q.codes[0] ?? ''}` : ''} (${k.name}) is missing in loop ${f.loop.id}`,
       );
   }
@@ -482,24 +482,24 @@ function close(f: Frame, r: Report) {
 
 // ------------------------------------------------------------------ elements
 
-/** -?digits+ (N0/N2), as a char-code scan. */
-function wholeNumber(v: string): boolean {
-  let i = v.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= v.length) return false;
-  for (; i < v.length; i++) {
-    const ch = v.charCodeAt(i);
+/** -?digits+ (N0/N2) over src[a, b), as a char-code scan. */
+function wholeNumber(src: string, a: number, b: number): boolean {
+  let i = src.charCodeAt(a) === 45 ? a + 1 : a;
+  if (i >= b) return false;
+  for (; i < b; i++) {
+    const ch = src.charCodeAt(i);
     if (ch < 48 || ch > 57) return false;
   }
   return true;
 }
 
-/** -?(digits+ .? digits* | . digits+) (R), as a char-code scan. */
-function decimalNumber(v: string): boolean {
-  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+/** -?(digits+ .? digits* | . digits+) (R) over src[a, b), as a char-code scan. */
+function decimalNumber(src: string, a: number, b: number): boolean {
+  let i = src.charCodeAt(a) === 45 ? a + 1 : a;
   let digits = 0;
   let dot = false;
-  for (; i < v.length; i++) {
-    const ch = v.charCodeAt(i);
+  for (; i < b; i++) {
+    const ch = src.charCodeAt(i);
     if (ch === 46) {
       if (dot) return false;
       dot = true;
@@ -509,24 +509,29 @@ function decimalNumber(v: string): boolean {
   return digits > 0;
 }
 
-function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, comp?: number) {
-  // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
-  const numeric = def.type === 'R' || def.type === 'N0' || def.type === 'N2';
-  const len = numeric ? v.length - (v.charCodeAt(0) === 45 ? 1 : 0) - (v.includes('.') ? 1 : 0) : v.length;
-  switch (def.type) {
+/** Type and length of the simple element src[a, b) (not empty); its text is sliced only for DT/TM and messages. */
+function checkValue(def: ElDef, src: string, a: number, b: number, s: SegCursor, r: Report, el: number) {
+  const type = def.type;
+  switch (type) {
     case 'N0':
     case 'N2':
-      if (!wholeNumber(v)) return r.err('X12_BAD_NUMBER', s, `'${v}' is not a whole number`, el, comp);
+      if (!wholeNumber(src, a, b))
+        return r.err('X12_BAD_NUMBER', s, `'${src.slice(a, b)}' is not a whole number`, el);
       break;
     case 'R':
-      if (!decimalNumber(v)) return r.err('X12_BAD_DECIMAL', s, `'${v}' is not a decimal number`, el, comp);
+      if (!decimalNumber(src, a, b))
+        return r.err('X12_BAD_DECIMAL', s, `'${src.slice(a, b)}' is not a decimal number`, el);
       break;
-    case 'DT':
-      if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el, comp);
+    case 'DT': {
+      const v = src.slice(a, b);
+      if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el);
       break;
-    case 'TM':
-      if (!timeValid(v)) return r.err('X12_BAD_TIME', s, `'${v}' is not a valid HHMM[SS] time`, el, comp);
+    }
+    case 'TM': {
+      const v = src.slice(a, b);
+      if (!timeValid(v)) return r.err('X12_BAD_TIME', s, `'${v}' is not a valid HHMM[SS] time`, el);
       break;
+    }
     case 'AN':
     case 'ID':
       // Control characters are found once per file (controlCharacters), not per element.
@@ -534,15 +539,22 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
     case 'C':
       return;
   }
-  if (def.min && len < def.min) r.err('X12_TOO_SHORT', s, `'${v}' is shorter than ${def.min}`, el, comp);
-  else if (def.max && len > def.max)
-    r.err(
-      'X12_TOO_LONG',
-      s,
-      `'${v.length > 40 ? v.slice(0, 40) + '…' : v}' is longer than ${def.max}`,
-      el,
-      comp,
-    );
+  // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
+  let len = b - a;
+  if (type === 'R' || type === 'N0' || type === 'N2') {
+    if (src.charCodeAt(a) === 45) len--;
+    for (let i = a; i < b; i++)
+      if (src.charCodeAt(i) === 46) {
+        len--;
+        break;
+      }
+  }
+  if (def.min && len < def.min)
+    r.err('X12_TOO_SHORT', s, `'${src.slice(a, b)}' is shorter than ${def.min}`, el);
+  else if (def.max && len > def.max) {
+    const v = src.slice(a, b);
+    r.err('X12_TOO_LONG', s, `'${v.length > 40 ? v.slice(0, 40) + '…' : v}' is longer than ${def.max}`, el);
+  }
 }
 
 /** Base-standard mandatory positions not already listed as guide-required (reported once, not twice). */
@@ -582,7 +594,9 @@ function controlCharacters(text: string, d: Doc, r: Report) {
 
 interface CodeRule {
   k: number;
+  /** The component: undefined for a simple element, '*' for every component, else its number (in `j`). */
   b: string | undefined;
+  j: number;
   codes: readonly string[];
   set: Set<string>;
 }
@@ -613,29 +627,30 @@ function nodeRules(node: SegNode): NodeRules {
   return c;
 }
 
-function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
+function elements(node: SegNode, s: SegCursor, sep: Separators, r: Report) {
   const rules = nodeRules(node);
   const dict = rules.dict;
-  const el = s.el;
-  const n = el.length - 1;
-  if (n > 0 && el[n] === '')
+  const n = s.count;
+  if (n > 0 && s.len(n) === 0)
     r.err('X12_TRAILING_SEPARATOR', s, 'segment ends with an empty element (trailing separator)', n);
+  const component = sep.component;
   if (dict) {
     if (n > dict.length)
       r.err('X12_TOO_MANY_ELEMENTS', s, `has ${n} elements, ${node.id} allows ${dict.length}`, n);
-    const component = sep.component;
+    const src = s.src;
     const repetition = sep.repetition;
     const compCode = component.charCodeAt(0);
     const repCode = repetition === '' ? -1 : repetition.charCodeAt(0);
     const last = n < dict.length ? n : dict.length;
     for (let k = 1; k <= last; k++) {
-      const v = el[k]!;
-      if (v === '') continue;
+      const a = s.start(k);
+      const b = s.end(k);
+      if (a === b) continue;
       const def = dict[k - 1]!;
       let hasComp = false;
       let hasRep = false;
-      for (let i = 0; i < v.length; i++) {
-        const ch = v.charCodeAt(i);
+      for (let i = a; i < b; i++) {
+        const ch = src.charCodeAt(i);
         if (ch === compCode) {
           hasComp = true;
           break;
@@ -652,40 +667,59 @@ function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
         r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
         continue;
       }
-      checkValue(def, v, s, r, k);
+      checkValue(def, src, a, b, s, r, k);
     }
-    for (const k of rules.mandatory)
-      if (!el[k])
+    const mandatory = rules.mandatory;
+    for (let j = 0; j < mandatory.length; j++) {
+      const k = mandatory[j]!;
+      if (s.len(k) === 0)
         r.err(
           'X12_REQUIRED_ELEMENT',
           s,
           `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`,
           k,
         );
+    }
   }
-  for (const k of rules.req)
-    if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
-  for (const k of rules.na)
-    if (el[k]) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
-  for (const { k, b, codes, set } of rules.codes) {
-    const v = el[k];
-    if (!v) continue;
-    if (b === undefined) {
-      if (!set.has(v)) r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(codes)})`, k);
-    } else {
-      const parts = v.split(sep.component);
-      if (b === '*') {
-        for (let j = 1; j <= parts.length; j++) {
-          const cv = parts[j - 1];
-          if (cv && !set.has(cv))
-            r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
+  const req = rules.req;
+  for (let j = 0; j < req.length; j++) {
+    const k = req[j]!;
+    if (s.len(k) === 0) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
+  }
+  const na = rules.na;
+  for (let j = 0; j < na.length; j++) {
+    const k = na[j]!;
+    if (s.len(k) > 0) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
+  }
+  const codes = rules.codes;
+  for (let j = 0; j < codes.length; j++) {
+    const c = codes[j]!;
+    const k = c.k;
+    if (s.len(k) === 0) continue;
+    if (c.b === undefined) {
+      const v = s.at(k)!;
+      if (!c.set.has(v))
+        r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(c.codes)})`, k);
+    } else if (c.b === '*') {
+      // Every component: walk them with indexOf instead of splitting the element.
+      const src = s.src;
+      const b = s.end(k);
+      let a = s.start(k);
+      for (let p = 1; ; p++) {
+        let z = src.indexOf(component, a);
+        if (z < 0 || z >= b) z = b;
+        if (z > a) {
+          const cv = src.slice(a, z);
+          if (!c.set.has(cv))
+            r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(c.codes)})`, k, p);
         }
-      } else {
-        const j = Number(b);
-        const cv = parts[j - 1];
-        if (cv && !set.has(cv))
-          r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
+        if (z === b) break;
+        a = z + 1;
       }
+    } else {
+      const cv = s.part(k, c.j, component);
+      if (cv && !c.set.has(cv))
+        r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(c.codes)})`, k, c.j);
     }
   }
 }
@@ -695,7 +729,7 @@ function codeRules(node: SegNode): CodeRule[] {
     .filter(([, codes]) => codes.length > 0)
     .map(([key, codes]) => {
       const [a, b] = key.split('-');
-      return { k: Number(a), b, codes, set: new Set(codes) };
+      return { k: Number(a), b, j: Number(b), codes, set: new Set(codes) };
     });
 }
 
@@ -707,7 +741,8 @@ function list(codes: readonly string[]): string {
 
 /** What a guide checks across a transaction set, fed its placed segments in order. */
 interface GuideRules {
-  step(s: Segment, node: SegNode, loop: string): void;
+  /** `s` is the walk's cursor: read it now; keep `s.segment()` for findings reported later. */
+  step(s: SegCursor, node: SegNode, loop: string): void;
   end(): void;
 }
 
@@ -733,16 +768,22 @@ class Rules {
             : undefined;
   }
 
-  step(s: Segment, node: SegNode, loop: string) {
-    if (s.el[0] === 'HL') this.hls.push(s);
-    const el = s.el;
-    if (el[0] === 'NM1' && el[8] === 'XX' && el[9] && !npiValid(el[9]))
-      this.each.err('X12_BAD_NPI', s, `NPI '${el[9]}' fails the check digit (Luhn with prefix 80840)`, 9);
-    if (el[0] === 'N1' && el[3] === 'XX' && el[4] && !npiValid(el[4]))
-      this.each.err('X12_BAD_NPI', s, `NPI '${el[4]}' fails the check digit (Luhn with prefix 80840)`, 4);
-    if (el[0] === 'DTP' && el[3]) {
-      const fmt = el[2];
-      const v = el[3];
+  step(s: SegCursor, node: SegNode, loop: string) {
+    const id = s.id;
+    if (id === 'HL') this.hls.push(s.segment());
+    if (id === 'NM1' && s.at(8) === 'XX') {
+      const npi = s.at(9);
+      if (npi && !npiValid(npi))
+        this.each.err('X12_BAD_NPI', s, `NPI '${npi}' fails the check digit (Luhn with prefix 80840)`, 9);
+    }
+    if (id === 'N1' && s.at(3) === 'XX') {
+      const npi = s.at(4);
+      if (npi && !npiValid(npi))
+        this.each.err('X12_BAD_NPI', s, `NPI '${npi}' fails the check digit (Luhn with prefix 80840)`, 4);
+    }
+    const v = id === 'DTP' ? s.at(3) : undefined;
+    if (v) {
+      const fmt = s.at(2);
       const ok =
         fmt === 'D8'
           ? dateValid(v)
@@ -754,10 +795,14 @@ class Rules {
             : true;
       if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
     }
-    if (el[0] === 'N4' && el[2] && !/^[A-Z]{2}$/.test(el[2]))
-      this.each.err('X12_BAD_CODE', s, `state '${el[2]}' must be a two-letter code`, 2);
-    if (el[0] === 'N4' && el[3] && !el[4] && !/^\d{5}(\d{4})?$/.test(el[3]))
-      this.each.err('X12_BAD_ZIP', s, `US postal code '${el[3]}' must be 5 or 9 digits`, 3);
+    if (id === 'N4') {
+      const state = s.at(2);
+      if (state && !/^[A-Z]{2}$/.test(state))
+        this.each.err('X12_BAD_CODE', s, `state '${state}' must be a two-letter code`, 2);
+      const zip = s.at(3);
+      if (zip && !s.at(4) && !/^\d{5}(\d{4})?$/.test(zip))
+        this.each.err('X12_BAD_ZIP', s, `US postal code '${zip}' must be 5 or 9 digits`, 3);
+    }
     this.guide?.step(s, node, loop);
   }
 
@@ -833,6 +878,36 @@ const ORAL_CAVITY_CODES: ReadonlySet<string> = new Set([
   '40',
 ]);
 
+/** /^[A-Z][0-9][0-9A-Z]{1,5}$/ (ICD-10-CM without the dot) as a char-code scan: it runs on every diagnosis. */
+function icd10(code: string): boolean {
+  const n = code.length;
+  if (n < 3 || n > 7) return false;
+  const c0 = code.charCodeAt(0);
+  const c1 = code.charCodeAt(1);
+  if (c0 < 65 || c0 > 90 || c1 < 48 || c1 > 57) return false;
+  for (let i = 2; i < n; i++) {
+    const ch = code.charCodeAt(i);
+    if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90))) return false;
+  }
+  return true;
+}
+
+/** `(el[k] ?? '').split(component).filter((x) => x !== '')`, found with indexOf inside the element. */
+function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
+  const out: string[] = [];
+  if (s.len(k) === 0) return out;
+  const src = s.src;
+  const b = s.end(k);
+  let a = s.start(k);
+  for (;;) {
+    let z = src.indexOf(component, a);
+    if (z < 0 || z >= b) z = b;
+    if (z > a) out.push(src.slice(a, z));
+    if (z === b) return out;
+    a = z + 1;
+  }
+}
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
@@ -855,7 +930,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
     }
   };
-  const finishLine = (at: Segment | undefined) => {
+  const finishLine = (at: Where) => {
     if (dental && at && lines > 0 && !lineDate && !claimDate)
       r.err(
         'X12_MISSING_SEGMENT',
@@ -885,17 +960,18 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       );
     clm = undefined;
   };
-  const step = (s: Segment, node: SegNode, loop: string) => {
-    const el = s.el;
-    switch (el[0] ?? '') {
+  const step = (s: SegCursor, node: SegNode, loop: string) => {
+    const component = sep.component;
+    const id = s.id;
+    switch (id) {
       case 'HL':
         finishClaim();
-        if (el[3] === '22') {
+        if (s.at(3) === '22') {
           finishSubscriber();
-          subscriberHl = s;
+          subscriberHl = s.segment();
           subscriberParts = new Set();
           sbrSelf = undefined;
-        } else if (el[3] === '23' && sbrSelf === true)
+        } else if (s.at(3) === '23' && sbrSelf === true)
           r.err(
             'X12_SBR02',
             s,
@@ -903,7 +979,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
         break;
       case 'SBR':
-        sbrSelf = el[2] === '18';
+        sbrSelf = s.at(2) === '18';
         if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && loop === '2000B')
           r.err(
             'X12_SBR02',
@@ -916,16 +992,17 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       case 'N3':
       case 'N4':
-      case 'DMG':
-        if (loop === '2010BA') subscriberParts.add(el[0] ?? '');
+      case 'DMG': {
+        if (loop === '2010BA') subscriberParts.add(id);
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        if (el[0] === 'N4' && ZIP9_LOOPS.has(loop) && !el[4] && el[3] && !/^\d{9}$/.test(el[3]))
-          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${loop}`, 3);
+        const zip = id === 'N4' ? s.at(3) : undefined;
+        if (zip && ZIP9_LOOPS.has(loop) && !s.at(4) && !/^\d{9}$/.test(zip))
+          r.err('X12_ZIP9', s, `ZIP code '${zip}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
-          el[0] === 'N3' &&
+          id === 'N3' &&
           loop === '2010AA' &&
-          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${el[1] ?? ''} ${el[2] ?? ''}`)
+          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${s.get(1)} ${s.get(2)}`)
         )
           r.err(
             'X12_BILLING_PO_BOX',
@@ -934,55 +1011,57 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             1,
           );
         break;
+      }
       case 'NM1':
-        if (loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
+        if (loop === '2010AA' && s.at(2) === '2' && s.at(8) !== 'XX')
           r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
         finishClaim();
-        clm = s;
+        clm = s.segment();
         sum = 0;
         lines = 0;
         claimDate = false;
         lineDate = true;
         refs = new Set();
         dxCount = 0;
-        const pcn = el[1] ?? '';
-        if (pcn.length > 20)
+        const pcn = s.len(1);
+        if (pcn > 20)
           r.err(
             'X12_CLM01_LENGTH',
             s,
-            `patient control number is ${pcn.length} characters; receivers keep at most 20`,
+            `patient control number is ${pcn} characters; receivers keep at most 20`,
             1,
           );
-        const c5 = (el[5] ?? '').split(sep.component);
-        if (c5[0] && !POS.has(c5[0]))
-          r.err('X12_BAD_POS', s, `'${c5[0]}' is not a CMS place of service code`, 5, 1);
-        if (!c5[1] || !c5[2])
+        const pos = s.part(5, 1, component);
+        if (pos && !POS.has(pos))
+          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, 5, 1);
+        if (!s.part(5, 2, component) || !s.part(5, 3, component))
           r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
         break;
       }
       case 'REF':
-        if (clm && loop === '2300') refs.add(el[1] ?? '');
-        if (loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
+        if (clm && loop === '2300') refs.add(s.get(1));
+        if (loop === '2010AA' && s.at(1) === 'EI' && !/^\d{9}$/.test(s.get(2)))
           r.err(
             'X12_BAD_EIN',
             s,
-            `employer identification number '${el[2] ?? ''}' must be nine digits, no dash`,
+            `employer identification number '${s.get(2)}' must be nine digits, no dash`,
             2,
           );
         break;
       case 'DTP':
-        if (clm && el[1] === '472') {
+        if (clm && s.at(1) === '472') {
           if (loop === '2300') claimDate = true;
           else if (loop === '2400') lineDate = true;
         }
         break;
       case 'HI':
         if (clm && node.q?.codes.includes('ABK')) {
-          dxCount = el.length - 1;
-          for (let k = 1; k < el.length; k++) {
-            const [q, code = ''] = (el[k] ?? '').split(sep.component);
+          dxCount = s.count;
+          for (let k = 1; k <= s.count; k++) {
+            const q = s.part(k, 1, component);
+            const code = s.part(k, 2, component) ?? '';
             const want = k === 1 ? DX_PRINCIPAL : DX_OTHER;
             if (q && !want.includes(q))
               r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
@@ -994,7 +1073,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
                 k,
                 1,
               );
-            if (!/^[A-Z][0-9][0-9A-Z]{1,5}$/.test(code))
+            if (!icd10(code))
               r.err('X12_BAD_ICD10', s, `'${code}' is not an ICD-10-CM code without the dot`, k, 2);
           }
         }
@@ -1004,21 +1083,22 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           finishLine(s);
           lines++;
           lineDate = false;
-          if (el[1] !== String(lines))
-            r.err('X12_LX_SEQUENCE', s, `LX01 '${el[1] ?? ''}' should be ${lines}`, 1);
+          const lx = s.at(1);
+          if (lx !== String(lines)) r.err('X12_LX_SEQUENCE', s, `LX01 '${lx ?? ''}' should be ${lines}`, 1);
         }
         break;
       case 'SV1':
       case 'SV3': {
         if (!clm) break;
-        const amt = parseCents(el[2] ?? '');
+        const sv1 = id === 'SV1';
+        const amt = parseCents(s.get(2));
         if (amt !== undefined) sum += amt;
-        const proc = (el[1] ?? '').split(sep.component);
-        if (!proc[1]) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
-        if (el[0] === 'SV3' && proc[1] && !/^D\d{4}$/.test(proc[1]))
-          r.err('X12_BAD_CDT', s, `'${proc[1]}' is not a CDT code (Dnnnn)`, 1, 2);
-        const ptrEl = el[0] === 'SV1' ? 7 : 11;
-        const ptrs = (el[ptrEl] ?? '').split(sep.component).filter((x) => x !== '');
+        const proc = s.part(1, 2, component);
+        if (!proc) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+        if (!sv1 && proc && !/^D\d{4}$/.test(proc))
+          r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
+        const ptrEl = sv1 ? 7 : 11;
+        const ptrs = nonEmptyParts(s, ptrEl, component);
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
         for (let j = 0; j < ptrs.length; j++) {
           const x = ptrs[j]!;
@@ -1032,25 +1112,32 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
               j + 1,
             );
         }
-        if (ptrs.some((x, j) => ptrs.indexOf(x) !== j))
-          r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
-        const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
-        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
-        if (el[0] === 'SV1' && el[5] && !POS.has(el[5]))
-          r.err('X12_BAD_POS', s, `'${el[5]}' is not a CMS place of service code`, 5);
-        if (el[0] === 'SV3' && el[3] && !POS.has(el[3]))
-          r.err('X12_BAD_POS', s, `'${el[3]}' is not a CMS place of service code`, 3);
-        if (el[0] === 'SV3' && el[4]) {
-          for (const [j, a] of (el[4] ?? '').split(sep.component).entries())
+        for (let j = 1; j < ptrs.length; j++)
+          if (ptrs.indexOf(ptrs[j]!) !== j) {
+            r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+            break;
+          }
+        const units = Number(sv1 ? s.at(4) : s.at(6));
+        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', sv1 ? 4 : 6);
+        const pos = s.at(sv1 ? 5 : 3);
+        if (pos && !POS.has(pos))
+          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, sv1 ? 5 : 3);
+        if (!sv1 && s.at(4)) {
+          const areas = s.get(4).split(component);
+          for (let j = 0; j < areas.length; j++) {
+            const a = areas[j]!;
             if (a && !ORAL_CAVITY_CODES.has(a))
               r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
+          }
         }
         break;
       }
-      case 'TOO':
-        if (el[2] && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(el[2]))
-          r.err('X12_BAD_TOOTH', s, `'${el[2]}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
+      case 'TOO': {
+        const tooth = s.at(2);
+        if (tooth && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(tooth))
+          r.err('X12_BAD_TOOTH', s, `'${tooth}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
         break;
+      }
       default:
         break;
     }
@@ -1103,7 +1190,13 @@ function balance835(sep: Separators, r: Report): GuideRules {
       );
     clp = undefined;
   };
-  const step = (s: Segment) => {
+  // The few segments balancing reads are made into Segments (kept until their totals are known).
+  const step = (c: SegCursor) => {
+    const id = c.id;
+    if (id === 'BPR' || id === 'CLP' || id === 'SVC' || id === 'CAS' || id === 'PLB' || id === 'SE')
+      stepSegment(c.segment());
+  };
+  const stepSegment = (s: Segment) => {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'BPR':
@@ -1162,7 +1255,11 @@ function balance835(sep: Separators, r: Report): GuideRules {
 function check999(r: Report): GuideRules {
   let ak2 = 0;
   let accepted = 0;
-  const step = (s: Segment) => {
+  const step = (c: SegCursor) => {
+    const id = c.id;
+    if (id === 'AK2' || id === 'IK5' || id === 'AK9') stepSegment(c.segment());
+  };
+  const stepSegment = (s: Segment) => {
     const el = s.el;
     if (el[0] === 'AK2') ak2++;
     if (el[0] === 'IK5' && (el[1] === 'A' || el[1] === 'E')) accepted++;
