@@ -35,7 +35,7 @@ export interface LoopNode {
   kids: Node[];
   pos: number;
   /** Children by the segment id that starts them, with their index (built on first use by the validator). */
-  byId?: Map<string, { node: Node; idx: number; seg: SegNode }[]>;
+  byId?: Map<string, { node: Node; idx: number; seg: SegNode; pos: number }[]>;
 }
 
 export type Node = SegNode | LoopNode;

@@ -119,6 +119,21 @@ interface Doc {
   elCode: number;
   /** The transaction walk's cursor: one segment at a time, elements sliced only where a check reads them. */
   cur: SegCursor;
+  /** Per separator (0 component, 1 repetition): the offset searched from and the next one at or after it. */
+  from: [number, number];
+  next: [number, number];
+  counts: Map<LoopNode, Counts>;
+}
+
+/** Offset of the next component (which 0) or repetition (1) separator at or after `at`, src.length if none. */
+function nextAt(d: Doc, which: 0 | 1, at: number): number {
+  if (at < d.from[which] || d.next[which] < at) {
+    const ch = which === 0 ? d.sep.component : d.sep.repetition;
+    const k = ch === '' ? -1 : d.c.src.indexOf(ch, at);
+    d.from[which] = at;
+    d.next[which] = k < 0 ? d.c.src.length : k;
+  }
+  return d.next[which];
 }
 
 function seg(d: Doc, i: number): Segment {
@@ -168,7 +183,15 @@ export function validateX12(text: string): ValidationResult {
     });
   if (!c.separators) return done(r);
   const sep = c.separators;
-  const doc: Doc = { c, sep, elCode: sep.element.charCodeAt(0), cur: new SegCursor(c, sep.element) };
+  const doc: Doc = {
+    c,
+    sep,
+    elCode: sep.element.charCodeAt(0),
+    cur: new SegCursor(c, sep.element),
+    from: [0, 0],
+    next: [-1, -1],
+    counts: new Map(),
+  };
   controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
   let interchanges = 0;
@@ -309,7 +332,7 @@ interface Frame {
   loop: LoopNode;
   pos: number;
   /** Occurrences of each child of `loop`, by its index in `loop.kids`. */
-  counts: number[];
+  counts: Counts;
   /** Index of the segment that opened this loop iteration (where a missing child is reported). */
   start: number;
 }
@@ -322,13 +345,16 @@ function matches(n: SegNode, s: SegCursor, component: string): boolean {
   return n.q.codes.includes(s.part(n.q.el, 1, component) ?? '');
 }
 
-const STOPS = new Set([SE, ST, GE, IEA, GS, ISA]);
+/** A segment that ends a transaction set's body: its trailer or the next envelope segment. */
+function isStop(id: number): boolean {
+  return id === SE || id === ST || id === GE || id === IEA || id === GS || id === ISA;
+}
 
 function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
   const st = seg(d, start);
   // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
   let end = start + 1;
-  while (end < d.c.count && !STOPS.has(idCode(d, end))) end++;
+  while (end < d.c.count && !isStop(idCode(d, end))) end++;
   const se = end < d.c.count && idCode(d, end) === SE ? seg(d, end) : undefined;
   if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
   else {
@@ -360,6 +386,8 @@ interface Candidate {
   node: Node;
   idx: number;
   seg: SegNode;
+  /** node.pos, kept here: reading it through `node` (a segment or a loop) is a polymorphic load. */
+  pos: number;
 }
 const NONE: Candidate[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
@@ -370,24 +398,56 @@ function candidates(l: LoopNode, id: string): Candidate[] {
     l.kids.forEach((k, idx) => {
       const seg = k.t === 's' ? k : trigger(k);
       const list = m!.get(seg.id);
-      if (list) list.push({ node: k, idx, seg });
-      else m!.set(seg.id, [{ node: k, idx, seg }]);
+      const c: Candidate = { node: k, idx, seg, pos: k.pos };
+      if (list) list.push(c);
+      else m!.set(seg.id, [c]);
     });
     l.byId = m;
   }
   return m.get(id) ?? NONE;
 }
 
-function newCounts(n: number): number[] {
-  const a = new Array<number>(n);
-  for (let k = 0; k < n; k++) a[k] = 0;
-  return a;
+/**
+ * Occurrences of a loop's children in its current iteration, one per loop node and validation. A loop
+ * never encloses an iteration of itself (it closes before the next opens), so a new iteration starts a
+ * new generation instead of allocating and zeroing an array (a 2300 loop has a hundred-odd children).
+ */
+class Counts {
+  private readonly n: Int32Array;
+  private readonly gen: Int32Array;
+  private g = 0;
+  constructor(size: number) {
+    this.n = new Int32Array(size);
+    this.gen = new Int32Array(size);
+  }
+  /** Start a new iteration: every count reads 0. */
+  reset(): this {
+    this.g++;
+    return this;
+  }
+  get(idx: number): number {
+    return this.gen[idx] === this.g ? this.n[idx]! : 0;
+  }
+  /** Count one more occurrence of child `idx`; returns the new count. */
+  inc(idx: number): number {
+    if (this.gen[idx] !== this.g) {
+      this.gen[idx] = this.g;
+      this.n[idx] = 0;
+    }
+    return ++this.n[idx]!;
+  }
+}
+
+function countsFor(d: Doc, l: LoopNode): Counts {
+  let c = d.counts.get(l);
+  if (!c) d.counts.set(l, (c = new Counts(l.kids.length)));
+  return c.reset();
 }
 
 function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules: Rules) {
   const component = d.sep.component;
   const s = d.cur;
-  const stack: Frame[] = [{ loop: spec, pos: -1, counts: newCounts(spec.kids.length), start: from }];
+  const stack: Frame[] = [{ loop: spec, pos: -1, counts: countsFor(d, spec), start: from }];
   for (let i = from; i < to; i++) {
     s.moveTo(i);
     const id = s.id;
@@ -396,8 +456,10 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
     let qualifierMiss: SegNode | undefined;
     for (let dep = stack.length - 1; dep >= 0 && !found; dep--) {
       const f = stack[dep]!;
-      for (const k of candidates(f.loop, id)) {
-        if (k.node.pos < f.pos) continue;
+      const list = candidates(f.loop, id);
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j]!;
+        if (k.pos < f.pos) continue;
         if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
         if (matches(k.seg, s, component)) {
           found = k;
@@ -426,7 +488,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
     while (stack.length - 1 > foundDepth) close(stack.pop()!, d, r);
     const f = stack[foundDepth]!;
     const node = found.node;
-    const c = ++f.counts[found.idx]!;
+    const c = f.counts.inc(found.idx);
     f.pos = node.pos;
     if (c > node.max)
       r.err(
@@ -437,13 +499,13 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const counts = newCounts(node.kids.length);
-      counts[0] = 1;
+      const counts = countsFor(d, node);
+      counts.inc(0);
       stack.push({ loop: node, pos: 0, counts, start: i });
-      elements(found.seg, s, d.sep, r);
+      elements(found.seg, s, d, r);
       rules.step(s, found.seg, node.id);
     } else {
-      elements(node, s, d.sep, r);
+      elements(node, s, d, r);
       rules.step(s, node, f.loop.id);
     }
   }
@@ -467,7 +529,7 @@ function close(f: Frame, d: Doc, r: Report) {
   let start: Segment | undefined;
   for (const idx of required(f.loop)) {
     const k = kids[idx]!;
-    if (f.counts[idx]! > 0) continue;
+    if (f.counts.get(idx) > 0) continue;
     start ??= seg(d, f.start);
     if (k.t === 'l')
       r.err('X12_MISSING_LOOP', start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
@@ -599,6 +661,33 @@ interface CodeRule {
   j: number;
   codes: readonly string[];
   set: Set<string>;
+  /** The codes of at most four ASCII characters, packed (see `pack`): looked up without slicing the value. */
+  packed: Set<number>;
+  /** Every code packs: a value that does not pack is not one of them. */
+  allPacked: boolean;
+}
+
+/**
+ * src[a, b) as a small integer when it is 1-4 ASCII characters (7 bits each, length-1 above them:
+ * always a Smi), else -1. Equal strings pack equal; a value and a code of different lengths never collide.
+ */
+function pack(src: string, a: number, b: number): number {
+  const n = b - a;
+  if (n < 1 || n > 4) return -1;
+  let p = n - 1;
+  for (let i = a; i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch >= 128) return -1;
+    p = (p << 7) | ch;
+  }
+  return p;
+}
+
+/** Whether src[a, b) (not empty) is one of the rule's codes; slices only a value too long to pack. */
+function hasCode(c: CodeRule, src: string, a: number, b: number): boolean {
+  const p = pack(src, a, b);
+  if (p >= 0) return c.packed.has(p);
+  return !c.allPacked && c.set.has(src.slice(a, b));
 }
 
 /** A segment node's element rules, resolved once per node: dictionary, positions and code sets. */
@@ -627,7 +716,8 @@ function nodeRules(node: SegNode): NodeRules {
   return c;
 }
 
-function elements(node: SegNode, s: SegCursor, sep: Separators, r: Report) {
+function elements(node: SegNode, s: SegCursor, d: Doc, r: Report) {
+  const sep = d.sep;
   const rules = nodeRules(node);
   const dict = rules.dict;
   const n = s.count;
@@ -642,6 +732,8 @@ function elements(node: SegNode, s: SegCursor, sep: Separators, r: Report) {
     const compCode = component.charCodeAt(0);
     const repCode = repetition === '' ? -1 : repetition.charCodeAt(0);
     const last = n < dict.length ? n : dict.length;
+    // Most segments hold neither separator: the next of each in the text (found once, remembered) tells.
+    const plain = n === 0 || (nextAt(d, 0, s.start(1)) >= s.end(n) && nextAt(d, 1, s.start(1)) >= s.end(n));
     for (let k = 1; k <= last; k++) {
       const a = s.start(k);
       const b = s.end(k);
@@ -649,7 +741,7 @@ function elements(node: SegNode, s: SegCursor, sep: Separators, r: Report) {
       const def = dict[k - 1]!;
       let hasComp = false;
       let hasRep = false;
-      for (let i = a; i < b; i++) {
+      for (let i = plain ? b : a; i < b; i++) {
         const ch = src.charCodeAt(i);
         if (ch === compCode) {
           hasComp = true;
@@ -692,34 +784,32 @@ function elements(node: SegNode, s: SegCursor, sep: Separators, r: Report) {
     if (s.len(k) > 0) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
   }
   const codes = rules.codes;
+  const src = s.src;
   for (let j = 0; j < codes.length; j++) {
     const c = codes[j]!;
     const k = c.k;
     if (s.len(k) === 0) continue;
+    const b = s.end(k);
+    let a = s.start(k);
     if (c.b === undefined) {
-      const v = s.at(k)!;
-      if (!c.set.has(v))
-        r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(c.codes)})`, k);
-    } else if (c.b === '*') {
-      // Every component: walk them with indexOf instead of splitting the element.
-      const src = s.src;
-      const b = s.end(k);
-      let a = s.start(k);
-      for (let p = 1; ; p++) {
-        let z = src.indexOf(component, a);
-        if (z < 0 || z >= b) z = b;
-        if (z > a) {
-          const cv = src.slice(a, z);
-          if (!c.set.has(cv))
-            r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(c.codes)})`, k, p);
-        }
-        if (z === b) break;
-        a = z + 1;
-      }
-    } else {
-      const cv = s.part(k, c.j, component);
-      if (cv && !c.set.has(cv))
-        r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(c.codes)})`, k, c.j);
+      if (!hasCode(c, src, a, b))
+        r.err('X12_BAD_CODE', s, `'${s.at(k)!}' is not a valid code (expected ${list(c.codes)})`, k);
+      continue;
+    }
+    // Components are walked with indexOf inside the element instead of splitting it.
+    for (let p = 1; ; p++) {
+      let z = src.indexOf(component, a);
+      if (z < 0 || z >= b) z = b;
+      if ((c.b === '*' || p === c.j) && z > a && !hasCode(c, src, a, z))
+        r.err(
+          'X12_BAD_CODE',
+          s,
+          `'${src.slice(a, z)}' is not a valid code (expected ${list(c.codes)})`,
+          k,
+          p,
+        );
+      if (z === b || p === c.j) break;
+      a = z + 1;
     }
   }
 }
@@ -729,7 +819,17 @@ function codeRules(node: SegNode): CodeRule[] {
     .filter(([, codes]) => codes.length > 0)
     .map(([key, codes]) => {
       const [a, b] = key.split('-');
-      return { k: Number(a), b, j: Number(b), codes, set: new Set(codes) };
+      const packed = new Set<number>();
+      for (const code of codes) if (pack(code, 0, code.length) >= 0) packed.add(pack(code, 0, code.length));
+      return {
+        k: Number(a),
+        b,
+        j: Number(b),
+        codes,
+        set: new Set(codes),
+        packed,
+        allPacked: packed.size === new Set(codes).size,
+      };
     });
 }
 
@@ -892,6 +992,18 @@ function icd10(code: string): boolean {
   return true;
 }
 
+/** `v.split(c)[j]` without the array. */
+function nth(v: string, c: string, j: number): string | undefined {
+  let a = 0;
+  for (let x = 0; x < j; x++) {
+    const p = v.indexOf(c, a);
+    if (p < 0) return undefined;
+    a = p + 1;
+  }
+  const p = v.indexOf(c, a);
+  return v.slice(a, p < 0 ? v.length : p);
+}
+
 /** `(el[k] ?? '').split(component).filter((x) => x !== '')`, found with indexOf inside the element. */
 function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
   const out: string[] = [];
@@ -949,7 +1061,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         `total charge ${clm.el[2] ?? ''} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
         2,
       );
-    const freq = (clm.el[5] ?? '').split(sep.component)[2];
+    const freq = nth(clm.el[5] ?? '', sep.component, 2);
     if ((freq === '7' || freq === '8') && !refs.has('F8'))
       r.err(
         'X12_MISSING_F8',
