@@ -34,8 +34,8 @@ export interface LoopNode {
   name: string;
   kids: Node[];
   pos: number;
-  /** Children by the segment id that starts them, with their index (built on first use by the validator). */
-  byId?: Map<string, { node: Node; idx: number; seg: SegNode; pos: number }[]>;
+  /** The validator's cache of the children each segment id could start (its own type, built on first use). */
+  byId?: Map<string, unknown[]>;
 }
 
 export type Node = SegNode | LoopNode;

@@ -337,12 +337,33 @@ interface Frame {
   start: number;
 }
 
-function matches(n: SegNode, s: SegCursor, component: string): boolean {
+function matches(k: Candidate, s: SegCursor, component: string): boolean {
+  const n = k.seg;
   if (n.id !== s.id) return false;
-  if (!n.q) return true;
+  const q = n.q;
+  if (!q) return true;
   // HI and similar pin the qualifier inside the first composite (HI01-1): the first component, or the
   // whole element when it has none.
-  return n.q.codes.includes(s.part(n.q.el, 1, component) ?? '');
+  const el = q.el;
+  if (el < 1 || el > s.count) return q.codes.includes(s.part(el, 1, component) ?? '');
+  const a = s.start(el);
+  let b = s.src.indexOf(component, a);
+  if (b < 0 || b > s.end(el)) b = s.end(el);
+  const p = pack(s.src, a, b);
+  const codes = (k.q ??= qualifierCodes(q.codes));
+  return p >= 0 ? codes.packed.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
+}
+
+/** A qualifier's codes packed for lookups without a slice (see `pack`). */
+function qualifierCodes(codes: readonly string[]): { packed: Set<number>; allPacked: boolean } {
+  const packed = new Set<number>();
+  let allPacked = true;
+  for (const code of codes) {
+    const p = pack(code, 0, code.length);
+    if (p >= 0) packed.add(p);
+    else allPacked = false;
+  }
+  return { packed, allPacked };
 }
 
 /** A segment that ends a transaction set's body: its trailer or the next envelope segment. */
@@ -350,11 +371,20 @@ function isStop(id: number): boolean {
   return id === SE || id === ST || id === GE || id === IEA || id === GS || id === ISA;
 }
 
+/**
+ * Index of the first envelope segment (SE, ST, GE, IEA, GS, ISA) at or after `i`, or the count. A function
+ * of its own: as a loop inside `transaction` it had V8 compile `transaction` on-stack for every file and
+ * throw that code away at the first diagnostic it had not seen yet.
+ */
+function bodyEnd(d: Doc, i: number): number {
+  while (i < d.c.count && !isStop(idCode(d, i))) i++;
+  return i;
+}
+
 function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
   const st = seg(d, start);
   // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
-  let end = start + 1;
-  while (end < d.c.count && !isStop(idCode(d, end))) end++;
+  const end = bodyEnd(d, start + 1);
   const se = end < d.c.count && idCode(d, end) === SE ? seg(d, end) : undefined;
   if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
   else {
@@ -388,17 +418,21 @@ interface Candidate {
   seg: SegNode;
   /** node.pos, kept here: reading it through `node` (a segment or a loop) is a polymorphic load. */
   pos: number;
+  /** The element rules of `seg`, resolved on first use. */
+  rules: NodeRules | undefined;
+  /** seg.q's codes, packed on first use. */
+  q: { packed: Set<number>; allPacked: boolean } | undefined;
 }
 const NONE: Candidate[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
 function candidates(l: LoopNode, id: string): Candidate[] {
-  let m = l.byId;
+  let m = l.byId as Map<string, Candidate[]> | undefined;
   if (!m) {
     m = new Map();
     l.kids.forEach((k, idx) => {
       const seg = k.t === 's' ? k : trigger(k);
       const list = m!.get(seg.id);
-      const c: Candidate = { node: k, idx, seg, pos: k.pos };
+      const c: Candidate = { node: k, idx, seg, pos: k.pos, rules: undefined, q: undefined };
       if (list) list.push(c);
       else m!.set(seg.id, [c]);
     });
@@ -416,9 +450,12 @@ class Counts {
   private readonly n: Int32Array;
   private readonly gen: Int32Array;
   private g = 0;
-  constructor(size: number) {
-    this.n = new Int32Array(size);
-    this.gen = new Int32Array(size);
+  /** Indexes of the loop's required children (a 2300 loop has over a hundred children, few required). */
+  readonly required: number[];
+  constructor(l: LoopNode) {
+    this.n = new Int32Array(l.kids.length);
+    this.gen = new Int32Array(l.kids.length);
+    this.required = required(l);
   }
   /** Start a new iteration: every count reads 0. */
   reset(): this {
@@ -440,7 +477,7 @@ class Counts {
 
 function countsFor(d: Doc, l: LoopNode): Counts {
   let c = d.counts.get(l);
-  if (!c) d.counts.set(l, (c = new Counts(l.kids.length)));
+  if (!c) d.counts.set(l, (c = new Counts(l)));
   return c.reset();
 }
 
@@ -461,7 +498,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
         const k = list[j]!;
         if (k.pos < f.pos) continue;
         if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
-        if (matches(k.seg, s, component)) {
+        if (matches(k, s, component)) {
           found = k;
           foundDepth = dep;
           break;
@@ -502,10 +539,10 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
       const counts = countsFor(d, node);
       counts.inc(0);
       stack.push({ loop: node, pos: 0, counts, start: i });
-      elements(found.seg, s, d, r);
+      elements(found.seg, (found.rules ??= nodeRules(found.seg)), s, d, r);
       rules.step(s, found.seg, node.id);
     } else {
-      elements(node, s, d, r);
+      elements(node, (found.rules ??= nodeRules(node)), s, d, r);
       rules.step(s, node, f.loop.id);
     }
   }
@@ -527,7 +564,7 @@ function required(l: LoopNode): number[] {
 function close(f: Frame, d: Doc, r: Report) {
   const kids = f.loop.kids;
   let start: Segment | undefined;
-  for (const idx of required(f.loop)) {
+  for (const idx of f.counts.required) {
     const k = kids[idx]!;
     if (f.counts.get(idx) > 0) continue;
     start ??= seg(d, f.start);
@@ -716,9 +753,8 @@ function nodeRules(node: SegNode): NodeRules {
   return c;
 }
 
-function elements(node: SegNode, s: SegCursor, d: Doc, r: Report) {
+function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
   const sep = d.sep;
-  const rules = nodeRules(node);
   const dict = rules.dict;
   const n = s.count;
   if (n > 0 && s.len(n) === 0)
@@ -927,10 +963,15 @@ function hierarchy(hls: Segment[], r: Report) {
   };
   // For each HL, the index of the last HL that names it as parent (children always come later).
   const lastChild = new Map<string, number>();
-  hls.forEach((s, idx) => lastChild.set(s.el[2] ?? '', idx));
+  for (let idx = 0; idx < hls.length; idx++) lastChild.set(hls[idx]!.el[2] ?? '', idx);
   let expect = 1;
-  hls.forEach((s, idx) => {
-    const [, id = '', parent = '', level = '', child] = s.el;
+  for (let idx = 0; idx < hls.length; idx++) {
+    const s = hls[idx]!;
+    const el = s.el;
+    const id = el[1] ?? '';
+    const parent = el[2] ?? '';
+    const level = el[3] ?? '';
+    const child = el[4];
     if (id !== String(expect))
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
     expect = Number(id) + 1 || expect + 1;
@@ -952,7 +993,7 @@ function hierarchy(hls: Segment[], r: Report) {
       r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
     if (child === '0' && hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 0 but a later HL names this one as its parent', 4);
-  });
+  }
 }
 
 const POS: ReadonlySet<string> = new Set(POS_CODES);
