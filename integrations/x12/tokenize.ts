@@ -167,11 +167,20 @@ function addBounds(b: Bounds, a: number, z: number) {
  * Known segment ids by length and characters (7 bits each). segmentAt hands out these literal strings
  * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings.
  */
-const IDS = new Map<number, string>();
+/** An open-addressed table (codes, then the id strings) probed linearly: cheaper per segment than a Map. */
+const ID_SLOTS = 1024;
+const ID_CODES = new Int32Array(ID_SLOTS);
+const ID_NAMES = new Array<string>(ID_SLOTS).fill('');
+function idSlot(code: number): number {
+  return Math.imul(code, 0x9e3779b1) >>> 22;
+}
 for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
   let code = id.length;
   for (let j = 0; j < id.length; j++) code = (code << 7) | id.charCodeAt(j);
-  IDS.set(code, id);
+  let h = idSlot(code);
+  while (ID_CODES[h] !== 0 && ID_CODES[h] !== code) h = (h + 1) & (ID_SLOTS - 1);
+  ID_CODES[h] = code;
+  ID_NAMES[h] = id;
 }
 
 function idAt(src: string, a: number, k: number): string {
@@ -183,8 +192,9 @@ function idAt(src: string, a: number, k: number): string {
       if (ch >= 128) return src.slice(a, k);
       code = (code << 7) | ch;
     }
-    const id = IDS.get(code);
-    if (id !== undefined) return id;
+    // Codes are never 0 (the length sits in the top bits), so 0 marks an empty slot.
+    for (let h = idSlot(code); ID_CODES[h] !== 0; h = (h + 1) & (ID_SLOTS - 1))
+      if (ID_CODES[h] === code) return ID_NAMES[h]!;
   }
   return src.slice(a, k);
 }

@@ -377,7 +377,13 @@ function isStop(id: number): boolean {
  * throw that code away at the first diagnostic it had not seen yet.
  */
 function bodyEnd(d: Doc, i: number): number {
-  while (i < d.c.count && !isStop(idCode(d, i))) i++;
+  const src = d.c.src;
+  const start = d.c.start;
+  for (; i < d.c.count; i++) {
+    // Every stop starts with S, G or I: most segments are passed on their first character.
+    const ch = src.charCodeAt(start[i]!);
+    if ((ch === 83 || ch === 71 || ch === 73) && isStop(idCode(d, i))) break;
+  }
   return i;
 }
 
