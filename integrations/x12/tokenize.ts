@@ -281,6 +281,16 @@ export class SegCursor {
     return this.src.slice(this.sep[k - 1]! + 1, k < this.count ? this.sep[k]! : this.b);
   }
 
+  /** Separator offsets of the current segment: element k (1..count) starts after entry k-1. Valid until moveTo. */
+  get positions(): Int32Array {
+    return this.sep;
+  }
+
+  /** Offset just after the current segment's last character. */
+  get segmentEnd(): number {
+    return this.b;
+  }
+
   /** Element k, '' when absent (`el[k] ?? ''`). */
   get(k: number): string {
     if (k < 1 || k > this.count) return k === 0 ? this.id : '';

@@ -4,7 +4,7 @@
 // front-end edits for (CLM01 length, CLM02 = sum of line charges, NPI check digit, 835 balancing).
 // Every diagnostic names the segment number in the file, the segment id and the element.
 import type { Diagnostic } from '../../appliance/domain/types.js';
-import { DICTIONARY, type ElDef } from './dictionary.js';
+import { DICTIONARY, type ElDef, type ElType } from './dictionary.js';
 import {
   POS_CODES,
   PLB_REASONS,
@@ -654,6 +654,19 @@ function checkValue(def: ElDef, src: string, a: number, b: number, s: SegCursor,
         break;
       }
   }
+  lengthError(def, src, a, b, len, s, r, el);
+}
+
+function lengthError(
+  def: ElDef,
+  src: string,
+  a: number,
+  b: number,
+  len: number,
+  s: SegCursor,
+  r: Report,
+  el: number,
+) {
   if (def.min && len < def.min)
     r.err('X12_TOO_SHORT', s, `'${src.slice(a, b)}' is shorter than ${def.min}`, el);
   else if (def.max && len > def.max) {
@@ -736,19 +749,39 @@ function hasCode(c: CodeRule, src: string, a: number, b: number): boolean {
 /** A segment node's element rules, resolved once per node: dictionary, positions and code sets. */
 interface NodeRules {
   dict: ElDef[] | undefined;
+  /** Per element position (0-based): its type as a K_ number, and min/max length (0: none). */
+  kinds: Int32Array;
+  mins: Int32Array;
+  maxs: Int32Array;
   mandatory: number[];
   req: number[];
   na: number[];
   codes: CodeRule[];
 }
 
+/** Element types as small numbers for the per-element loop; AN and ID first (`kind <= K_ID`). */
+const K_ID = 1;
+const K_C = 7;
+const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: 2, N2: 3, R: 4, DT: 5, TM: 6, C: K_C };
+
 const nodeRulesCache = new WeakMap<SegNode, NodeRules>();
 function nodeRules(node: SegNode): NodeRules {
   let c = nodeRulesCache.get(node);
   if (!c) {
     const dict = DICTIONARY[node.id];
+    const kinds = new Int32Array(dict?.length ?? 0);
+    const mins = new Int32Array(kinds.length);
+    const maxs = new Int32Array(kinds.length);
+    dict?.forEach((def, k) => {
+      kinds[k] = KIND[def.type];
+      mins[k] = def.min;
+      maxs[k] = def.max;
+    });
     c = {
       dict,
+      kinds,
+      mins,
+      maxs,
       mandatory: dict ? baseMandatory(node, dict) : [],
       req: node.req ?? [],
       na: node.na ?? [],
@@ -776,32 +809,44 @@ function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Repo
     const last = n < dict.length ? n : dict.length;
     // Most segments hold neither separator: the next of each in the text (found once, remembered) tells.
     const plain = n === 0 || (nextAt(d, 0, s.start(1)) >= s.end(n) && nextAt(d, 1, s.start(1)) >= s.end(n));
+    const pos = s.positions;
+    const end = s.segmentEnd;
+    const { kinds, mins, maxs } = rules;
     for (let k = 1; k <= last; k++) {
-      const a = s.start(k);
-      const b = s.end(k);
+      const a = pos[k - 1]! + 1;
+      const b = k < n ? pos[k]! : end;
       if (a === b) continue;
-      const def = dict[k - 1]!;
-      let hasComp = false;
-      let hasRep = false;
-      for (let i = plain ? b : a; i < b; i++) {
-        const ch = src.charCodeAt(i);
-        if (ch === compCode) {
-          hasComp = true;
-          break;
+      const kind = kinds[k - 1]!;
+      if (!plain) {
+        let hasComp = false;
+        let hasRep = false;
+        for (let i = a; i < b; i++) {
+          const ch = src.charCodeAt(i);
+          if (ch === compCode) {
+            hasComp = true;
+            break;
+          }
+          if (ch === repCode) hasRep = true;
         }
-        if (ch === repCode) hasRep = true;
-      }
-      if (def.type === 'C' || hasComp) {
-        // Composite: check its components' codes below; an unexpected component separator in a simple element:
-        if (def.type !== 'C' && node.id !== 'DTP')
-          r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
-        continue;
-      }
-      if (hasRep) {
-        r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
-        continue;
-      }
-      checkValue(def, src, a, b, s, r, k);
+        if (kind === K_C || hasComp) {
+          // Composite: its components' codes are checked below; a component separator in a simple element:
+          if (kind !== K_C && node.id !== 'DTP')
+            r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
+          continue;
+        }
+        if (hasRep) {
+          r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
+          continue;
+        }
+      } else if (kind === K_C) continue;
+      if (kind <= K_ID) {
+        // AN and ID: only the length (control characters are found once per file).
+        const len = b - a;
+        const min = mins[k - 1]!;
+        const max = maxs[k - 1]!;
+        if ((min > 0 && len < min) || (max > 0 && len > max))
+          lengthError(dict[k - 1]!, src, a, b, len, s, r, k);
+      } else checkValue(dict[k - 1]!, src, a, b, s, r, k);
     }
     const mandatory = rules.mandatory;
     for (let j = 0; j < mandatory.length; j++) {
