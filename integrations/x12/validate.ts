@@ -350,20 +350,34 @@ function matches(k: Candidate, s: SegCursor, component: string): boolean {
   let b = s.src.indexOf(component, a);
   if (b < 0 || b > s.end(el)) b = s.end(el);
   const p = pack(s.src, a, b);
-  const codes = (k.q ??= qualifierCodes(q.codes));
-  return p >= 0 ? codes.packed.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
+  const codes = (k.q ??= new PackedCodes(q.codes));
+  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
 }
 
-/** A qualifier's codes packed for lookups without a slice (see `pack`). */
-function qualifierCodes(codes: readonly string[]): { packed: Set<number>; allPacked: boolean } {
-  const packed = new Set<number>();
-  let allPacked = true;
-  for (const code of codes) {
-    const p = pack(code, 0, code.length);
-    if (p >= 0) packed.add(p);
-    else allPacked = false;
+/** A code list packed (see `pack`) for lookups without a slice: a short list is scanned, a long one hashed. */
+class PackedCodes {
+  /** Every code packs: a value that does not pack is not one of them. */
+  readonly allPacked: boolean;
+  private readonly list: Int32Array;
+  private readonly set: Set<number> | undefined;
+  constructor(codes: readonly string[]) {
+    const packed = new Set<number>();
+    let allPacked = true;
+    for (const code of codes) {
+      const p = pack(code, 0, code.length);
+      if (p >= 0) packed.add(p);
+      else allPacked = false;
+    }
+    this.allPacked = allPacked;
+    this.list = Int32Array.from(packed);
+    this.set = packed.size > 8 ? packed : undefined;
   }
-  return { packed, allPacked };
+  has(p: number): boolean {
+    if (this.set) return this.set.has(p);
+    const l = this.list;
+    for (let i = 0; i < l.length; i++) if (l[i] === p) return true;
+    return false;
+  }
 }
 
 /** A segment that ends a transaction set's body: its trailer or the next envelope segment. */
@@ -427,7 +441,7 @@ interface Candidate {
   /** The element rules of `seg`, resolved on first use. */
   rules: NodeRules | undefined;
   /** seg.q's codes, packed on first use. */
-  q: { packed: Set<number>; allPacked: boolean } | undefined;
+  q: PackedCodes | undefined;
 }
 const NONE: Candidate[] = [];
 /** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
@@ -717,10 +731,8 @@ interface CodeRule {
   j: number;
   codes: readonly string[];
   set: Set<string>;
-  /** The codes of at most four ASCII characters, packed (see `pack`): looked up without slicing the value. */
-  packed: Set<number>;
-  /** Every code packs: a value that does not pack is not one of them. */
-  allPacked: boolean;
+  /** The codes packed: looked up without slicing the value. */
+  packed: PackedCodes;
 }
 
 /**
@@ -743,7 +755,7 @@ function pack(src: string, a: number, b: number): number {
 function hasCode(c: CodeRule, src: string, a: number, b: number): boolean {
   const p = pack(src, a, b);
   if (p >= 0) return c.packed.has(p);
-  return !c.allPacked && c.set.has(src.slice(a, b));
+  return !c.packed.allPacked && c.set.has(src.slice(a, b));
 }
 
 /** A segment node's element rules, resolved once per node: dictionary, positions and code sets. */
@@ -906,17 +918,7 @@ function codeRules(node: SegNode): CodeRule[] {
     .filter(([, codes]) => codes.length > 0)
     .map(([key, codes]) => {
       const [a, b] = key.split('-');
-      const packed = new Set<number>();
-      for (const code of codes) if (pack(code, 0, code.length) >= 0) packed.add(pack(code, 0, code.length));
-      return {
-        k: Number(a),
-        b,
-        j: Number(b),
-        codes,
-        set: new Set(codes),
-        packed,
-        allPacked: packed.size === new Set(codes).size,
-      };
+      return { k: Number(a), b, j: Number(b), codes, set: new Set(codes), packed: new PackedCodes(codes) };
     });
 }
 
