@@ -291,6 +291,17 @@ export class SegCursor {
     return this.b;
   }
 
+  /** `at(k) === lit`, compared in place (no slice). */
+  is(k: number, lit: string): boolean {
+    if (k === 0) return this.id === lit;
+    if (k > this.count) return false;
+    const a = this.sep[k - 1]! + 1;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    if (b - a !== lit.length) return false;
+    for (let i = 0; i < lit.length; i++) if (this.src.charCodeAt(a + i) !== lit.charCodeAt(i)) return false;
+    return true;
+  }
+
   /** Element k, '' when absent (`el[k] ?? ''`). */
   get(k: number): string {
     if (k < 1 || k > this.count) return k === 0 ? this.id : '';

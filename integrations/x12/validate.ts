@@ -41,11 +41,17 @@ function specFor(version: string): LoopNode | undefined {
 
 /** NPI check digit: Luhn over '80840' + the 10-digit NPI (CMS NPI standard). */
 export function npiValid(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  const digits = `80840${npi}`;
-  let sum = 0;
-  for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
-    let d = digits.charCodeAt(i) - 48;
+  return npiAt(npi, 0, npi.length);
+}
+
+/** npiValid of src[a, b), read in place. */
+function npiAt(src: string, a: number, b: number): boolean {
+  if (b - a !== 10) return false;
+  // The '80840' prefix adds 24 wherever the walk from the right leaves it (8 + 8 + 0 + 8 + 0 doubled as Luhn does).
+  let sum = 24;
+  for (let i = b - 1, dbl = false; i >= a; i--, dbl = !dbl) {
+    let d = src.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
     if (dbl) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -55,17 +61,38 @@ export function npiValid(npi: string): boolean {
   return sum % 10 === 0;
 }
 
+function upper(ch: number): boolean {
+  return ch >= 65 && ch <= 90;
+}
+
+/** src[a, b) is `len` ASCII digits. */
+function digitsAt(src: string, a: number, b: number, len: number): boolean {
+  if (b - a !== len) return false;
+  for (let i = a; i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** CCYYMMDD, a real calendar date (ASCII digits only, as `\d` in the X12 basic character set). */
 export function dateValid(v: string): boolean {
-  if (v.length !== 8) return false;
-  for (let i = 0; i < 8; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  const y = Number(v.slice(0, 4));
-  const mo = (v.charCodeAt(4) - 48) * 10 + v.charCodeAt(5) - 48;
-  const d = (v.charCodeAt(6) - 48) * 10 + v.charCodeAt(7) - 48;
+  return dateAt(v, 0, v.length);
+}
+
+/** dateValid of src[a, b), read in place. */
+function dateAt(src: string, a: number, b: number): boolean {
+  if (!digitsAt(src, a, b, 8)) return false;
+  // Digits checked above, so '0' (48) can be subtracted once per number.
+  const y =
+    src.charCodeAt(a) * 1000 +
+    src.charCodeAt(a + 1) * 100 +
+    src.charCodeAt(a + 2) * 10 +
+    src.charCodeAt(a + 3) -
+    53328;
+  const mo = src.charCodeAt(a + 4) * 10 + src.charCodeAt(a + 5) - 528;
+  const d = src.charCodeAt(a + 6) * 10 + src.charCodeAt(a + 7) - 528;
   if (mo < 1 || mo > 12 || d < 1) return false;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= DAYS[mo - 1]! + (leap ? 1 : 0);
@@ -959,19 +986,15 @@ class Rules {
 
   step(s: SegCursor, node: SegNode, loop: string) {
     const id = s.id;
+    const src = s.src;
     if (id === 'HL') this.hls.push(s.segment());
-    if (id === 'NM1' && s.at(8) === 'XX') {
-      const npi = s.at(9);
-      if (npi && !npiValid(npi))
-        this.each.err('X12_BAD_NPI', s, `NPI '${npi}' fails the check digit (Luhn with prefix 80840)`, 9);
-    }
-    if (id === 'N1' && s.at(3) === 'XX') {
-      const npi = s.at(4);
-      if (npi && !npiValid(npi))
-        this.each.err('X12_BAD_NPI', s, `NPI '${npi}' fails the check digit (Luhn with prefix 80840)`, 4);
-    }
-    const v = id === 'DTP' ? s.at(3) : undefined;
-    if (v) {
+    // Values are checked in place and sliced only for a message.
+    if (id === 'NM1' && s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
+      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`, 9);
+    if (id === 'N1' && s.is(3, 'XX') && s.len(4) > 0 && !npiAt(src, s.start(4), s.end(4)))
+      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(4)!}' fails the check digit (Luhn with prefix 80840)`, 4);
+    if (id === 'DTP' && s.len(3) > 0 && !(s.is(2, 'D8') && dateAt(src, s.start(3), s.end(3)))) {
+      const v = s.at(3)!;
       const fmt = s.at(2);
       const ok =
         fmt === 'D8'
@@ -985,12 +1008,17 @@ class Rules {
       if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
     }
     if (id === 'N4') {
-      const state = s.at(2);
-      if (state && !/^[A-Z]{2}$/.test(state))
-        this.each.err('X12_BAD_CODE', s, `state '${state}' must be a two-letter code`, 2);
-      const zip = s.at(3);
-      if (zip && !s.at(4) && !/^\d{5}(\d{4})?$/.test(zip))
-        this.each.err('X12_BAD_ZIP', s, `US postal code '${zip}' must be 5 or 9 digits`, 3);
+      // /^[A-Z]{2}$/ and /^\d{5}(\d{4})?$/ as char-code checks.
+      const a2 = s.start(2);
+      if (s.len(2) > 0 && !(s.len(2) === 2 && upper(src.charCodeAt(a2)) && upper(src.charCodeAt(a2 + 1))))
+        this.each.err('X12_BAD_CODE', s, `state '${s.at(2)!}' must be a two-letter code`, 2);
+      if (
+        s.len(3) > 0 &&
+        s.len(4) === 0 &&
+        !digitsAt(src, s.start(3), s.end(3), 5) &&
+        !digitsAt(src, s.start(3), s.end(3), 9)
+      )
+        this.each.err('X12_BAD_ZIP', s, `US postal code '${s.at(3)!}' must be 5 or 9 digits`, 3);
     }
     this.guide?.step(s, node, loop);
   }
@@ -1004,16 +1032,19 @@ class Rules {
   }
 }
 
+/** HL03 levels and the levels their HL02 parent may have (837 and 277CA hierarchies). */
+const PARENT_OF: Record<string, string[]> = {
+  '22': ['20'],
+  '23': ['22'],
+  '21': ['20'],
+  '19': ['21'],
+  PT: ['19'],
+};
+
 /** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
 function hierarchy(hls: Segment[], r: Report) {
   const levels = new Map<string, string>();
-  const parentOf: Record<string, string[]> = {
-    '22': ['20'],
-    '23': ['22'],
-    '21': ['20'],
-    '19': ['21'],
-    PT: ['19'],
-  };
+  const parentOf = PARENT_OF;
   // For each HL, the index of the last HL that names it as parent (children always come later).
   const lastChild = new Map<string, number>();
   for (let idx = 0; idx < hls.length; idx++) lastChild.set(hls[idx]!.el[2] ?? '', idx);
@@ -1172,12 +1203,12 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
     switch (id) {
       case 'HL':
         finishClaim();
-        if (s.at(3) === '22') {
+        if (s.is(3, '22')) {
           finishSubscriber();
           subscriberHl = s.segment();
           subscriberParts = new Set();
           sbrSelf = undefined;
-        } else if (s.at(3) === '23' && sbrSelf === true)
+        } else if (s.is(3, '23') && sbrSelf === true)
           r.err(
             'X12_SBR02',
             s,
@@ -1185,7 +1216,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
         break;
       case 'SBR':
-        sbrSelf = s.at(2) === '18';
+        sbrSelf = s.is(2, '18');
         if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && loop === '2000B')
           r.err(
             'X12_SBR02',
@@ -1219,7 +1250,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       }
       case 'NM1':
-        if (loop === '2010AA' && s.at(2) === '2' && s.at(8) !== 'XX')
+        if (loop === '2010AA' && s.is(2, '2') && !s.is(8, 'XX'))
           r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
@@ -1257,7 +1288,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
         break;
       case 'DTP':
-        if (clm && s.at(1) === '472') {
+        if (clm && s.is(1, '472')) {
           if (loop === '2300') claimDate = true;
           else if (loop === '2400') lineDate = true;
         }
