@@ -362,12 +362,13 @@ interface Frame {
   counts: Counts;
   /** Index of the segment that opened this loop iteration (where a missing child is reported). */
   start: number;
+  /** candidates(loop), looked up once per iteration rather than once per segment. */
+  byId: Map<string, Candidate[]>;
 }
 
 function matches(k: Candidate, s: SegCursor, component: string): boolean {
-  const n = k.seg;
-  if (n.id !== s.id) return false;
-  const q = n.q;
+  // Candidates are looked up by segment id: only the qualifier is left to compare.
+  const q = k.seg.q;
   if (!q) return true;
   // HI and similar pin the qualifier inside the first composite (HI01-1): the first component, or the
   // whole element when it has none.
@@ -471,8 +472,8 @@ interface Candidate {
   q: PackedCodes | undefined;
 }
 const NONE: Candidate[] = [];
-/** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
-function candidates(l: LoopNode, id: string): Candidate[] {
+/** A loop's children by the id of the segment that could be each (the segment itself or a loop it opens). */
+function candidates(l: LoopNode): Map<string, Candidate[]> {
   let m = l.byId as Map<string, Candidate[]> | undefined;
   if (!m) {
     m = new Map();
@@ -485,7 +486,7 @@ function candidates(l: LoopNode, id: string): Candidate[] {
     });
     l.byId = m;
   }
-  return m.get(id) ?? NONE;
+  return m;
 }
 
 /**
@@ -531,7 +532,9 @@ function countsFor(d: Doc, l: LoopNode): Counts {
 function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules: Rules) {
   const component = d.sep.component;
   const s = d.cur;
-  const stack: Frame[] = [{ loop: spec, pos: -1, counts: countsFor(d, spec), start: from }];
+  const stack: Frame[] = [
+    { loop: spec, pos: -1, counts: countsFor(d, spec), start: from, byId: candidates(spec) },
+  ];
   for (let i = from; i < to; i++) {
     s.moveTo(i);
     const id = s.id;
@@ -540,7 +543,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
     let qualifierMiss: SegNode | undefined;
     for (let dep = stack.length - 1; dep >= 0 && !found; dep--) {
       const f = stack[dep]!;
-      const list = candidates(f.loop, id);
+      const list = f.byId.get(id) ?? NONE;
       for (let j = 0; j < list.length; j++) {
         const k = list[j]!;
         if (k.pos < f.pos) continue;
@@ -585,7 +588,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
     if (node.t === 'l') {
       const counts = countsFor(d, node);
       counts.inc(0);
-      stack.push({ loop: node, pos: 0, counts, start: i });
+      stack.push({ loop: node, pos: 0, counts, start: i, byId: candidates(node) });
       elements(found.seg, (found.rules ??= nodeRules(found.seg)), s, d, r);
       rules.step(s, found.seg, node.id);
     } else {
