@@ -160,10 +160,6 @@ function practitioner(s: SegCursor): Practitioner {
   return p;
 }
 
-function comp(st: State837, v: string | undefined): string[] {
-  return (v ?? '').split(st.component);
-}
-
 function finishClaim(st: State837) {
   if (st.claim) {
     if (st.claim.rendering.npi === '' && st.billing)
@@ -344,7 +340,7 @@ function step(st: State837, s: SegCursor) {
         );
         break;
       }
-      const c5 = comp(st, s.at(5));
+      const c5 = s.parts(5, st.component);
       const total = parseCents(s.get(2));
       if (total === undefined)
         st.diagnostics.push(diag('X12_BAD_AMOUNT', `CLM02 '${s.get(2)}' is not an amount`, s.segment(), 2));
@@ -373,7 +369,7 @@ function step(st: State837, s: SegCursor) {
     case 'HI':
       if (st.claim) {
         for (let i = 1; i < s.count + 1; i++) {
-          const [q, code] = comp(st, s.at(i));
+          const [q, code] = s.parts(i, st.component);
           if (q === 'ABK' || q === 'ABF' || q === 'BK' || q === 'BF') st.claim.diagnoses.push(code ?? '');
         }
       }
@@ -395,7 +391,7 @@ function step(st: State837, s: SegCursor) {
     case 'SV1':
     case 'SV3':
       if (st.line) {
-        const proc = comp(st, s.at(1));
+        const proc = s.parts(1, st.component);
         st.line.code = proc[1] ?? '';
         st.line.modifiers = proc.slice(2, 6).filter((m) => m !== '');
         const amt = parseCents(s.get(2));
@@ -404,10 +400,10 @@ function step(st: State837, s: SegCursor) {
         st.line.chargeCents = amt ?? 0;
         const units = s.id === 'SV1' ? s.at(4) : s.at(6);
         st.line.units = units ? Number(units) : 1;
-        const ptr = s.id === 'SV1' ? s.at(7) : s.at(11);
-        st.line.diagnosisPointers = ptr ? comp(st, ptr).map(Number) : [];
+        const ptr = s.id === 'SV1' ? 7 : 11;
+        st.line.diagnosisPointers = s.len(ptr) > 0 ? s.parts(ptr, st.component).map(Number) : [];
         if (s.id === 'SV3' && s.at(4)) {
-          const area = comp(st, s.at(4))[0] ?? '';
+          const area = s.parts(4, st.component)[0] ?? '';
           st.line.area = AREA[area] ?? area;
         }
       }
@@ -415,7 +411,7 @@ function step(st: State837, s: SegCursor) {
     case 'TOO':
       if (st.line) {
         st.line.tooth = s.get(2);
-        if (s.at(3)) st.line.surfaces = comp(st, s.at(3)).join('');
+        if (s.at(3)) st.line.surfaces = s.parts(3, st.component).join('');
       }
       break;
     case 'DTP':

@@ -64,7 +64,7 @@ describe('tokenize', () => {
 
 describe('SegCursor', () => {
   it('reads every element exactly as segmentAt splits it, including absent and empty ones', () => {
-    const odd = text.replace('N3*', 'N3**') + 'XYZ~ZZZZ*a**~';
+    const odd = text.replace('N3*', 'N3**') + 'XYZ~ZZZZ*a:b::*:~';
     for (const src of [text, odd]) {
       const c = cut(src);
       const s = new SegCursor(c, '*');
@@ -76,6 +76,9 @@ describe('SegCursor', () => {
           expect(s.at(k)).toBe(seg.el[k]);
           expect(s.get(k)).toBe(seg.el[k] ?? '');
           expect(s.len(k)).toBe(k === 0 ? 0 : (seg.el[k] ?? '').length);
+          expect(s.is(k, seg.el[k] ?? '\u0000')).toBe(seg.el[k] !== undefined);
+          expect(s.parts(k, ':')).toEqual((seg.el[k] ?? '').split(':'));
+          for (let j = 0; j <= 4; j++) expect(s.part(k, j, ':')).toBe((seg.el[k] ?? '').split(':')[j - 1]);
         }
         expect(s.segment()).toEqual(seg);
       }

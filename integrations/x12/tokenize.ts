@@ -291,6 +291,22 @@ export class SegCursor {
     return this.b;
   }
 
+  /** `(el[k] ?? '').split(component)`, cut with indexOf inside the element (no runtime split call). */
+  parts(k: number, component: string): string[] {
+    if (k === 0) return this.id.split(component);
+    if (k > this.count) return [''];
+    const src = this.src;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    const out: string[] = [];
+    for (let a = this.sep[k - 1]! + 1; ;) {
+      let z = src.indexOf(component, a);
+      if (z < 0 || z > b) z = b;
+      out.push(src.slice(a, z));
+      if (z === b) return out;
+      a = z + 1;
+    }
+  }
+
   /** `at(k) === lit`, compared in place (no slice). */
   is(k: number, lit: string): boolean {
     if (k === 0) return this.id === lit;
