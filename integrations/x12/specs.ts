@@ -35,7 +35,7 @@ export interface LoopNode {
   kids: Node[];
   pos: number;
   /** The validator's cache of the children each segment id could start (its own type, built on first use). */
-  byId?: Map<string, unknown[]>;
+  byId?: unknown;
 }
 
 export type Node = SegNode | LoopNode;

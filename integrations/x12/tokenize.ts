@@ -183,20 +183,34 @@ for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
   ID_NAMES[h] = id;
 }
 
-function idAt(src: string, a: number, k: number): string {
+/** The table slot of the known segment id src[a, k), or -1. */
+function slotAt(src: string, a: number, k: number): number {
   const len = k - a;
   if (len === 2 || len === 3) {
     let code = len;
     for (let j = a; j < k; j++) {
       const ch = src.charCodeAt(j);
-      if (ch >= 128) return src.slice(a, k);
+      if (ch >= 128) return -1;
       code = (code << 7) | ch;
     }
     // Codes are never 0 (the length sits in the top bits), so 0 marks an empty slot.
     for (let h = idSlot(code); ID_CODES[h] !== 0; h = (h + 1) & (ID_SLOTS - 1))
-      if (ID_CODES[h] === code) return ID_NAMES[h]!;
+      if (ID_CODES[h] === code) return h;
   }
-  return src.slice(a, k);
+  return -1;
+}
+
+/** Slot of a known segment id (as SegCursor.slot has it), or -1: lets callers index arrays by segment id. */
+export function segmentIdSlot(id: string): number {
+  return slotAt(id, 0, id.length);
+}
+
+/** Number of slots: arrays indexed by `SegCursor.slot` have this length. */
+export const SEGMENT_ID_SLOTS = ID_SLOTS;
+
+function idAt(src: string, a: number, k: number): string {
+  const h = slotAt(src, a, k);
+  return h >= 0 ? ID_NAMES[h]! : src.slice(a, k);
 }
 
 // Scratch for one segment's separator positions: segmentAt is synchronous and never re-entered.
@@ -236,6 +250,8 @@ export class SegCursor {
   n = 0;
   /** Number of elements after the id (`el.length - 1`). */
   count = 0;
+  /** Table slot of a known id (see segmentIdSlot), -1 for any other. */
+  slot = -1;
   /** Separator positions: element k (1..count) spans `sep[k-1] + 1` to `sep[k]` (or the segment end). */
   private sep = new Int32Array(64);
   /** The cut text the offsets index into. */
@@ -270,7 +286,10 @@ export class SegCursor {
     this.b = b;
     this.count = n;
     this.n = i + 1;
-    this.id = idAt(src, a, n > 0 ? sep[0]! : b);
+    const z = n > 0 ? sep[0]! : b;
+    const h = slotAt(src, a, z);
+    this.slot = h;
+    this.id = h >= 0 ? ID_NAMES[h]! : src.slice(a, z);
     return this;
   }
 

@@ -18,7 +18,7 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { cut, SegCursor, segmentAt, type Cuts } from './tokenize.js';
+import { cut, SegCursor, SEGMENT_ID_SLOTS, segmentAt, segmentIdSlot, type Cuts } from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
 import { parseCents } from './values.js';
 
@@ -363,7 +363,7 @@ interface Frame {
   /** Index of the segment that opened this loop iteration (where a missing child is reported). */
   start: number;
   /** candidates(loop), looked up once per iteration rather than once per segment. */
-  byId: Map<string, Candidate[]>;
+  byId: Candidates;
 }
 
 function matches(k: Candidate, s: SegCursor, component: string): boolean {
@@ -473,18 +473,30 @@ interface Candidate {
 }
 const NONE: Candidate[] = [];
 /** A loop's children by the id of the segment that could be each (the segment itself or a loop it opens). */
-function candidates(l: LoopNode): Map<string, Candidate[]> {
-  let m = l.byId as Map<string, Candidate[]> | undefined;
+/** A loop's candidates by segment id: by id slot for known ids (an array index), by string for the rest. */
+interface Candidates {
+  bySlot: (Candidate[] | undefined)[];
+  other: Map<string, Candidate[]>;
+}
+function candidates(l: LoopNode): Candidates {
+  let m = l.byId as Candidates | undefined;
   if (!m) {
-    m = new Map();
+    const all = new Map<string, Candidate[]>();
     l.kids.forEach((k, idx) => {
       const seg = k.t === 's' ? k : trigger(k);
-      const list = m!.get(seg.id);
+      const list = all.get(seg.id);
       const c: Candidate = { node: k, idx, seg, pos: k.pos, rules: undefined, q: undefined };
       if (list) list.push(c);
-      else m!.set(seg.id, [c]);
+      else all.set(seg.id, [c]);
     });
-    l.byId = m;
+    const bySlot = new Array<Candidate[] | undefined>(SEGMENT_ID_SLOTS).fill(undefined);
+    const other = new Map<string, Candidate[]>();
+    for (const [id, list] of all) {
+      const h = segmentIdSlot(id);
+      if (h >= 0) bySlot[h] = list;
+      else other.set(id, list);
+    }
+    l.byId = m = { bySlot, other };
   }
   return m;
 }
@@ -543,7 +555,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
     let qualifierMiss: SegNode | undefined;
     for (let dep = stack.length - 1; dep >= 0 && !found; dep--) {
       const f = stack[dep]!;
-      const list = f.byId.get(id) ?? NONE;
+      const list = (s.slot >= 0 ? f.byId.bySlot[s.slot] : f.byId.other.get(id)) ?? NONE;
       for (let j = 0; j < list.length; j++) {
         const k = list[j]!;
         if (k.pos < f.pos) continue;
