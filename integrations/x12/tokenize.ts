@@ -165,9 +165,9 @@ function addBounds(b: Bounds, a: number, z: number) {
 
 /**
  * Known segment ids by length and characters (7 bits each). segmentAt hands out these literal strings
- * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings.
+ * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings. An
+ * open-addressed table (codes, then the id strings) probed linearly: cheaper per segment than a Map.
  */
-/** An open-addressed table (codes, then the id strings) probed linearly: cheaper per segment than a Map. */
 const ID_SLOTS = 1024;
 const ID_CODES = new Int32Array(ID_SLOTS);
 const ID_NAMES = new Array<string>(ID_SLOTS).fill('');
