@@ -53,7 +53,7 @@ export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
     },
     { name: 'x12 tokenize', value: rate(bytes, runs, () => tokenize(text)), unit: 'MB/s', note },
     {
-      // What read837 and validateX12 start from: segment boundaries only, elements split when reached.
+      // What read837 and validateX12 start from: segment boundaries only (a SegCursor finds elements in place).
       name: 'x12 cut (segment bounds)',
       value: rate(bytes, runs, () => cut(text)),
       unit: 'MB/s',

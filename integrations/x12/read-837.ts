@@ -14,8 +14,8 @@ import type {
   Sex,
 } from '../../appliance/domain/types.js';
 import { diag, readHeader, warn } from './header.js';
-import { cut, segmentAt, tokenize, type Cuts } from './tokenize.js';
-import type { Envelope837, Read, Read837Value, Segment } from './types.js';
+import { cut, SegCursor, tokenize, type Cuts } from './tokenize.js';
+import type { Envelope837, Read, Read837Value } from './types.js';
 import { fromD8, parseCents } from './values.js';
 import { ORAL_CAVITY, VERSION_837D } from './write-837.js';
 
@@ -74,9 +74,19 @@ export function read837(text: string): Read<Read837Value> {
     env,
     claims: [],
     diagnostics,
+    // Every field from the start, so the state keeps one hidden class for the whole walk.
+    billing: undefined,
+    subscriber: undefined,
+    coverage: undefined,
+    patient: undefined,
+    claim: undefined,
+    line: undefined,
     entity: 'other',
+    address: undefined,
     stCount: 0,
     claimsInFirstSt: 0,
+    claimDate: undefined,
+    billingTaxonomy: undefined,
   };
   // Each segment is split as it is reached and dropped after `step`. The state is an object and `step` a
   // module function: closures made per call deoptimized the loop on every call (a new call target each time).
@@ -112,20 +122,42 @@ interface State837 {
   billingTaxonomy?: string;
 }
 
-function person(s: Segment): Person {
-  const p: Person = { lastName: s.el[3] ?? '', firstName: s.el[4] ?? '', dob: '', sex: 'U' };
-  if (s.el[5]) p.middleName = s.el[5];
+function person(s: SegCursor): Person {
+  const p: Person = { lastName: s.get(3), firstName: s.get(4), dob: '', sex: 'U' };
+  const middle = s.at(5);
+  if (middle) p.middleName = middle;
   return p;
 }
 
-function practitioner(s: Segment): Practitioner {
-  const p: Practitioner = { npi: s.el[9] ?? '', lastName: s.el[3] ?? '' };
-  if (s.el[2] === '1' && s.el[4]) p.firstName = s.el[4];
-  return p;
+/** A fresh Person made a Patient: `{ ...p, mrn: '' }` without the copy. */
+function withMrn(p: Person): Patient {
+  const patient = p as Patient;
+  patient.mrn = '';
+  return patient;
 }
 
-function comp(st: State837, v: string | undefined): string[] {
-  return (v ?? '').split(st.component);
+/**
+ * `{ ...p, mrn: '' }` for a Person made by `person` (keys in the order it and N3/N4 add them). Spreading
+ * objects of several shapes sent V8's object-clone cache megamorphic: a runtime call per claim.
+ */
+function copyPerson(p: Person): Patient {
+  const c = { lastName: p.lastName, firstName: p.firstName, dob: p.dob, sex: p.sex } as Patient;
+  if (p.middleName !== undefined) c.middleName = p.middleName;
+  if (p.address !== undefined) c.address = p.address;
+  c.mrn = '';
+  return c;
+}
+
+/** `{ ...c }` of st.coverage, keeping its key order (it depends on whether SBR or NM1*IL came first). */
+function copyCoverage(c: Coverage): Coverage {
+  return Object.assign({}, c);
+}
+
+function practitioner(s: SegCursor): Practitioner {
+  const p: Practitioner = { npi: s.get(9), lastName: s.get(3) };
+  const first = s.at(4);
+  if (s.at(2) === '1' && first) p.firstName = first;
+  return p;
 }
 
 function finishClaim(st: State837) {
@@ -139,15 +171,16 @@ function finishClaim(st: State837) {
 }
 
 function steps(st: State837, cuts: Cuts, element: string) {
-  for (let i = 0; i < cuts.count; i++) step(st, segmentAt(cuts, i, element));
+  // One cursor for the whole text: a segment's elements are sliced only where `step` reads them.
+  const s = new SegCursor(cuts, element);
+  for (let i = 0; i < cuts.count; i++) step(st, s.moveTo(i));
 }
 
-function step(st: State837, s: Segment) {
-  const el = s.el;
-  switch (el[0] ?? '') {
+function step(st: State837, s: SegCursor) {
+  switch (s.id) {
     case 'ST':
       st.stCount++;
-      if (st.stCount === 1) st.env.stStart = Number(el[2]);
+      if (st.stCount === 1) st.env.stStart = Number(s.at(2));
       break;
     case 'SE':
       finishClaim(st);
@@ -155,7 +188,7 @@ function step(st: State837, s: Segment) {
       break;
     case 'HL': {
       finishClaim(st);
-      const level = el[3];
+      const level = s.at(3);
       if (level === '20') {
         st.billing = {
           name: '',
@@ -179,37 +212,36 @@ function step(st: State837, s: Segment) {
       break;
     }
     case 'PRV':
-      if (el[1] === 'BI') st.billingTaxonomy = el[3];
-      else if (st.claim && !st.line && el[1] === 'PE') st.claim.rendering.taxonomy = el[3];
-      else if (st.claim && el[1] === 'RF' && st.claim.referring) st.claim.referring.taxonomy = el[3];
+      if (s.at(1) === 'BI') st.billingTaxonomy = s.at(3);
+      else if (st.claim && !st.line && s.at(1) === 'PE') st.claim.rendering.taxonomy = s.at(3);
+      else if (st.claim && s.at(1) === 'RF' && st.claim.referring) st.claim.referring.taxonomy = s.at(3);
       break;
     case 'NM1': {
-      const code = el[1];
+      const code = s.at(1);
       st.address = undefined;
       if (code === '41') {
-        st.env.submitterName = el[3] ?? '';
+        st.env.submitterName = s.get(3);
         st.entity = 'other';
       } else if (code === '40') {
-        st.env.receiverName = el[3] ?? '';
+        st.env.receiverName = s.get(3);
         st.entity = 'other';
       } else if (code === '85' && st.billing) {
-        st.billing.name = el[3] ?? '';
-        st.billing.npi = el[9] ?? '';
+        st.billing.name = s.get(3);
+        st.billing.npi = s.get(9);
         if (st.billingTaxonomy) st.billing.taxonomy = st.billingTaxonomy;
         st.entity = 'billing';
       } else if (code === 'IL') {
         st.subscriber = person(s);
-        st.coverage = {
-          ...(st.coverage ?? { order: 1, payerId: '', payerName: '', relationship: 'self' }),
-          memberId: el[9] ?? '',
-        };
+        // st.coverage is never handed out (each claim gets a copy), so it is filled in place.
+        if (st.coverage) st.coverage.memberId = s.get(9);
+        else st.coverage = { order: 1, payerId: '', payerName: '', relationship: 'self', memberId: s.get(9) };
         st.entity = 'subscriber';
       } else if (code === 'PR' && st.coverage) {
-        st.coverage.payerName = el[3] ?? '';
-        st.coverage.payerId = el[9] ?? '';
+        st.coverage.payerName = s.get(3);
+        st.coverage.payerId = s.get(9);
         st.entity = 'payer';
       } else if (code === 'QC') {
-        st.patient = { ...person(s), mrn: '' };
+        st.patient = withMrn(person(s));
         st.entity = 'patient';
       } else if (st.claim && !st.line && code === '82') {
         // 2310x only: 2420x st.line-level providers have no place in the st.claim-level model.
@@ -219,8 +251,9 @@ function step(st: State837, s: Segment) {
         st.claim.referring = practitioner(s);
         st.entity = 'referring';
       } else if (st.claim && !st.line && code === '77') {
-        st.claim.facility = { name: el[3] ?? '', address: emptyAddress() };
-        if (el[9]) st.claim.facility.npi = el[9];
+        st.claim.facility = { name: s.get(3), address: emptyAddress() };
+        const npi = s.at(9);
+        if (npi) st.claim.facility.npi = npi;
         st.entity = 'facility';
       } else st.entity = 'other';
       break;
@@ -239,83 +272,86 @@ function step(st: State837, s: Segment) {
                 : undefined;
       if (target) {
         st.address = target;
-        if (el[0] === 'N3') {
-          st.address.line1 = el[1] ?? '';
-          if (el[2]) st.address.line2 = el[2];
+        if (s.id === 'N3') {
+          st.address.line1 = s.get(1);
+          const line2 = s.at(2);
+          if (line2) st.address.line2 = line2;
         } else {
-          st.address.city = el[1] ?? '';
-          st.address.state = el[2] ?? '';
-          st.address.zip = el[3] ?? '';
+          st.address.city = s.get(1);
+          st.address.state = s.get(2);
+          st.address.zip = s.get(3);
         }
       }
       break;
     }
     case 'REF':
-      if (el[1] === 'EI' && st.billing && !st.claim) st.billing.taxId = el[2] ?? '';
-      else if (st.claim && !st.line && el[1] === 'G1') st.claim.priorAuthorization = el[2] ?? '';
-      else if (st.claim && el[1] === 'F8') st.claim.originalClaimNumber = el[2] ?? '';
-      else if (st.claim && el[1] === 'EA') st.claim.patient.mrn = el[2] ?? '';
+      if (s.at(1) === 'EI' && st.billing && !st.claim) st.billing.taxId = s.get(2);
+      else if (st.claim && !st.line && s.at(1) === 'G1') st.claim.priorAuthorization = s.get(2);
+      else if (st.claim && s.at(1) === 'F8') st.claim.originalClaimNumber = s.get(2);
+      else if (st.claim && s.at(1) === 'EA') st.claim.patient.mrn = s.get(2);
       break;
     case 'PER':
       if (st.entity === 'billing' && st.billing) {
-        st.billing.contactName = el[2] ?? '';
-        st.billing.contactPhone = el[3] === 'TE' ? (el[4] ?? '') : '';
+        st.billing.contactName = s.get(2);
+        st.billing.contactPhone = s.at(3) === 'TE' ? s.get(4) : '';
       } else if (!st.billing) {
-        st.env.submitterContact = { name: el[2] ?? '' };
-        for (let i = 3; i + 1 < el.length; i += 2) {
-          if (el[i] === 'TE') st.env.submitterContact.phone = el[i + 1] ?? '';
-          else if (el[i] === 'EM') st.env.submitterContact.email = el[i + 1] ?? '';
+        st.env.submitterContact = { name: s.get(2) };
+        for (let i = 3; i + 1 < s.count + 1; i += 2) {
+          if (s.at(i) === 'TE') st.env.submitterContact.phone = s.get(i + 1);
+          else if (s.at(i) === 'EM') st.env.submitterContact.email = s.get(i + 1);
         }
       }
       break;
     case 'SBR':
       if (st.coverage) {
-        st.coverage.order = el[1] === 'S' ? 2 : el[1] === 'T' ? 3 : 1;
-        if (el[3]) st.coverage.groupNumber = el[3];
-        if (el[9]) st.coverage.filingIndicator = el[9];
+        st.coverage.order = s.at(1) === 'S' ? 2 : s.at(1) === 'T' ? 3 : 1;
+        if (s.at(3)) st.coverage.groupNumber = s.at(3);
+        if (s.at(9)) st.coverage.filingIndicator = s.at(9);
       } else {
         // SBR comes before NM1*IL: hold its facts on a provisional st.coverage.
         st.coverage = {
-          order: el[1] === 'S' ? 2 : el[1] === 'T' ? 3 : 1,
+          order: s.at(1) === 'S' ? 2 : s.at(1) === 'T' ? 3 : 1,
           payerId: '',
           payerName: '',
           memberId: '',
           relationship: 'self',
         };
-        if (el[3]) st.coverage.groupNumber = el[3];
-        if (el[9]) st.coverage.filingIndicator = el[9];
+        if (s.at(3)) st.coverage.groupNumber = s.at(3);
+        if (s.at(9)) st.coverage.filingIndicator = s.at(9);
       }
       break;
     case 'PAT':
-      if (st.coverage) st.coverage.relationship = REL[el[1] ?? ''] ?? 'other';
+      if (st.coverage) st.coverage.relationship = REL[s.get(1)] ?? 'other';
       break;
     case 'DMG': {
       const who =
         st.entity === 'subscriber' ? st.subscriber : st.entity === 'patient' ? st.patient : undefined;
       if (who) {
-        who.dob = fromD8(el[2] ?? '');
-        who.sex = sexOf(el[3]);
+        who.dob = fromD8(s.get(2));
+        who.sex = sexOf(s.at(3));
       }
       break;
     }
     case 'CLM': {
       finishClaim(st);
       if (!st.billing || !st.coverage || !st.subscriber) {
-        st.diagnostics.push(diag('X12_837_ORPHAN_CLM', 'CLM outside a billing/subscriber hierarchy', s));
+        st.diagnostics.push(
+          diag('X12_837_ORPHAN_CLM', 'CLM outside a billing/subscriber hierarchy', s.segment()),
+        );
         break;
       }
-      const c5 = comp(st, el[5]);
-      const total = parseCents(el[2] ?? '');
+      const c5 = s.parts(5, st.component);
+      const total = parseCents(s.get(2));
       if (total === undefined)
-        st.diagnostics.push(diag('X12_BAD_AMOUNT', `CLM02 '${el[2] ?? ''}' is not an amount`, s, 2));
+        st.diagnostics.push(diag('X12_BAD_AMOUNT', `CLM02 '${s.get(2)}' is not an amount`, s.segment(), 2));
       const self = !st.patient;
-      const pat: Patient = self ? { ...st.subscriber, mrn: '' } : st.patient!;
-      const cov: Coverage = { ...st.coverage };
+      const pat: Patient = self ? copyPerson(st.subscriber) : st.patient!;
+      const cov: Coverage = copyCoverage(st.coverage);
       if (self) cov.relationship = 'self';
       else if (cov.relationship !== 'self') cov.subscriber = st.subscriber;
       st.claim = {
         kind: st.dental ? 'dental' : 'medical',
-        patientControlNumber: el[1] ?? '',
+        patientControlNumber: s.get(1),
         frequency: (c5[2] ?? '1') as Claim['frequency'],
         billing: st.billing,
         rendering: { npi: '', lastName: '' },
@@ -332,8 +368,8 @@ function step(st: State837, s: Segment) {
     }
     case 'HI':
       if (st.claim) {
-        for (let i = 1; i < el.length; i++) {
-          const [q, code] = comp(st, el[i]);
+        for (let i = 1; i < s.count + 1; i++) {
+          const [q, code] = s.parts(i, st.component);
           if (q === 'ABK' || q === 'ABF' || q === 'BK' || q === 'BF') st.claim.diagnoses.push(code ?? '');
         }
       }
@@ -341,7 +377,7 @@ function step(st: State837, s: Segment) {
     case 'LX':
       if (st.claim) {
         st.line = {
-          lineNumber: Number(el[1]),
+          lineNumber: Number(s.at(1)),
           code: '',
           modifiers: [],
           units: 0,
@@ -355,32 +391,32 @@ function step(st: State837, s: Segment) {
     case 'SV1':
     case 'SV3':
       if (st.line) {
-        const proc = comp(st, el[1]);
+        const proc = s.parts(1, st.component);
         st.line.code = proc[1] ?? '';
         st.line.modifiers = proc.slice(2, 6).filter((m) => m !== '');
-        const amt = parseCents(el[2] ?? '');
+        const amt = parseCents(s.get(2));
         if (amt === undefined)
-          st.diagnostics.push(diag('X12_BAD_AMOUNT', `${el[0]}02 is not an amount`, s, 2));
+          st.diagnostics.push(diag('X12_BAD_AMOUNT', `${s.id}02 is not an amount`, s.segment(), 2));
         st.line.chargeCents = amt ?? 0;
-        const units = el[0] === 'SV1' ? el[4] : el[6];
+        const units = s.id === 'SV1' ? s.at(4) : s.at(6);
         st.line.units = units ? Number(units) : 1;
-        const ptr = el[0] === 'SV1' ? el[7] : el[11];
-        st.line.diagnosisPointers = ptr ? comp(st, ptr).map(Number) : [];
-        if (el[0] === 'SV3' && el[4]) {
-          const area = comp(st, el[4])[0] ?? '';
+        const ptr = s.id === 'SV1' ? 7 : 11;
+        st.line.diagnosisPointers = s.len(ptr) > 0 ? s.parts(ptr, st.component).map(Number) : [];
+        if (s.id === 'SV3' && s.at(4)) {
+          const area = s.parts(4, st.component)[0] ?? '';
           st.line.area = AREA[area] ?? area;
         }
       }
       break;
     case 'TOO':
       if (st.line) {
-        st.line.tooth = el[2] ?? '';
-        if (el[3]) st.line.surfaces = comp(st, el[3]).join('');
+        st.line.tooth = s.get(2);
+        if (s.at(3)) st.line.surfaces = s.parts(3, st.component).join('');
       }
       break;
     case 'DTP':
-      if (el[1] === '472') {
-        const v = el[2] === 'RD8' ? (el[3] ?? '').slice(0, 8) : (el[3] ?? '');
+      if (s.at(1) === '472') {
+        const v = s.at(2) === 'RD8' ? s.get(3).slice(0, 8) : s.get(3);
         if (st.line) st.line.dateOfService = fromD8(v);
         else if (st.claim) st.claimDate = fromD8(v);
       }

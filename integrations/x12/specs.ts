@@ -34,8 +34,8 @@ export interface LoopNode {
   name: string;
   kids: Node[];
   pos: number;
-  /** Children by the segment id that starts them, with their index (built on first use by the validator). */
-  byId?: Map<string, { node: Node; idx: number; seg: SegNode }[]>;
+  /** The validator's cache of the children each segment id could start (its own type, built on first use). */
+  byId?: unknown;
 }
 
 export type Node = SegNode | LoopNode;
@@ -45,10 +45,21 @@ const MANY = 1e9;
 type SegOpts = SegRule & { q?: [number, ...string[]] };
 
 function seg(id: string, usage: Usage, max: number, name: string, opts: SegOpts = {}): SegNode {
-  const { q, ...rule } = opts;
-  const n: SegNode = { t: 's', id, usage, max, name, pos: 0, loop: '', ...rule };
-  if (q) n.q = { el: q[0], codes: q.slice(1) as string[] };
-  return n;
+  // Every node gets every field, in one order: the validator reads them per segment, and nodes of one
+  // hidden class keep those reads monomorphic (a spread of the optional rules made dozens of shapes).
+  return {
+    t: 's',
+    id,
+    usage,
+    max,
+    name,
+    q: opts.q ? { el: opts.q[0], codes: opts.q.slice(1) as string[] } : undefined,
+    pos: 0,
+    loop: '',
+    req: opts.req,
+    na: opts.na,
+    codes: opts.codes,
+  };
 }
 
 function loop(id: string, usage: Usage, max: number, name: string, ...kids: Node[]): LoopNode {
@@ -61,7 +72,7 @@ function loop(id: string, usage: Usage, max: number, name: string, ...kids: Node
     k.pos = pos;
     if (k.t === 's') k.loop = id;
   });
-  return { t: 'l', id, usage, max, name, kids, pos: 0 };
+  return { t: 'l', id, usage, max, name, kids, pos: 0, byId: undefined };
 }
 
 export function trigger(l: LoopNode): SegNode {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
-import { detectSeparators, tokenize, X12Tokenizer } from './tokenize.js';
+import { cut, detectSeparators, SegCursor, segmentAt, tokenize, X12Tokenizer } from './tokenize.js';
 import { write837 } from './write-837.js';
 
 const text = write837(syntheticClaims('medical', 4, 2), syntheticEnvelope());
@@ -59,5 +59,29 @@ describe('tokenize', () => {
       detectSeparators(text.slice(0, 106).replace('CLAIMBOXTEST   ', 'CLAIMBOXTEST    ').slice(0, 106))
         .diagnostics[0]!.code,
     ).toBe('X12_ISA_WIDTH');
+  });
+});
+
+describe('SegCursor', () => {
+  it('reads every element exactly as segmentAt splits it, including absent and empty ones', () => {
+    const odd = text.replace('N3*', 'N3**') + 'XYZ~ZZZZ*a:b::*:~';
+    for (const src of [text, odd]) {
+      const c = cut(src);
+      const s = new SegCursor(c, '*');
+      for (let i = 0; i < c.count; i++) {
+        const seg = segmentAt(c, i, '*');
+        s.moveTo(i);
+        expect([s.id, s.n, s.count]).toEqual([seg.el[0], seg.n, seg.el.length - 1]);
+        for (let k = 0; k <= s.count + 2; k++) {
+          expect(s.at(k)).toBe(seg.el[k]);
+          expect(s.get(k)).toBe(seg.el[k] ?? '');
+          expect(s.len(k)).toBe(k === 0 ? 0 : (seg.el[k] ?? '').length);
+          expect(s.is(k, seg.el[k] ?? '\u0000')).toBe(seg.el[k] !== undefined);
+          expect(s.parts(k, ':')).toEqual((seg.el[k] ?? '').split(':'));
+          for (let j = 0; j <= 4; j++) expect(s.part(k, j, ':')).toBe((seg.el[k] ?? '').split(':')[j - 1]);
+        }
+        expect(s.segment()).toEqual(seg);
+      }
+    }
   });
 });

@@ -165,28 +165,52 @@ function addBounds(b: Bounds, a: number, z: number) {
 
 /**
  * Known segment ids by length and characters (7 bits each). segmentAt hands out these literal strings
- * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings.
+ * instead of slicing a new one, so readers' `el[0] === 'CLM'` tests compare interned strings. An
+ * open-addressed table (codes, then the id strings) probed linearly: cheaper per segment than a Map.
  */
-const IDS = new Map<number, string>();
+const ID_SLOTS = 1024;
+const ID_CODES = new Int32Array(ID_SLOTS);
+const ID_NAMES = new Array<string>(ID_SLOTS).fill('');
+function idSlot(code: number): number {
+  return Math.imul(code, 0x9e3779b1) >>> 22;
+}
 for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
   let code = id.length;
   for (let j = 0; j < id.length; j++) code = (code << 7) | id.charCodeAt(j);
-  IDS.set(code, id);
+  let h = idSlot(code);
+  while (ID_CODES[h] !== 0 && ID_CODES[h] !== code) h = (h + 1) & (ID_SLOTS - 1);
+  ID_CODES[h] = code;
+  ID_NAMES[h] = id;
 }
 
-function idAt(src: string, a: number, k: number): string {
+/** The table slot of the known segment id src[a, k), or -1. */
+function slotAt(src: string, a: number, k: number): number {
   const len = k - a;
   if (len === 2 || len === 3) {
     let code = len;
     for (let j = a; j < k; j++) {
       const ch = src.charCodeAt(j);
-      if (ch >= 128) return src.slice(a, k);
+      if (ch >= 128) return -1;
       code = (code << 7) | ch;
     }
-    const id = IDS.get(code);
-    if (id !== undefined) return id;
+    // Codes are never 0 (the length sits in the top bits), so 0 marks an empty slot.
+    for (let h = idSlot(code); ID_CODES[h] !== 0; h = (h + 1) & (ID_SLOTS - 1))
+      if (ID_CODES[h] === code) return h;
   }
-  return src.slice(a, k);
+  return -1;
+}
+
+/** Slot of a known segment id (as SegCursor.slot has it), or -1: lets callers index arrays by segment id. */
+export function segmentIdSlot(id: string): number {
+  return slotAt(id, 0, id.length);
+}
+
+/** Number of slots: arrays indexed by `SegCursor.slot` have this length. */
+export const SEGMENT_ID_SLOTS = ID_SLOTS;
+
+function idAt(src: string, a: number, k: number): string {
+  const h = slotAt(src, a, k);
+  return h >= 0 ? ID_NAMES[h]! : src.slice(a, k);
 }
 
 // Scratch for one segment's separator positions: segmentAt is synchronous and never re-entered.
@@ -211,6 +235,154 @@ export function segmentAt(c: Cuts, i: number, element: string): Segment {
   el[0] = idAt(src, a, n > 0 ? seps[0]! : b);
   for (let j = 1; j <= n; j++) el[j] = src.slice(seps[j - 1]! + 1, j < n ? seps[j]! : b);
   return { el, n: i + 1, offset: a };
+}
+
+/**
+ * One segment of a cut text read in place: `moveTo` finds its element separators once; elements are
+ * sliced only when asked for. `at(k)` is exactly `segmentAt(...).el[k]` (undefined past the last element),
+ * so code written against `el[k]` keeps its meaning. A cursor is reused from segment to segment: keep
+ * `segment()` (a real Segment), never the cursor itself.
+ */
+export class SegCursor {
+  /** The segment id (an interned literal for known ids), i.e. `el[0]`. */
+  id = '';
+  /** 1-based ordinal of the segment in the file. */
+  n = 0;
+  /** Number of elements after the id (`el.length - 1`). */
+  count = 0;
+  /** Table slot of a known id (see segmentIdSlot), -1 for any other. */
+  slot = -1;
+  /** Separator positions: element k (1..count) spans `sep[k-1] + 1` to `sep[k]` (or the segment end). */
+  private sep = new Int32Array(64);
+  /** The cut text the offsets index into. */
+  readonly src: string;
+  private index = 0;
+  private a = 0;
+  private b = 0;
+
+  constructor(
+    private readonly c: Cuts,
+    private readonly element: string,
+  ) {
+    this.src = c.src;
+  }
+
+  moveTo(i: number): this {
+    const src = this.src;
+    const a = this.c.start[i]!;
+    const b = this.c.end[i]!;
+    let n = 0;
+    let sep = this.sep;
+    for (let k = src.indexOf(this.element, a); k >= 0 && k < b; k = src.indexOf(this.element, k + 1)) {
+      if (n === sep.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(sep);
+        this.sep = sep = grown;
+      }
+      sep[n++] = k;
+    }
+    this.index = i;
+    this.a = a;
+    this.b = b;
+    this.count = n;
+    this.n = i + 1;
+    const z = n > 0 ? sep[0]! : b;
+    const h = slotAt(src, a, z);
+    this.slot = h;
+    this.id = h >= 0 ? ID_NAMES[h]! : src.slice(a, z);
+    return this;
+  }
+
+  /** Element k as `el[k]`: the id for 0, undefined past the last element. */
+  at(k: number): string | undefined {
+    if (k === 0) return this.id;
+    if (k > this.count) return undefined;
+    return this.src.slice(this.sep[k - 1]! + 1, k < this.count ? this.sep[k]! : this.b);
+  }
+
+  /** Separator offsets of the current segment: element k (1..count) starts after entry k-1. Valid until moveTo. */
+  get positions(): Int32Array {
+    return this.sep;
+  }
+
+  /** Offset just after the current segment's last character. */
+  get segmentEnd(): number {
+    return this.b;
+  }
+
+  /** `(el[k] ?? '').split(component)`, cut with indexOf inside the element (no runtime split call). */
+  parts(k: number, component: string): string[] {
+    if (k === 0) return this.id.split(component);
+    if (k > this.count) return [''];
+    const src = this.src;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    const out: string[] = [];
+    for (let a = this.sep[k - 1]! + 1; ;) {
+      let z = src.indexOf(component, a);
+      if (z < 0 || z > b) z = b;
+      out.push(src.slice(a, z));
+      if (z === b) return out;
+      a = z + 1;
+    }
+  }
+
+  /** `at(k) === lit`, compared in place (no slice). */
+  is(k: number, lit: string): boolean {
+    if (k === 0) return this.id === lit;
+    if (k > this.count) return false;
+    const a = this.sep[k - 1]! + 1;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    if (b - a !== lit.length) return false;
+    for (let i = 0; i < lit.length; i++) if (this.src.charCodeAt(a + i) !== lit.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** Element k, '' when absent (`el[k] ?? ''`). */
+  get(k: number): string {
+    if (k < 1 || k > this.count) return k === 0 ? this.id : '';
+    return this.src.slice(this.sep[k - 1]! + 1, k < this.count ? this.sep[k]! : this.b);
+  }
+
+  /** Offset of element k's first character (k in 1..count). */
+  start(k: number): number {
+    return this.sep[k - 1]! + 1;
+  }
+
+  /** Offset just after element k's last character (k in 1..count). */
+  end(k: number): number {
+    return k < this.count ? this.sep[k]! : this.b;
+  }
+
+  /** Length of element k, 0 when absent. */
+  len(k: number): number {
+    if (k < 1 || k > this.count) return 0;
+    return (k < this.count ? this.sep[k]! : this.b) - this.sep[k - 1]! - 1;
+  }
+
+  /**
+   * Component j (1-based) of element k, exactly `(el[k] ?? '').split(component)[j - 1]`, found with
+   * indexOf inside the element: no array, one slice.
+   */
+  part(k: number, j: number, component: string): string | undefined {
+    if (k === 0) return this.id.split(component)[j - 1];
+    if (k > this.count) return j === 1 ? '' : undefined;
+    if (!(j >= 1) || !Number.isInteger(j)) return undefined;
+    const src = this.src;
+    let a = this.sep[k - 1]! + 1;
+    const b = k < this.count ? this.sep[k]! : this.b;
+    for (let x = 1; x < j; x++) {
+      const p = src.indexOf(component, a);
+      if (p < 0 || p >= b) return undefined;
+      a = p + 1;
+    }
+    const p = src.indexOf(component, a);
+    return src.slice(a, p < 0 || p >= b ? b : p);
+  }
+
+  /** The segment as a Segment (element strings made now), for keeping beyond the next moveTo. */
+  segment(): Segment {
+    return segmentAt(this.c, this.index, this.element);
+  }
 }
 
 /** Whole-text tokenizer (the fast path). */

@@ -4,7 +4,7 @@
 // front-end edits for (CLM01 length, CLM02 = sum of line charges, NPI check digit, 835 balancing).
 // Every diagnostic names the segment number in the file, the segment id and the element.
 import type { Diagnostic } from '../../appliance/domain/types.js';
-import { DICTIONARY, type ElDef } from './dictionary.js';
+import { DICTIONARY, type ElDef, type ElType } from './dictionary.js';
 import {
   POS_CODES,
   PLB_REASONS,
@@ -18,7 +18,7 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { cut, segmentAt, type Cuts } from './tokenize.js';
+import { cut, SegCursor, SEGMENT_ID_SLOTS, segmentAt, segmentIdSlot, type Cuts } from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
 import { parseCents } from './values.js';
 
@@ -41,11 +41,17 @@ function specFor(version: string): LoopNode | undefined {
 
 /** NPI check digit: Luhn over '80840' + the 10-digit NPI (CMS NPI standard). */
 export function npiValid(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  const digits = `80840${npi}`;
-  let sum = 0;
-  for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
-    let d = digits.charCodeAt(i) - 48;
+  return npiAt(npi, 0, npi.length);
+}
+
+/** npiValid of src[a, b), read in place. */
+function npiAt(src: string, a: number, b: number): boolean {
+  if (b - a !== 10) return false;
+  // The '80840' prefix adds 24 wherever the walk from the right leaves it (8 + 8 + 0 + 8 + 0 doubled as Luhn does).
+  let sum = 24;
+  for (let i = b - 1, dbl = false; i >= a; i--, dbl = !dbl) {
+    let d = src.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
     if (dbl) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -55,17 +61,38 @@ export function npiValid(npi: string): boolean {
   return sum % 10 === 0;
 }
 
+function upper(ch: number): boolean {
+  return ch >= 65 && ch <= 90;
+}
+
+/** src[a, b) is `len` ASCII digits. */
+function digitsAt(src: string, a: number, b: number, len: number): boolean {
+  if (b - a !== len) return false;
+  for (let i = a; i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** CCYYMMDD, a real calendar date (ASCII digits only, as `\d` in the X12 basic character set). */
 export function dateValid(v: string): boolean {
-  if (v.length !== 8) return false;
-  for (let i = 0; i < 8; i++) {
-    const ch = v.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  const y = Number(v.slice(0, 4));
-  const mo = (v.charCodeAt(4) - 48) * 10 + v.charCodeAt(5) - 48;
-  const d = (v.charCodeAt(6) - 48) * 10 + v.charCodeAt(7) - 48;
+  return dateAt(v, 0, v.length);
+}
+
+/** dateValid of src[a, b), read in place. */
+function dateAt(src: string, a: number, b: number): boolean {
+  if (!digitsAt(src, a, b, 8)) return false;
+  // Digits checked above, so '0' (48) can be subtracted once per number.
+  const y =
+    src.charCodeAt(a) * 1000 +
+    src.charCodeAt(a + 1) * 100 +
+    src.charCodeAt(a + 2) * 10 +
+    src.charCodeAt(a + 3) -
+    53328;
+  const mo = src.charCodeAt(a + 4) * 10 + src.charCodeAt(a + 5) - 528;
+  const d = src.charCodeAt(a + 6) * 10 + src.charCodeAt(a + 7) - 528;
   if (mo < 1 || mo > 12 || d < 1) return false;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   return d <= DAYS[mo - 1]! + (leap ? 1 : 0);
@@ -77,21 +104,17 @@ function timeValid(v: string): boolean {
   );
 }
 
+/** Where a finding is: a kept segment, the segment under the walk's cursor (read at once), or the file. */
+type Where = Segment | SegCursor | undefined;
+
 class Report {
   errors: Diagnostic[] = [];
   warnings: Diagnostic[] = [];
   constructor(readonly limit = 1000) {}
-  add(
-    sev: 'error' | 'warning',
-    code: string,
-    s: Segment | undefined,
-    message: string,
-    el?: number,
-    comp?: number,
-  ) {
+  add(sev: 'error' | 'warning', code: string, s: Where, message: string, el?: number, comp?: number) {
     const list = sev === 'error' ? this.errors : this.warnings;
     if (list.length >= this.limit) return;
-    const id = s?.el[0] ?? '';
+    const id = s === undefined ? '' : s instanceof SegCursor ? s.id : (s.el[0] ?? '');
     const field =
       el === undefined ? undefined : `${id}${String(el).padStart(2, '0')}${comp ? `-${comp}` : ''}`;
     const where = s ? `segment ${s.n} (${id}${field ? ` ${field}` : ''})` : 'file';
@@ -103,10 +126,10 @@ class Report {
     if (field) d.field = field;
     list.push(d);
   }
-  err(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+  err(code: string, s: Where, message: string, el?: number, comp?: number) {
     this.add('error', code, s, message, el, comp);
   }
-  warn(code: string, s: Segment | undefined, message: string, el?: number, comp?: number) {
+  warn(code: string, s: Where, message: string, el?: number, comp?: number) {
     this.add('warning', code, s, message, el, comp);
   }
   /** Append another report's findings after this one's, as if they had been added here in that order. */
@@ -121,6 +144,23 @@ interface Doc {
   c: Cuts;
   sep: Separators;
   elCode: number;
+  /** The transaction walk's cursor: one segment at a time, elements sliced only where a check reads them. */
+  cur: SegCursor;
+  /** Per separator (0 component, 1 repetition): the offset searched from and the next one at or after it. */
+  from: [number, number];
+  next: [number, number];
+  counts: Map<LoopNode, Counts>;
+}
+
+/** Offset of the next component (which 0) or repetition (1) separator at or after `at`, src.length if none. */
+function nextAt(d: Doc, which: 0 | 1, at: number): number {
+  if (at < d.from[which] || d.next[which] < at) {
+    const ch = which === 0 ? d.sep.component : d.sep.repetition;
+    const k = ch === '' ? -1 : d.c.src.indexOf(ch, at);
+    d.from[which] = at;
+    d.next[which] = k < 0 ? d.c.src.length : k;
+  }
+  return d.next[which];
 }
 
 function seg(d: Doc, i: number): Segment {
@@ -170,7 +210,15 @@ export function validateX12(text: string): ValidationResult {
     });
   if (!c.separators) return done(r);
   const sep = c.separators;
-  const doc: Doc = { c, sep, elCode: sep.element.charCodeAt(0) };
+  const doc: Doc = {
+    c,
+    sep,
+    elCode: sep.element.charCodeAt(0),
+    cur: new SegCursor(c, sep.element),
+    from: [0, 0],
+    next: [-1, -1],
+    counts: new Map(),
+  };
   controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
   let interchanges = 0;
@@ -311,27 +359,80 @@ interface Frame {
   loop: LoopNode;
   pos: number;
   /** Occurrences of each child of `loop`, by its index in `loop.kids`. */
-  counts: number[];
-  /** The segment that opened this loop iteration (where a missing child is reported). */
-  start: Segment;
+  counts: Counts;
+  /** Index of the segment that opened this loop iteration (where a missing child is reported). */
+  start: number;
+  /** candidates(loop), looked up once per iteration rather than once per segment. */
+  byId: Candidates;
 }
 
-function matches(n: SegNode, s: Segment, component: string): boolean {
-  if (n.id !== s.el[0]) return false;
-  if (!n.q) return true;
-  const raw = s.el[n.q.el] ?? '';
-  // HI and similar pin the qualifier inside the first composite (HI01-1).
-  const v = raw.includes(component) ? (raw.split(component)[0] ?? '') : raw;
-  return n.q.codes.includes(v);
+function matches(k: Candidate, s: SegCursor, component: string): boolean {
+  // Candidates are looked up by segment id: only the qualifier is left to compare.
+  const q = k.seg.q;
+  if (!q) return true;
+  // HI and similar pin the qualifier inside the first composite (HI01-1): the first component, or the
+  // whole element when it has none.
+  const el = q.el;
+  if (el < 1 || el > s.count) return q.codes.includes(s.part(el, 1, component) ?? '');
+  const a = s.start(el);
+  let b = s.src.indexOf(component, a);
+  if (b < 0 || b > s.end(el)) b = s.end(el);
+  const p = pack(s.src, a, b);
+  const codes = (k.q ??= new PackedCodes(q.codes));
+  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
 }
 
-const STOPS = new Set([SE, ST, GE, IEA, GS, ISA]);
+/** A code list packed (see `pack`) for lookups without a slice: a short list is scanned, a long one hashed. */
+class PackedCodes {
+  /** Every code packs: a value that does not pack is not one of them. */
+  readonly allPacked: boolean;
+  private readonly list: Int32Array;
+  private readonly set: Set<number> | undefined;
+  constructor(codes: readonly string[]) {
+    const packed = new Set<number>();
+    let allPacked = true;
+    for (const code of codes) {
+      const p = pack(code, 0, code.length);
+      if (p >= 0) packed.add(p);
+      else allPacked = false;
+    }
+    this.allPacked = allPacked;
+    this.list = Int32Array.from(packed);
+    this.set = packed.size > 8 ? packed : undefined;
+  }
+  has(p: number): boolean {
+    if (this.set) return this.set.has(p);
+    const l = this.list;
+    for (let i = 0; i < l.length; i++) if (l[i] === p) return true;
+    return false;
+  }
+}
+
+/** A segment that ends a transaction set's body: its trailer or the next envelope segment. */
+function isStop(id: number): boolean {
+  return id === SE || id === ST || id === GE || id === IEA || id === GS || id === ISA;
+}
+
+/**
+ * Index of the first envelope segment (SE, ST, GE, IEA, GS, ISA) at or after `i`, or the count. A function
+ * of its own: as a loop inside `transaction` it had V8 compile `transaction` on-stack for every file and
+ * throw that code away at the first diagnostic it had not seen yet.
+ */
+function bodyEnd(d: Doc, i: number): number {
+  const src = d.c.src;
+  const start = d.c.start;
+  for (; i < d.c.count; i++) {
+    // Every stop starts with S, G or I: most segments are passed on their first character.
+    const ch = src.charCodeAt(start[i]!);
+    if ((ch === 83 || ch === 71 || ch === 73) && isStop(idCode(d, i))) break;
+  }
+  return i;
+}
 
 function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
   const st = seg(d, start);
   // Find SE (or the end of the group) first: counts and control numbers do not depend on the guide.
-  let end = start + 1;
-  while (end < d.c.count && !STOPS.has(idCode(d, end))) end++;
+  const end = bodyEnd(d, start + 1);
   const se = end < d.c.count && idCode(d, end) === SE ? seg(d, end) : undefined;
   if (!se) r.err('X12_MISSING_SE', st, 'transaction set has no SE trailer');
   else {
@@ -352,7 +453,7 @@ function transaction(d: Doc, start: number, r: Report, gs: Segment): number {
     // One pass: each placed segment goes through the element checks and the business rules, whose
     // findings are kept apart and appended after the structural ones (the order they have always had).
     const rules = new Rules(version, d.sep);
-    walk(spec, d, st, start, se ? end + 1 : end, r, rules);
+    walk(spec, d, start, se ? end + 1 : end, r, rules);
     rules.finish(r);
   }
   return se ? end + 1 : end;
@@ -363,45 +464,103 @@ interface Candidate {
   node: Node;
   idx: number;
   seg: SegNode;
+  /** node.pos, kept here: reading it through `node` (a segment or a loop) is a polymorphic load. */
+  pos: number;
+  /** The element rules of `seg`, resolved on first use. */
+  rules: NodeRules | undefined;
+  /** seg.q's codes, packed on first use. */
+  q: PackedCodes | undefined;
 }
 const NONE: Candidate[] = [];
-/** The children of a loop that a segment with this id could be (the segment itself or a loop it opens). */
-function candidates(l: LoopNode, id: string): Candidate[] {
-  let m = l.byId;
+/** A loop's children by the id of the segment that could be each (the segment itself or a loop it opens). */
+/** A loop's candidates by segment id: by id slot for known ids (an array index), by string for the rest. */
+interface Candidates {
+  bySlot: (Candidate[] | undefined)[];
+  other: Map<string, Candidate[]>;
+}
+function candidates(l: LoopNode): Candidates {
+  let m = l.byId as Candidates | undefined;
   if (!m) {
-    m = new Map();
+    const all = new Map<string, Candidate[]>();
     l.kids.forEach((k, idx) => {
       const seg = k.t === 's' ? k : trigger(k);
-      const list = m!.get(seg.id);
-      if (list) list.push({ node: k, idx, seg });
-      else m!.set(seg.id, [{ node: k, idx, seg }]);
+      const list = all.get(seg.id);
+      const c: Candidate = { node: k, idx, seg, pos: k.pos, rules: undefined, q: undefined };
+      if (list) list.push(c);
+      else all.set(seg.id, [c]);
     });
-    l.byId = m;
+    const bySlot = new Array<Candidate[] | undefined>(SEGMENT_ID_SLOTS).fill(undefined);
+    const other = new Map<string, Candidate[]>();
+    for (const [id, list] of all) {
+      const h = segmentIdSlot(id);
+      if (h >= 0) bySlot[h] = list;
+      else other.set(id, list);
+    }
+    l.byId = m = { bySlot, other };
   }
-  return m.get(id) ?? NONE;
+  return m;
 }
 
-function newCounts(n: number): number[] {
-  const a = new Array<number>(n);
-  for (let k = 0; k < n; k++) a[k] = 0;
-  return a;
+/**
+ * Occurrences of a loop's children in its current iteration, one per loop node and validation. A loop
+ * never encloses an iteration of itself (it closes before the next opens), so a new iteration starts a
+ * new generation instead of allocating and zeroing an array (a 2300 loop has a hundred-odd children).
+ */
+class Counts {
+  private readonly n: Int32Array;
+  private readonly gen: Int32Array;
+  private g = 0;
+  /** Indexes of the loop's required children (a 2300 loop has over a hundred children, few required). */
+  readonly required: number[];
+  constructor(l: LoopNode) {
+    this.n = new Int32Array(l.kids.length);
+    this.gen = new Int32Array(l.kids.length);
+    this.required = required(l);
+  }
+  /** Start a new iteration: every count reads 0. */
+  reset(): this {
+    this.g++;
+    return this;
+  }
+  get(idx: number): number {
+    return this.gen[idx] === this.g ? this.n[idx]! : 0;
+  }
+  /** Count one more occurrence of child `idx`; returns the new count. */
+  inc(idx: number): number {
+    if (this.gen[idx] !== this.g) {
+      this.gen[idx] = this.g;
+      this.n[idx] = 0;
+    }
+    return ++this.n[idx]!;
+  }
 }
 
-function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, r: Report, rules: Rules) {
+function countsFor(d: Doc, l: LoopNode): Counts {
+  let c = d.counts.get(l);
+  if (!c) d.counts.set(l, (c = new Counts(l)));
+  return c.reset();
+}
+
+function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules: Rules) {
   const component = d.sep.component;
-  const stack: Frame[] = [{ loop: spec, pos: -1, counts: newCounts(spec.kids.length), start: first }];
+  const s = d.cur;
+  const stack: Frame[] = [
+    { loop: spec, pos: -1, counts: countsFor(d, spec), start: from, byId: candidates(spec) },
+  ];
   for (let i = from; i < to; i++) {
-    const s = i === from ? first : seg(d, i);
-    const id = s.el[0] ?? '';
+    s.moveTo(i);
+    const id = s.id;
     let foundDepth = -1;
     let found: Candidate | undefined;
     let qualifierMiss: SegNode | undefined;
     for (let dep = stack.length - 1; dep >= 0 && !found; dep--) {
       const f = stack[dep]!;
-      for (const k of candidates(f.loop, id)) {
-        if (k.node.pos < f.pos) continue;
+      const list = (s.slot >= 0 ? f.byId.bySlot[s.slot] : f.byId.other.get(id)) ?? NONE;
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j]!;
+        if (k.pos < f.pos) continue;
         if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
-        if (matches(k.seg, s, component)) {
+        if (matches(k, s, component)) {
           found = k;
           foundDepth = dep;
           break;
@@ -414,21 +573,21 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
         r.err(
           'X12_BAD_QUALIFIER',
           s,
-          `'${s.el[qualifierMiss.q.el] ?? ''}' is not a valid qualifier here (expected ${qualifierMiss.q.codes.join(', ')}; loop ${stack[stack.length - 1]!.loop.id})`,
+          `'${s.at(qualifierMiss.q.el) ?? ''}' is not a valid qualifier here (expected ${qualifierMiss.q.codes.join(', ')}; loop ${stack[stack.length - 1]!.loop.id})`,
           qualifierMiss.q.el,
         );
       else
         r.err(
           'X12_UNEXPECTED_SEGMENT',
           s,
-          `${s.el[0] ?? ''} is not allowed here (loop ${stack[stack.length - 1]!.loop.id})`,
+          `${s.id} is not allowed here (loop ${stack[stack.length - 1]!.loop.id})`,
         );
       continue;
     }
-    while (stack.length - 1 > foundDepth) close(stack.pop()!, r);
+    while (stack.length - 1 > foundDepth) close(stack.pop()!, d, r);
     const f = stack[foundDepth]!;
     const node = found.node;
-    const c = ++f.counts[found.idx]!;
+    const c = f.counts.inc(found.idx);
     f.pos = node.pos;
     if (c > node.max)
       r.err(
@@ -439,17 +598,17 @@ function walk(spec: LoopNode, d: Doc, first: Segment, from: number, to: number, 
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const counts = newCounts(node.kids.length);
-      counts[0] = 1;
-      stack.push({ loop: node, pos: 0, counts, start: s });
-      elements(found.seg, s, d.sep, r);
+      const counts = countsFor(d, node);
+      counts.inc(0);
+      stack.push({ loop: node, pos: 0, counts, start: i, byId: candidates(node) });
+      elements(found.seg, (found.rules ??= nodeRules(found.seg)), s, d, r);
       rules.step(s, found.seg, node.id);
     } else {
-      elements(node, s, d.sep, r);
+      elements(node, (found.rules ??= nodeRules(node)), s, d, r);
       rules.step(s, node, f.loop.id);
     }
   }
-  while (stack.length > 0) close(stack.pop()!, r);
+  while (stack.length > 0) close(stack.pop()!, d, r);
 }
 
 const requiredCache = new WeakMap<LoopNode, number[]>();
@@ -464,17 +623,19 @@ function required(l: LoopNode): number[] {
   return req;
 }
 
-function close(f: Frame, r: Report) {
+function close(f: Frame, d: Doc, r: Report) {
   const kids = f.loop.kids;
-  for (const idx of required(f.loop)) {
+  let start: Segment | undefined;
+  for (const idx of f.counts.required) {
     const k = kids[idx]!;
-    if (f.counts[idx]! > 0) continue;
+    if (f.counts.get(idx) > 0) continue;
+    start ??= seg(d, f.start);
     if (k.t === 'l')
-      r.err('X12_MISSING_LOOP', f.start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
+      r.err('X12_MISSING_LOOP', start, `required loop ${k.id} (${k.name}) is missing in loop ${f.loop.id}`);
     else
       r.err(
         'X12_MISSING_SEGMENT',
-        f.start,
+        start,
         `required segment ${k.id}${k.q ? `*${k.q.codes[0] ?? ''}` : ''} (${k.name}) is missing in loop ${f.loop.id}`,
       );
   }
@@ -482,24 +643,24 @@ function close(f: Frame, r: Report) {
 
 // ------------------------------------------------------------------ elements
 
-/** -?digits+ (N0/N2), as a char-code scan. */
-function wholeNumber(v: string): boolean {
-  let i = v.charCodeAt(0) === 45 ? 1 : 0;
-  if (i >= v.length) return false;
-  for (; i < v.length; i++) {
-    const ch = v.charCodeAt(i);
+/** -?digits+ (N0/N2) over src[a, b), as a char-code scan. */
+function wholeNumber(src: string, a: number, b: number): boolean {
+  let i = src.charCodeAt(a) === 45 ? a + 1 : a;
+  if (i >= b) return false;
+  for (; i < b; i++) {
+    const ch = src.charCodeAt(i);
     if (ch < 48 || ch > 57) return false;
   }
   return true;
 }
 
-/** -?(digits+ .? digits* | . digits+) (R), as a char-code scan. */
-function decimalNumber(v: string): boolean {
-  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+/** -?(digits+ .? digits* | . digits+) (R) over src[a, b), as a char-code scan. */
+function decimalNumber(src: string, a: number, b: number): boolean {
+  let i = src.charCodeAt(a) === 45 ? a + 1 : a;
   let digits = 0;
   let dot = false;
-  for (; i < v.length; i++) {
-    const ch = v.charCodeAt(i);
+  for (; i < b; i++) {
+    const ch = src.charCodeAt(i);
     if (ch === 46) {
       if (dot) return false;
       dot = true;
@@ -509,24 +670,29 @@ function decimalNumber(v: string): boolean {
   return digits > 0;
 }
 
-function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, comp?: number) {
-  // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
-  const numeric = def.type === 'R' || def.type === 'N0' || def.type === 'N2';
-  const len = numeric ? v.length - (v.charCodeAt(0) === 45 ? 1 : 0) - (v.includes('.') ? 1 : 0) : v.length;
-  switch (def.type) {
+/** Type and length of the simple element src[a, b) (not empty); its text is sliced only for DT/TM and messages. */
+function checkValue(def: ElDef, src: string, a: number, b: number, s: SegCursor, r: Report, el: number) {
+  const type = def.type;
+  switch (type) {
     case 'N0':
     case 'N2':
-      if (!wholeNumber(v)) return r.err('X12_BAD_NUMBER', s, `'${v}' is not a whole number`, el, comp);
+      if (!wholeNumber(src, a, b))
+        return r.err('X12_BAD_NUMBER', s, `'${src.slice(a, b)}' is not a whole number`, el);
       break;
     case 'R':
-      if (!decimalNumber(v)) return r.err('X12_BAD_DECIMAL', s, `'${v}' is not a decimal number`, el, comp);
+      if (!decimalNumber(src, a, b))
+        return r.err('X12_BAD_DECIMAL', s, `'${src.slice(a, b)}' is not a decimal number`, el);
       break;
-    case 'DT':
-      if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el, comp);
+    case 'DT': {
+      const v = src.slice(a, b);
+      if (!dateValid(v)) return r.err('X12_BAD_DATE', s, `'${v}' is not a valid CCYYMMDD date`, el);
       break;
-    case 'TM':
-      if (!timeValid(v)) return r.err('X12_BAD_TIME', s, `'${v}' is not a valid HHMM[SS] time`, el, comp);
+    }
+    case 'TM': {
+      const v = src.slice(a, b);
+      if (!timeValid(v)) return r.err('X12_BAD_TIME', s, `'${v}' is not a valid HHMM[SS] time`, el);
       break;
+    }
     case 'AN':
     case 'ID':
       // Control characters are found once per file (controlCharacters), not per element.
@@ -534,15 +700,35 @@ function checkValue(def: ElDef, v: string, s: Segment, r: Report, el: number, co
     case 'C':
       return;
   }
-  if (def.min && len < def.min) r.err('X12_TOO_SHORT', s, `'${v}' is shorter than ${def.min}`, el, comp);
-  else if (def.max && len > def.max)
-    r.err(
-      'X12_TOO_LONG',
-      s,
-      `'${v.length > 40 ? v.slice(0, 40) + '…' : v}' is longer than ${def.max}`,
-      el,
-      comp,
-    );
+  // Numeric lengths count digits only: the sign and the decimal point are not counted (X12 data element rules).
+  let len = b - a;
+  if (type === 'R' || type === 'N0' || type === 'N2') {
+    if (src.charCodeAt(a) === 45) len--;
+    for (let i = a; i < b; i++)
+      if (src.charCodeAt(i) === 46) {
+        len--;
+        break;
+      }
+  }
+  lengthError(def, src, a, b, len, s, r, el);
+}
+
+function lengthError(
+  def: ElDef,
+  src: string,
+  a: number,
+  b: number,
+  len: number,
+  s: SegCursor,
+  r: Report,
+  el: number,
+) {
+  if (def.min && len < def.min)
+    r.err('X12_TOO_SHORT', s, `'${src.slice(a, b)}' is shorter than ${def.min}`, el);
+  else if (def.max && len > def.max) {
+    const v = src.slice(a, b);
+    r.err('X12_TOO_LONG', s, `'${v.length > 40 ? v.slice(0, 40) + '…' : v}' is longer than ${def.max}`, el);
+  }
 }
 
 /** Base-standard mandatory positions not already listed as guide-required (reported once, not twice). */
@@ -582,27 +768,74 @@ function controlCharacters(text: string, d: Doc, r: Report) {
 
 interface CodeRule {
   k: number;
+  /** The component: undefined for a simple element, '*' for every component, else its number (in `j`). */
   b: string | undefined;
+  j: number;
   codes: readonly string[];
   set: Set<string>;
+  /** The codes packed: looked up without slicing the value. */
+  packed: PackedCodes;
+}
+
+/**
+ * src[a, b) as a small integer when it is 1-4 ASCII characters (7 bits each, length-1 above them:
+ * always a Smi), else -1. Equal strings pack equal; a value and a code of different lengths never collide.
+ */
+function pack(src: string, a: number, b: number): number {
+  const n = b - a;
+  if (n < 1 || n > 4) return -1;
+  let p = n - 1;
+  for (let i = a; i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch >= 128) return -1;
+    p = (p << 7) | ch;
+  }
+  return p;
+}
+
+/** Whether src[a, b) (not empty) is one of the rule's codes; slices only a value too long to pack. */
+function hasCode(c: CodeRule, src: string, a: number, b: number): boolean {
+  const p = pack(src, a, b);
+  if (p >= 0) return c.packed.has(p);
+  return !c.packed.allPacked && c.set.has(src.slice(a, b));
 }
 
 /** A segment node's element rules, resolved once per node: dictionary, positions and code sets. */
 interface NodeRules {
   dict: ElDef[] | undefined;
+  /** Per element position (0-based): its type as a K_ number, and min/max length (0: none). */
+  kinds: Int32Array;
+  mins: Int32Array;
+  maxs: Int32Array;
   mandatory: number[];
   req: number[];
   na: number[];
   codes: CodeRule[];
 }
 
+/** Element types as small numbers for the per-element loop; AN and ID first (`kind <= K_ID`). */
+const K_ID = 1;
+const K_C = 7;
+const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: 2, N2: 3, R: 4, DT: 5, TM: 6, C: K_C };
+
 const nodeRulesCache = new WeakMap<SegNode, NodeRules>();
 function nodeRules(node: SegNode): NodeRules {
   let c = nodeRulesCache.get(node);
   if (!c) {
     const dict = DICTIONARY[node.id];
+    const kinds = new Int32Array(dict?.length ?? 0);
+    const mins = new Int32Array(kinds.length);
+    const maxs = new Int32Array(kinds.length);
+    dict?.forEach((def, k) => {
+      kinds[k] = KIND[def.type];
+      mins[k] = def.min;
+      maxs[k] = def.max;
+    });
     c = {
       dict,
+      kinds,
+      mins,
+      maxs,
       mandatory: dict ? baseMandatory(node, dict) : [],
       req: node.req ?? [],
       na: node.na ?? [],
@@ -613,79 +846,111 @@ function nodeRules(node: SegNode): NodeRules {
   return c;
 }
 
-function elements(node: SegNode, s: Segment, sep: Separators, r: Report) {
-  const rules = nodeRules(node);
+function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
+  const sep = d.sep;
   const dict = rules.dict;
-  const el = s.el;
-  const n = el.length - 1;
-  if (n > 0 && el[n] === '')
+  const n = s.count;
+  if (n > 0 && s.len(n) === 0)
     r.err('X12_TRAILING_SEPARATOR', s, 'segment ends with an empty element (trailing separator)', n);
+  const component = sep.component;
   if (dict) {
     if (n > dict.length)
       r.err('X12_TOO_MANY_ELEMENTS', s, `has ${n} elements, ${node.id} allows ${dict.length}`, n);
-    const component = sep.component;
+    const src = s.src;
     const repetition = sep.repetition;
     const compCode = component.charCodeAt(0);
     const repCode = repetition === '' ? -1 : repetition.charCodeAt(0);
     const last = n < dict.length ? n : dict.length;
+    // Most segments hold neither separator: the next of each in the text (found once, remembered) tells.
+    const plain = n === 0 || (nextAt(d, 0, s.start(1)) >= s.end(n) && nextAt(d, 1, s.start(1)) >= s.end(n));
+    const pos = s.positions;
+    const end = s.segmentEnd;
+    const { kinds, mins, maxs } = rules;
     for (let k = 1; k <= last; k++) {
-      const v = el[k]!;
-      if (v === '') continue;
-      const def = dict[k - 1]!;
-      let hasComp = false;
-      let hasRep = false;
-      for (let i = 0; i < v.length; i++) {
-        const ch = v.charCodeAt(i);
-        if (ch === compCode) {
-          hasComp = true;
-          break;
+      const a = pos[k - 1]! + 1;
+      const b = k < n ? pos[k]! : end;
+      if (a === b) continue;
+      const kind = kinds[k - 1]!;
+      if (!plain) {
+        let hasComp = false;
+        let hasRep = false;
+        for (let i = a; i < b; i++) {
+          const ch = src.charCodeAt(i);
+          if (ch === compCode) {
+            hasComp = true;
+            break;
+          }
+          if (ch === repCode) hasRep = true;
         }
-        if (ch === repCode) hasRep = true;
-      }
-      if (def.type === 'C' || hasComp) {
-        // Composite: check its components' codes below; an unexpected component separator in a simple element:
-        if (def.type !== 'C' && node.id !== 'DTP')
-          r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
-        continue;
-      }
-      if (hasRep) {
-        r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
-        continue;
-      }
-      checkValue(def, v, s, r, k);
+        if (kind === K_C || hasComp) {
+          // Composite: its components' codes are checked below; a component separator in a simple element:
+          if (kind !== K_C && node.id !== 'DTP')
+            r.err('X12_BAD_CHARACTER', s, `contains the component separator '${component}'`, k);
+          continue;
+        }
+        if (hasRep) {
+          r.err('X12_BAD_CHARACTER', s, `contains the repetition separator '${repetition}'`, k);
+          continue;
+        }
+      } else if (kind === K_C) continue;
+      if (kind <= K_ID) {
+        // AN and ID: only the length (control characters are found once per file).
+        const len = b - a;
+        const min = mins[k - 1]!;
+        const max = maxs[k - 1]!;
+        if ((min > 0 && len < min) || (max > 0 && len > max))
+          lengthError(dict[k - 1]!, src, a, b, len, s, r, k);
+      } else checkValue(dict[k - 1]!, src, a, b, s, r, k);
     }
-    for (const k of rules.mandatory)
-      if (!el[k])
+    const mandatory = rules.mandatory;
+    for (let j = 0; j < mandatory.length; j++) {
+      const k = mandatory[j]!;
+      if (s.len(k) === 0)
         r.err(
           'X12_REQUIRED_ELEMENT',
           s,
           `mandatory element ${node.id}${String(k).padStart(2, '0')} is missing`,
           k,
         );
+    }
   }
-  for (const k of rules.req)
-    if (!el[k]) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
-  for (const k of rules.na)
-    if (el[k]) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
-  for (const { k, b, codes, set } of rules.codes) {
-    const v = el[k];
-    if (!v) continue;
-    if (b === undefined) {
-      if (!set.has(v)) r.err('X12_BAD_CODE', s, `'${v}' is not a valid code (expected ${list(codes)})`, k);
-    } else {
-      const parts = v.split(sep.component);
-      if (b === '*') {
-        for (let j = 1; j <= parts.length; j++) {
-          const cv = parts[j - 1];
-          if (cv && !set.has(cv))
-            r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
-        }
-      } else {
-        const j = Number(b);
-        const cv = parts[j - 1];
-        if (cv && !set.has(cv))
-          r.err('X12_BAD_CODE', s, `'${cv}' is not a valid code (expected ${list(codes)})`, k, j);
-      }
+  const req = rules.req;
+  for (let j = 0; j < req.length; j++) {
+    const k = req[j]!;
+    if (s.len(k) === 0) r.err('X12_REQUIRED_ELEMENT', s, `required element is missing (${node.name})`, k);
+  }
+  const na = rules.na;
+  for (let j = 0; j < na.length; j++) {
+    const k = na[j]!;
+    if (s.len(k) > 0) r.err('X12_NOT_USED_ELEMENT', s, `element is not used in ${node.name}`, k);
+  }
+  const codes = rules.codes;
+  const src = s.src;
+  for (let j = 0; j < codes.length; j++) {
+    const c = codes[j]!;
+    const k = c.k;
+    if (s.len(k) === 0) continue;
+    const b = s.end(k);
+    let a = s.start(k);
+    if (c.b === undefined) {
+      if (!hasCode(c, src, a, b))
+        r.err('X12_BAD_CODE', s, `'${s.at(k)!}' is not a valid code (expected ${list(c.codes)})`, k);
+      continue;
+    }
+    // Components are walked with indexOf inside the element instead of splitting it.
+    for (let p = 1; ; p++) {
+      let z = src.indexOf(component, a);
+      if (z < 0 || z >= b) z = b;
+      if ((c.b === '*' || p === c.j) && z > a && !hasCode(c, src, a, z))
+        r.err(
+          'X12_BAD_CODE',
+          s,
+          `'${src.slice(a, z)}' is not a valid code (expected ${list(c.codes)})`,
+          k,
+          p,
+        );
+      if (z === b || p === c.j) break;
+      a = z + 1;
     }
   }
 }
@@ -695,7 +960,7 @@ function codeRules(node: SegNode): CodeRule[] {
     .filter(([, codes]) => codes.length > 0)
     .map(([key, codes]) => {
       const [a, b] = key.split('-');
-      return { k: Number(a), b, codes, set: new Set(codes) };
+      return { k: Number(a), b, j: Number(b), codes, set: new Set(codes), packed: new PackedCodes(codes) };
     });
 }
 
@@ -707,7 +972,8 @@ function list(codes: readonly string[]): string {
 
 /** What a guide checks across a transaction set, fed its placed segments in order. */
 interface GuideRules {
-  step(s: Segment, node: SegNode, loop: string): void;
+  /** `s` is the walk's cursor: read it now; keep `s.segment()` for findings reported later. */
+  step(s: SegCursor, node: SegNode, loop: string): void;
   end(): void;
 }
 
@@ -733,16 +999,18 @@ class Rules {
             : undefined;
   }
 
-  step(s: Segment, node: SegNode, loop: string) {
-    if (s.el[0] === 'HL') this.hls.push(s);
-    const el = s.el;
-    if (el[0] === 'NM1' && el[8] === 'XX' && el[9] && !npiValid(el[9]))
-      this.each.err('X12_BAD_NPI', s, `NPI '${el[9]}' fails the check digit (Luhn with prefix 80840)`, 9);
-    if (el[0] === 'N1' && el[3] === 'XX' && el[4] && !npiValid(el[4]))
-      this.each.err('X12_BAD_NPI', s, `NPI '${el[4]}' fails the check digit (Luhn with prefix 80840)`, 4);
-    if (el[0] === 'DTP' && el[3]) {
-      const fmt = el[2];
-      const v = el[3];
+  step(s: SegCursor, node: SegNode, loop: string) {
+    const id = s.id;
+    const src = s.src;
+    if (id === 'HL') this.hls.push(s.segment());
+    // Values are checked in place and sliced only for a message.
+    if (id === 'NM1' && s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
+      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`, 9);
+    if (id === 'N1' && s.is(3, 'XX') && s.len(4) > 0 && !npiAt(src, s.start(4), s.end(4)))
+      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(4)!}' fails the check digit (Luhn with prefix 80840)`, 4);
+    if (id === 'DTP' && s.len(3) > 0 && !(s.is(2, 'D8') && dateAt(src, s.start(3), s.end(3)))) {
+      const v = s.at(3)!;
+      const fmt = s.at(2);
       const ok =
         fmt === 'D8'
           ? dateValid(v)
@@ -754,10 +1022,19 @@ class Rules {
             : true;
       if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
     }
-    if (el[0] === 'N4' && el[2] && !/^[A-Z]{2}$/.test(el[2]))
-      this.each.err('X12_BAD_CODE', s, `state '${el[2]}' must be a two-letter code`, 2);
-    if (el[0] === 'N4' && el[3] && !el[4] && !/^\d{5}(\d{4})?$/.test(el[3]))
-      this.each.err('X12_BAD_ZIP', s, `US postal code '${el[3]}' must be 5 or 9 digits`, 3);
+    if (id === 'N4') {
+      // /^[A-Z]{2}$/ and /^\d{5}(\d{4})?$/ as char-code checks.
+      const a2 = s.start(2);
+      if (s.len(2) > 0 && !(s.len(2) === 2 && upper(src.charCodeAt(a2)) && upper(src.charCodeAt(a2 + 1))))
+        this.each.err('X12_BAD_CODE', s, `state '${s.at(2)!}' must be a two-letter code`, 2);
+      if (
+        s.len(3) > 0 &&
+        s.len(4) === 0 &&
+        !digitsAt(src, s.start(3), s.end(3), 5) &&
+        !digitsAt(src, s.start(3), s.end(3), 9)
+      )
+        this.each.err('X12_BAD_ZIP', s, `US postal code '${s.at(3)!}' must be 5 or 9 digits`, 3);
+    }
     this.guide?.step(s, node, loop);
   }
 
@@ -770,22 +1047,30 @@ class Rules {
   }
 }
 
+/** HL03 levels and the levels their HL02 parent may have (837 and 277CA hierarchies). */
+const PARENT_OF: Record<string, string[]> = {
+  '22': ['20'],
+  '23': ['22'],
+  '21': ['20'],
+  '19': ['21'],
+  PT: ['19'],
+};
+
 /** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
 function hierarchy(hls: Segment[], r: Report) {
   const levels = new Map<string, string>();
-  const parentOf: Record<string, string[]> = {
-    '22': ['20'],
-    '23': ['22'],
-    '21': ['20'],
-    '19': ['21'],
-    PT: ['19'],
-  };
+  const parentOf = PARENT_OF;
   // For each HL, the index of the last HL that names it as parent (children always come later).
   const lastChild = new Map<string, number>();
-  hls.forEach((s, idx) => lastChild.set(s.el[2] ?? '', idx));
+  for (let idx = 0; idx < hls.length; idx++) lastChild.set(hls[idx]!.el[2] ?? '', idx);
   let expect = 1;
-  hls.forEach((s, idx) => {
-    const [, id = '', parent = '', level = '', child] = s.el;
+  for (let idx = 0; idx < hls.length; idx++) {
+    const s = hls[idx]!;
+    const el = s.el;
+    const id = el[1] ?? '';
+    const parent = el[2] ?? '';
+    const level = el[3] ?? '';
+    const child = el[4];
     if (id !== String(expect))
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
     expect = Number(id) + 1 || expect + 1;
@@ -807,7 +1092,7 @@ function hierarchy(hls: Segment[], r: Report) {
       r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
     if (child === '0' && hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 0 but a later HL names this one as its parent', 4);
-  });
+  }
 }
 
 const POS: ReadonlySet<string> = new Set(POS_CODES);
@@ -833,6 +1118,48 @@ const ORAL_CAVITY_CODES: ReadonlySet<string> = new Set([
   '40',
 ]);
 
+/** /^[A-Z][0-9][0-9A-Z]{1,5}$/ (ICD-10-CM without the dot) as a char-code scan: it runs on every diagnosis. */
+function icd10(code: string): boolean {
+  const n = code.length;
+  if (n < 3 || n > 7) return false;
+  const c0 = code.charCodeAt(0);
+  const c1 = code.charCodeAt(1);
+  if (c0 < 65 || c0 > 90 || c1 < 48 || c1 > 57) return false;
+  for (let i = 2; i < n; i++) {
+    const ch = code.charCodeAt(i);
+    if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90))) return false;
+  }
+  return true;
+}
+
+/** `v.split(c)[j]` without the array. */
+function nth(v: string, c: string, j: number): string | undefined {
+  let a = 0;
+  for (let x = 0; x < j; x++) {
+    const p = v.indexOf(c, a);
+    if (p < 0) return undefined;
+    a = p + 1;
+  }
+  const p = v.indexOf(c, a);
+  return v.slice(a, p < 0 ? v.length : p);
+}
+
+/** `(el[k] ?? '').split(component).filter((x) => x !== '')`, found with indexOf inside the element. */
+function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
+  const out: string[] = [];
+  if (s.len(k) === 0) return out;
+  const src = s.src;
+  const b = s.end(k);
+  let a = s.start(k);
+  for (;;) {
+    let z = src.indexOf(component, a);
+    if (z < 0 || z >= b) z = b;
+    if (z > a) out.push(src.slice(a, z));
+    if (z === b) return out;
+    a = z + 1;
+  }
+}
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
@@ -855,7 +1182,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
     }
   };
-  const finishLine = (at: Segment | undefined) => {
+  const finishLine = (at: Where) => {
     if (dental && at && lines > 0 && !lineDate && !claimDate)
       r.err(
         'X12_MISSING_SEGMENT',
@@ -874,7 +1201,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         `total charge ${clm.el[2] ?? ''} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
         2,
       );
-    const freq = (clm.el[5] ?? '').split(sep.component)[2];
+    const freq = nth(clm.el[5] ?? '', sep.component, 2);
     if ((freq === '7' || freq === '8') && !refs.has('F8'))
       r.err(
         'X12_MISSING_F8',
@@ -885,17 +1212,18 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       );
     clm = undefined;
   };
-  const step = (s: Segment, node: SegNode, loop: string) => {
-    const el = s.el;
-    switch (el[0] ?? '') {
+  const step = (s: SegCursor, node: SegNode, loop: string) => {
+    const component = sep.component;
+    const id = s.id;
+    switch (id) {
       case 'HL':
         finishClaim();
-        if (el[3] === '22') {
+        if (s.is(3, '22')) {
           finishSubscriber();
-          subscriberHl = s;
+          subscriberHl = s.segment();
           subscriberParts = new Set();
           sbrSelf = undefined;
-        } else if (el[3] === '23' && sbrSelf === true)
+        } else if (s.is(3, '23') && sbrSelf === true)
           r.err(
             'X12_SBR02',
             s,
@@ -903,7 +1231,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           );
         break;
       case 'SBR':
-        sbrSelf = el[2] === '18';
+        sbrSelf = s.is(2, '18');
         if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && loop === '2000B')
           r.err(
             'X12_SBR02',
@@ -916,16 +1244,17 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       case 'N3':
       case 'N4':
-      case 'DMG':
-        if (loop === '2010BA') subscriberParts.add(el[0] ?? '');
+      case 'DMG': {
+        if (loop === '2010BA') subscriberParts.add(id);
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        if (el[0] === 'N4' && ZIP9_LOOPS.has(loop) && !el[4] && el[3] && !/^\d{9}$/.test(el[3]))
-          r.err('X12_ZIP9', s, `ZIP code '${el[3]}' must be the full nine digits in loop ${loop}`, 3);
+        const zip = id === 'N4' ? s.at(3) : undefined;
+        if (zip && ZIP9_LOOPS.has(loop) && !s.at(4) && !/^\d{9}$/.test(zip))
+          r.err('X12_ZIP9', s, `ZIP code '${zip}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
-          el[0] === 'N3' &&
+          id === 'N3' &&
           loop === '2010AA' &&
-          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${el[1] ?? ''} ${el[2] ?? ''}`)
+          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${s.get(1)} ${s.get(2)}`)
         )
           r.err(
             'X12_BILLING_PO_BOX',
@@ -934,55 +1263,57 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             1,
           );
         break;
+      }
       case 'NM1':
-        if (loop === '2010AA' && el[2] === '2' && el[8] !== 'XX')
+        if (loop === '2010AA' && s.is(2, '2') && !s.is(8, 'XX'))
           r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
       case 'CLM': {
         finishClaim();
-        clm = s;
+        clm = s.segment();
         sum = 0;
         lines = 0;
         claimDate = false;
         lineDate = true;
         refs = new Set();
         dxCount = 0;
-        const pcn = el[1] ?? '';
-        if (pcn.length > 20)
+        const pcn = s.len(1);
+        if (pcn > 20)
           r.err(
             'X12_CLM01_LENGTH',
             s,
-            `patient control number is ${pcn.length} characters; receivers keep at most 20`,
+            `patient control number is ${pcn} characters; receivers keep at most 20`,
             1,
           );
-        const c5 = (el[5] ?? '').split(sep.component);
-        if (c5[0] && !POS.has(c5[0]))
-          r.err('X12_BAD_POS', s, `'${c5[0]}' is not a CMS place of service code`, 5, 1);
-        if (!c5[1] || !c5[2])
+        const pos = s.part(5, 1, component);
+        if (pos && !POS.has(pos))
+          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, 5, 1);
+        if (!s.part(5, 2, component) || !s.part(5, 3, component))
           r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
         break;
       }
       case 'REF':
-        if (clm && loop === '2300') refs.add(el[1] ?? '');
-        if (loop === '2010AA' && el[1] === 'EI' && !/^\d{9}$/.test(el[2] ?? ''))
+        if (clm && loop === '2300') refs.add(s.get(1));
+        if (loop === '2010AA' && s.at(1) === 'EI' && !/^\d{9}$/.test(s.get(2)))
           r.err(
             'X12_BAD_EIN',
             s,
-            `employer identification number '${el[2] ?? ''}' must be nine digits, no dash`,
+            `employer identification number '${s.get(2)}' must be nine digits, no dash`,
             2,
           );
         break;
       case 'DTP':
-        if (clm && el[1] === '472') {
+        if (clm && s.is(1, '472')) {
           if (loop === '2300') claimDate = true;
           else if (loop === '2400') lineDate = true;
         }
         break;
       case 'HI':
         if (clm && node.q?.codes.includes('ABK')) {
-          dxCount = el.length - 1;
-          for (let k = 1; k < el.length; k++) {
-            const [q, code = ''] = (el[k] ?? '').split(sep.component);
+          dxCount = s.count;
+          for (let k = 1; k <= s.count; k++) {
+            const q = s.part(k, 1, component);
+            const code = s.part(k, 2, component) ?? '';
             const want = k === 1 ? DX_PRINCIPAL : DX_OTHER;
             if (q && !want.includes(q))
               r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
@@ -994,7 +1325,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
                 k,
                 1,
               );
-            if (!/^[A-Z][0-9][0-9A-Z]{1,5}$/.test(code))
+            if (!icd10(code))
               r.err('X12_BAD_ICD10', s, `'${code}' is not an ICD-10-CM code without the dot`, k, 2);
           }
         }
@@ -1004,21 +1335,22 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           finishLine(s);
           lines++;
           lineDate = false;
-          if (el[1] !== String(lines))
-            r.err('X12_LX_SEQUENCE', s, `LX01 '${el[1] ?? ''}' should be ${lines}`, 1);
+          const lx = s.at(1);
+          if (lx !== String(lines)) r.err('X12_LX_SEQUENCE', s, `LX01 '${lx ?? ''}' should be ${lines}`, 1);
         }
         break;
       case 'SV1':
       case 'SV3': {
         if (!clm) break;
-        const amt = parseCents(el[2] ?? '');
+        const sv1 = id === 'SV1';
+        const amt = parseCents(s.get(2));
         if (amt !== undefined) sum += amt;
-        const proc = (el[1] ?? '').split(sep.component);
-        if (!proc[1]) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
-        if (el[0] === 'SV3' && proc[1] && !/^D\d{4}$/.test(proc[1]))
-          r.err('X12_BAD_CDT', s, `'${proc[1]}' is not a CDT code (Dnnnn)`, 1, 2);
-        const ptrEl = el[0] === 'SV1' ? 7 : 11;
-        const ptrs = (el[ptrEl] ?? '').split(sep.component).filter((x) => x !== '');
+        const proc = s.part(1, 2, component);
+        if (!proc) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+        if (!sv1 && proc && !/^D\d{4}$/.test(proc))
+          r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
+        const ptrEl = sv1 ? 7 : 11;
+        const ptrs = nonEmptyParts(s, ptrEl, component);
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
         for (let j = 0; j < ptrs.length; j++) {
           const x = ptrs[j]!;
@@ -1032,25 +1364,32 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
               j + 1,
             );
         }
-        if (ptrs.some((x, j) => ptrs.indexOf(x) !== j))
-          r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
-        const units = Number(el[0] === 'SV1' ? el[4] : el[6]);
-        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', el[0] === 'SV1' ? 4 : 6);
-        if (el[0] === 'SV1' && el[5] && !POS.has(el[5]))
-          r.err('X12_BAD_POS', s, `'${el[5]}' is not a CMS place of service code`, 5);
-        if (el[0] === 'SV3' && el[3] && !POS.has(el[3]))
-          r.err('X12_BAD_POS', s, `'${el[3]}' is not a CMS place of service code`, 3);
-        if (el[0] === 'SV3' && el[4]) {
-          for (const [j, a] of (el[4] ?? '').split(sep.component).entries())
+        for (let j = 1; j < ptrs.length; j++)
+          if (ptrs.indexOf(ptrs[j]!) !== j) {
+            r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+            break;
+          }
+        const units = Number(sv1 ? s.at(4) : s.at(6));
+        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', sv1 ? 4 : 6);
+        const pos = s.at(sv1 ? 5 : 3);
+        if (pos && !POS.has(pos))
+          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, sv1 ? 5 : 3);
+        if (!sv1 && s.at(4)) {
+          const areas = s.get(4).split(component);
+          for (let j = 0; j < areas.length; j++) {
+            const a = areas[j]!;
             if (a && !ORAL_CAVITY_CODES.has(a))
               r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
+          }
         }
         break;
       }
-      case 'TOO':
-        if (el[2] && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(el[2]))
-          r.err('X12_BAD_TOOTH', s, `'${el[2]}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
+      case 'TOO': {
+        const tooth = s.at(2);
+        if (tooth && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(tooth))
+          r.err('X12_BAD_TOOTH', s, `'${tooth}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
         break;
+      }
       default:
         break;
     }
@@ -1103,7 +1442,13 @@ function balance835(sep: Separators, r: Report): GuideRules {
       );
     clp = undefined;
   };
-  const step = (s: Segment) => {
+  // The few segments balancing reads are made into Segments (kept until their totals are known).
+  const step = (c: SegCursor) => {
+    const id = c.id;
+    if (id === 'BPR' || id === 'CLP' || id === 'SVC' || id === 'CAS' || id === 'PLB' || id === 'SE')
+      stepSegment(c.segment());
+  };
+  const stepSegment = (s: Segment) => {
     const el = s.el;
     switch (el[0] ?? '') {
       case 'BPR':
@@ -1162,7 +1507,11 @@ function balance835(sep: Separators, r: Report): GuideRules {
 function check999(r: Report): GuideRules {
   let ak2 = 0;
   let accepted = 0;
-  const step = (s: Segment) => {
+  const step = (c: SegCursor) => {
+    const id = c.id;
+    if (id === 'AK2' || id === 'IK5' || id === 'AK9') stepSegment(c.segment());
+  };
+  const stepSegment = (s: Segment) => {
     const el = s.el;
     if (el[0] === 'AK2') ak2++;
     if (el[0] === 'IK5' && (el[1] === 'A' || el[1] === 'E')) accepted++;
