@@ -18,6 +18,17 @@ describe('read837', () => {
     });
   }
 
+  it('keeps 2320/2330 other-payer loops out of the claim and out of the next claim under the same subscriber', () => {
+    // CLM 1 carries SBR*S / NM1*IL / NM1*PR of a secondary payer; CLM 2 has none.
+    const r = read837(fixture('837p-other-payer-loops.x12'));
+    const [first, second] = r.value!.claims;
+    for (const c of [first!, second!]) {
+      expect(c.coverage).toMatchObject({ order: 1, payerId: 'ALPHA01', memberId: 'PRIMARY-MEMBER' });
+      expect(c.coverage.groupNumber).toBe('GRP-A');
+    }
+    expect(second!.lines).toHaveLength(1);
+  });
+
   it('generated batches round-trip the claims themselves, split across several ST/SE', () => {
     for (const kind of ['medical', 'dental'] as const) {
       const claims = syntheticClaims(kind, 60, 9);

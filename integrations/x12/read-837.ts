@@ -87,6 +87,7 @@ export function read837(text: string): Read<Read837Value> {
     claimsInFirstSt: 0,
     claimDate: undefined,
     billingTaxonomy: undefined,
+    otherPayer: false,
   };
   // Each segment is split as it is reached and dropped after `step`. The state is an object and `step` a
   // module function: closures made per call deoptimized the loop on every call (a new call target each time).
@@ -120,6 +121,8 @@ interface State837 {
   claimsInFirstSt: number;
   claimDate?: string;
   billingTaxonomy?: string;
+  /** Inside a claim's 2320/2330 loops (other payers), until 2400 or the next claim. */
+  otherPayer: boolean;
 }
 
 function person(s: SegCursor): Person {
@@ -177,6 +180,12 @@ function steps(st: State837, cuts: Cuts, element: string) {
 }
 
 function step(st: State837, s: SegCursor) {
+  if (st.otherPayer) {
+    // 2320/2330A-G describe another payer of this claim (its subscriber, payer, providers): none of
+    // it belongs to the 2000B/2010x state or to this claim's own providers. They end at 2400 (LX).
+    if (s.id !== 'LX' && s.id !== 'CLM' && s.id !== 'HL' && s.id !== 'SE') return;
+    st.otherPayer = false;
+  }
   switch (s.id) {
     case 'ST':
       st.stCount++;
@@ -303,6 +312,10 @@ function step(st: State837, s: SegCursor) {
       }
       break;
     case 'SBR':
+      if (st.claim) {
+        st.otherPayer = true; // 2320 other subscriber information
+        break;
+      }
       if (st.coverage) {
         st.coverage.order = s.at(1) === 'S' ? 2 : s.at(1) === 'T' ? 3 : 1;
         if (s.at(3)) st.coverage.groupNumber = s.at(3);
