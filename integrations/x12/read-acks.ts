@@ -307,8 +307,6 @@ export interface ProviderAck277 {
 
 export interface Ack277CARead extends Ack277CA {
   control: SetControl;
-  /** 2200B TRN02: the BHT03 of the 837 this acknowledges (the submitted file). */
-  batchReference?: string;
   providers: ProviderAck277[];
   claims: ClaimAck277Read[];
 }

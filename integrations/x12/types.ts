@@ -215,6 +215,8 @@ export interface ClaimAck277 {
 export interface Ack277CA {
   /** BHT03 reference. */
   reference: string;
+  /** 2200B TRN02: the BHT03 of the 837 this acknowledges (the submitted file); BHT03 when absent. */
+  batchReference?: string;
   /** BHT04 creation date. */
   createdDate: string;
   /** 2100A NM1*PR information source (payer or clearinghouse). */

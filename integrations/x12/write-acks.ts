@@ -160,7 +160,8 @@ export function write277CA(ack: Ack277CA, env: EnvelopeOptions): string {
     ack.receiver.id ? '46' : undefined,
     ack.receiver.id,
   );
-  add('TRN', '2', clean(ack.reference));
+  // 2200B TRN02: the submitter's BHT03, by which it finds the file this acknowledges.
+  add('TRN', '2', clean(ack.batchReference ?? ack.reference));
   for (const s of ack.batchStatuses)
     stc(add, comp, s, today, (ack.acceptedAmountCents ?? 0) + (ack.rejectedAmountCents ?? 0));
   if (ack.acceptedQuantity !== undefined) add('QTY', '90', ack.acceptedQuantity);

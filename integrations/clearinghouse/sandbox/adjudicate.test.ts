@@ -3,6 +3,8 @@ import { syntheticClaims, syntheticEnvelope } from '../../x12/synthetic.js';
 import { write837 } from '../../x12/write-837.js';
 import { tokenize } from '../../x12/tokenize.js';
 import { read837 } from '../../x12/read-837.js';
+import { read277CA } from '../../x12/read-acks.js';
+import { write277CA } from '../../x12/write-acks.js';
 import { proposePostings, reconcile835 } from '../../../appliance/pipeline/remit.js';
 import { classifyCarc } from '../../../appliance/domain/carc.js';
 import { adjudicate, type UploadReading } from './adjudicate.js';
@@ -29,6 +31,14 @@ describe('sandbox adjudicate', () => {
       expect(out.remits.length).toBeGreaterThan(0);
       for (const r of out.remits) expect(reconcile835(r.remit)).toEqual([]);
     }
+  });
+
+  it("echoes the 837's BHT03 in the 277CA's 2200B TRN02, as a clearinghouse does", () => {
+    const r = reading(5);
+    const bht03 = r.segments.find((s) => s.el[0] === 'BHT')!.el[3]!;
+    const out = adjudicate(r, { seed: 1, fileId: '1001', now: NOW });
+    const text = write277CA(out.ack277!, syntheticEnvelope());
+    expect(read277CA(text).value![0]!.batchReference).toBe(bht03);
   });
 
   it('is deterministic by seed, and differs between seeds', () => {

@@ -447,9 +447,11 @@ export function adjudicate(reading: UploadReading, opts: AdjudicateOptions): Adj
   // Which ST each claim sat in: claims follow in file order, a CLM belongs to the last ST before it.
   const stOfClaim: string[] = [];
   let currentSt = '';
+  let bht03: string | undefined;
   for (const s of reading.segments) {
     if (s.el[0] === 'ST') currentSt = s.el[2] ?? '';
     else if (s.el[0] === 'CLM') stOfClaim.push(currentSt);
+    else if (s.el[0] === 'BHT') bht03 ??= s.el[3];
   }
   const claimResults: Adjudication['claimResults'] = [];
   const acceptedClaims: { claim: Claim; icn: string }[] = [];
@@ -504,6 +506,7 @@ export function adjudicate(reading: UploadReading, opts: AdjudicateOptions): Adj
       ? undefined
       : {
           reference: opts.fileId,
+          ...(bht03 ? { batchReference: bht03 } : {}),
           createdDate: date,
           source: { name: 'SANDBOX CLEARINGHOUSE', id: 'SANDBOXCH' },
           receiver: {
