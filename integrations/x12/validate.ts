@@ -197,6 +197,7 @@ const GS = code('GS');
 const GE = code('GE');
 const ST = code('ST');
 const SE = code('SE');
+const TA1 = code('TA1');
 
 const ISA_WIDTHS = [0, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 
@@ -289,6 +290,18 @@ function interchange(d: Doc, start: number, r: Report): number {
     }
     if (id === ISA) break;
     const s = seg(d, i);
+    if (id === TA1) {
+      // A TA1 answers an interchange at the envelope level: alone (IEA01 = 0) or ahead of the groups.
+      if (groups > 0)
+        r.err(
+          'X12_UNEXPECTED_SEGMENT',
+          s,
+          'TA1 after a functional group (TA1 goes between ISA and the first GS)',
+        );
+      else checkTa1(s, r);
+      i++;
+      continue;
+    }
     if (id === IEA) {
       if (s.el[1] !== String(groups))
         r.err('X12_IEA_COUNT', s, `IEA01 says ${s.el[1] ?? ''} functional groups, found ${groups}`, 1);
@@ -301,6 +314,28 @@ function interchange(d: Doc, start: number, r: Report): number {
   }
   r.err('X12_MISSING_IEA', isa, 'interchange has no IEA trailer');
   return i;
+}
+
+/** X12 I18 interchange note codes (TA105): 000 through 038. */
+const TA1_NOTE_MAX = 38;
+
+/** TA1 interchange acknowledgment (X12.56 control segment): each of its five elements is mandatory. */
+function checkTa1(s: Segment, r: Report) {
+  const e = s.el;
+  if (e.length > 6)
+    r.err('X12_TOO_MANY_ELEMENTS', s, `has ${e.length - 1} elements, TA1 allows 5`, e.length - 1);
+  for (let k = 1; k <= 5; k++) if (!e[k]) r.err('X12_REQUIRED_ELEMENT', s, 'required element missing', k);
+  const [, control, date, time, status, note] = e;
+  if (control && !/^\d{9}$/.test(control))
+    r.err('X12_BAD_NUMBER', s, `interchange control number '${control}' must be 9 digits (ISA13)`, 1);
+  if (date && !(/^\d{6}$/.test(date) && dateValid(`20${date}`)))
+    r.err('X12_BAD_DATE', s, `'${date}' is not a YYMMDD date`, 2);
+  if (time && !(/^\d{4}$/.test(time) && timeValid(time)))
+    r.err('X12_BAD_TIME', s, `'${time}' is not an HHMM time`, 3);
+  if (status && status !== 'A' && status !== 'E' && status !== 'R')
+    r.err('X12_BAD_CODE', s, `acknowledgment code '${status}' must be A, E or R`, 4);
+  if (note && !(/^\d{3}$/.test(note) && Number(note) <= TA1_NOTE_MAX))
+    r.err('X12_BAD_CODE', s, `interchange note code '${note}' is not an X12 I18 code (000-038)`, 5);
 }
 
 function group(d: Doc, start: number, r: Report): number {
