@@ -1090,7 +1090,8 @@ export function spec277CA(): LoopNode {
           seg('HL', 'R', 1, 'Billing Provider of Service Level', {
             q: [3, '19'],
             req: [1, 2, 3, 4],
-            codes: { 4: ['1'] },
+            // HL04 0: a provider-level status with no patient HL below it (X214 business scenario 4).
+            codes: { 4: ['0', '1'] },
           }),
           loop(
             '2100C',
@@ -1325,8 +1326,10 @@ export function spec835(): LoopNode {
     'R',
     1,
     '835',
+    // X221A1 marks ST03 Not Used (its examples read ST*835*1234); payers that send it anyway send the
+    // guide's id, so it is accepted when present rather than refused.
     seg('ST', 'R', 1, 'Transaction Set Header', {
-      req: [1, 2, 3],
+      req: [1, 2],
       codes: { 1: ['835'], 3: ['005010X221A1'] },
     }),
     seg('BPR', 'R', 1, 'Financial Information', {

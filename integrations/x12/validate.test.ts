@@ -339,6 +339,52 @@ describe('validateX12 rejects a corpus of broken files with the right message', 
   });
 });
 
+describe('validateX12 interchange acknowledgments and guide situational rules', () => {
+  it('TA1 alone in an interchange (IEA01 = 0) is accepted', () => {
+    expect(validateX12(fixture('ta1-rejected.x12'))).toEqual({ ok: true, errors: [], warnings: [] });
+  });
+
+  it('TA1 ahead of the functional groups is accepted; after one it is refused', () => {
+    const ta1 = 'TA1*000000301*260105*0900*A*000~';
+    const withGroups = fixture('999-two-groups.x12');
+    const first = withGroups.indexOf('GS*');
+    expect(validateX12(withGroups.slice(0, first) + ta1 + '\n' + withGroups.slice(first)).errors).toEqual([]);
+    const iea = withGroups.indexOf('IEA*');
+    const late = validateX12(withGroups.slice(0, iea) + ta1 + '\n' + withGroups.slice(iea));
+    expect(late.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/\(TA1\): TA1 after a functional group/),
+    ]);
+  });
+
+  it('TA1 with a bad element names it: TA104 code, TA105 note, TA101-TA103 formats, a missing element', () => {
+    const bad = (from: string, to: string) =>
+      validateX12(fixture('ta1-rejected.x12').replace(from, to)).errors.map((e) => `${e.code} ${e.field}`);
+    expect(bad('*R*024', '*Q*024')).toEqual(['X12_BAD_CODE TA104']);
+    expect(bad('*R*024', '*R*039')).toEqual(['X12_BAD_CODE TA105']);
+    expect(bad('TA1*000000301*260105*0900', 'TA1*301*261305*2500')).toEqual([
+      'X12_BAD_NUMBER TA101',
+      'X12_BAD_DATE TA102',
+      'X12_BAD_TIME TA103',
+    ]);
+    expect(bad('*R*024', '*R')).toEqual(['X12_REQUIRED_ELEMENT TA105']);
+  });
+
+  it('835 without ST03 is accepted (X221A1 marks it Not Used); a wrong ST03 is still refused', () => {
+    const ok = fixture('835-realistic.x12');
+    expect(validateX12(ok.replace('ST*835*0001*005010X221A1', 'ST*835*0001')).errors).toEqual([]);
+    expect(codes(ok.replace('ST*835*0001*005010X221A1', 'ST*835*0001*005010X221'))).toContain(
+      'X12_ST_VERSION',
+    );
+  });
+
+  it('277CA provider level HL with HL04 = 0 and no patient below it is accepted (X214 scenario 4)', () => {
+    const t = fixture('277ca-provider-rejected.x12');
+    expect(t).toContain('HL*5*2*19*0');
+    expect(validateX12(t).errors).toEqual([]);
+    expect(codes(t.replace('HL*5*2*19*0', 'HL*5*2*19*1'))).toContain('X12_HL_CHILD');
+  });
+});
+
 describe('npiValid', () => {
   it('Luhn with the 80840 prefix: accepts the CMS example, rejects a changed digit', () => {
     expect(npiValid('1234567893')).toBe(true);

@@ -197,6 +197,7 @@ const GS = code('GS');
 const GE = code('GE');
 const ST = code('ST');
 const SE = code('SE');
+const TA1 = code('TA1');
 
 const ISA_WIDTHS = [0, 2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 
@@ -289,6 +290,18 @@ function interchange(d: Doc, start: number, r: Report): number {
     }
     if (id === ISA) break;
     const s = seg(d, i);
+    if (id === TA1) {
+      // A TA1 answers an interchange at the envelope level: alone (IEA01 = 0) or ahead of the groups.
+      if (groups > 0)
+        r.err(
+          'X12_UNEXPECTED_SEGMENT',
+          s,
+          'TA1 after a functional group (TA1 goes between ISA and the first GS)',
+        );
+      else checkTa1(s, r);
+      i++;
+      continue;
+    }
     if (id === IEA) {
       if (s.el[1] !== String(groups))
         r.err('X12_IEA_COUNT', s, `IEA01 says ${s.el[1] ?? ''} functional groups, found ${groups}`, 1);
@@ -301,6 +314,28 @@ function interchange(d: Doc, start: number, r: Report): number {
   }
   r.err('X12_MISSING_IEA', isa, 'interchange has no IEA trailer');
   return i;
+}
+
+/** X12 I18 interchange note codes (TA105): 000 through 038. */
+const TA1_NOTE_MAX = 38;
+
+/** TA1 interchange acknowledgment (X12.56 control segment): each of its five elements is mandatory. */
+function checkTa1(s: Segment, r: Report) {
+  const e = s.el;
+  if (e.length > 6)
+    r.err('X12_TOO_MANY_ELEMENTS', s, `has ${e.length - 1} elements, TA1 allows 5`, e.length - 1);
+  for (let k = 1; k <= 5; k++) if (!e[k]) r.err('X12_REQUIRED_ELEMENT', s, 'required element missing', k);
+  const [, control, date, time, status, note] = e;
+  if (control && !/^\d{9}$/.test(control))
+    r.err('X12_BAD_NUMBER', s, `interchange control number '${control}' must be 9 digits (ISA13)`, 1);
+  if (date && !(/^\d{6}$/.test(date) && dateValid(`20${date}`)))
+    r.err('X12_BAD_DATE', s, `'${date}' is not a YYMMDD date`, 2);
+  if (time && !(/^\d{4}$/.test(time) && timeValid(time)))
+    r.err('X12_BAD_TIME', s, `'${time}' is not an HHMM time`, 3);
+  if (status && status !== 'A' && status !== 'E' && status !== 'R')
+    r.err('X12_BAD_CODE', s, `acknowledgment code '${status}' must be A, E or R`, 4);
+  if (note && !(/^\d{3}$/.test(note) && Number(note) <= TA1_NOTE_MAX))
+    r.err('X12_BAD_CODE', s, `interchange note code '${note}' is not an X12 I18 code (000-038)`, 5);
 }
 
 function group(d: Doc, start: number, r: Report): number {
@@ -368,7 +403,7 @@ interface Frame {
 
 function matches(k: Candidate, s: SegCursor, component: string): boolean {
   // Candidates are looked up by segment id: only the qualifier is left to compare.
-  const q = k.seg.q;
+  const q = k.qual;
   if (!q) return true;
   // HI and similar pin the qualifier inside the first composite (HI01-1): the first component, or the
   // whole element when it has none.
@@ -378,7 +413,7 @@ function matches(k: Candidate, s: SegCursor, component: string): boolean {
   let b = s.src.indexOf(component, a);
   if (b < 0 || b > s.end(el)) b = s.end(el);
   const p = pack(s.src, a, b);
-  const codes = (k.q ??= new PackedCodes(q.codes));
+  const codes = k.q!;
   return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
 }
 
@@ -468,7 +503,9 @@ interface Candidate {
   pos: number;
   /** The element rules of `seg`, resolved on first use. */
   rules: NodeRules | undefined;
-  /** seg.q's codes, packed on first use. */
+  /** seg.q, kept here: one load fewer per candidate tried. */
+  qual: SegNode['q'];
+  /** seg.q's codes, packed. */
   q: PackedCodes | undefined;
 }
 const NONE: Candidate[] = [];
@@ -485,7 +522,16 @@ function candidates(l: LoopNode): Candidates {
     l.kids.forEach((k, idx) => {
       const seg = k.t === 's' ? k : trigger(k);
       const list = all.get(seg.id);
-      const c: Candidate = { node: k, idx, seg, pos: k.pos, rules: undefined, q: undefined };
+      const q = seg.q;
+      const c: Candidate = {
+        node: k,
+        idx,
+        seg,
+        pos: k.pos,
+        rules: undefined,
+        qual: q,
+        q: q ? new PackedCodes(q.codes) : undefined,
+      };
       if (list) list.push(c);
       else all.set(seg.id, [c]);
     });
@@ -985,7 +1031,7 @@ class Rules {
   private readonly hier = new Report();
   private readonly each = new Report();
   private readonly set = new Report();
-  private readonly hls: Segment[] = [];
+  private readonly hls: Hl[] = [];
   private readonly guide: GuideRules | undefined;
 
   constructor(version: string, sep: Separators) {
@@ -1002,7 +1048,7 @@ class Rules {
   step(s: SegCursor, node: SegNode, loop: string) {
     const id = s.id;
     const src = s.src;
-    if (id === 'HL') this.hls.push(s.segment());
+    if (id === 'HL') this.hls.push({ n: s.n, id: s.at(1), parent: s.at(2), level: s.at(3), child: s.at(4) });
     // Values are checked in place and sliced only for a message.
     if (id === 'NM1' && s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
       this.each.err('X12_BAD_NPI', s, `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`, 9);
@@ -1047,47 +1093,96 @@ class Rules {
   }
 }
 
-/** HL03 levels and the levels their HL02 parent may have (837 and 277CA hierarchies). */
-const PARENT_OF: Record<string, string[]> = {
-  '22': ['20'],
-  '23': ['22'],
-  '21': ['20'],
-  '19': ['21'],
-  PT: ['19'],
-};
+/** An HL segment's elements as `el[1]`..`el[4]` (undefined when absent), kept for the hierarchy check. */
+interface Hl {
+  n: number;
+  id: string | undefined;
+  parent: string | undefined;
+  level: string | undefined;
+  child: string | undefined;
+}
+
+/** The levels an HL03 level's HL02 parent may have (837 and 277CA hierarchies), undefined when unconstrained. */
+function parentLevels(level: string): string[] | undefined {
+  // Compared, not looked up by property: HL03 is a fresh slice, and a keyed lookup would intern it first.
+  return level === '22'
+    ? PARENT_22
+    : level === '23'
+      ? PARENT_23
+      : level === '21'
+        ? PARENT_21
+        : level === '19'
+          ? PARENT_19
+          : level === 'PT'
+            ? PARENT_PT
+            : undefined;
+}
+const PARENT_22 = ['20'];
+const PARENT_23 = ['22'];
+const PARENT_21 = ['20'];
+const PARENT_19 = ['21'];
+const PARENT_PT = ['19'];
+
+/**
+ * HL ids as small array indexes: a canonical decimal below `limit` ("7", not "07") is its number, anything
+ * else -1 (and is looked up by string instead). Canonical decimals and numbers map one to one, so the two
+ * lookups together give what one string-keyed Map would, without hashing each freshly sliced id.
+ */
+function hlIndex(v: string, limit: number): number {
+  const n = v.length;
+  if (n === 0 || n > 9 || (n > 1 && v.charCodeAt(0) === 48)) return -1;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x < limit ? x : -1;
+}
 
 /** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
-function hierarchy(hls: Segment[], r: Report) {
+function hierarchy(hls: Hl[], r: Report) {
+  const limit = 2 * hls.length + 16;
+  // By HL id: the level of the last HL with that id, and the index of the last HL naming it as parent.
+  const levelAt = new Array<string | undefined>(limit).fill(undefined);
   const levels = new Map<string, string>();
-  const parentOf = PARENT_OF;
-  // For each HL, the index of the last HL that names it as parent (children always come later).
+  const lastChildAt = new Int32Array(limit).fill(-1);
   const lastChild = new Map<string, number>();
-  for (let idx = 0; idx < hls.length; idx++) lastChild.set(hls[idx]!.el[2] ?? '', idx);
+  for (let idx = 0; idx < hls.length; idx++) {
+    const parent = hls[idx]!.parent ?? '';
+    const h = hlIndex(parent, limit);
+    if (h >= 0) lastChildAt[h] = idx;
+    else lastChild.set(parent, idx);
+  }
   let expect = 1;
   for (let idx = 0; idx < hls.length; idx++) {
-    const s = hls[idx]!;
-    const el = s.el;
-    const id = el[1] ?? '';
-    const parent = el[2] ?? '';
-    const level = el[3] ?? '';
-    const child = el[4];
+    const hl = hls[idx]!;
+    const id = hl.id ?? '';
+    const parent = hl.parent ?? '';
+    const level = hl.level ?? '';
+    const child = hl.child;
+    // Findings need only the segment's id and number.
+    const s: Segment = { el: ['HL'], n: hl.n, offset: 0 };
     if (id !== String(expect))
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
     expect = Number(id) + 1 || expect + 1;
+    const want = parentLevels(level);
     if (parent) {
-      const pl = levels.get(parent);
+      const ph = hlIndex(parent, limit);
+      const pl = ph >= 0 ? levelAt[ph] : levels.get(parent);
       if (pl === undefined) r.err('X12_HL_PARENT', s, `HL02 parent '${parent}' is not an earlier HL`, 2);
-      else if (parentOf[level] && !parentOf[level].includes(pl))
+      else if (want && !want.includes(pl))
         r.err(
           'X12_HL_PARENT',
           s,
-          `HL02 parent '${parent}' is level ${pl}; a level ${level} HL needs a parent of level ${parentOf[level].join('/')}`,
+          `HL02 parent '${parent}' is level ${pl}; a level ${level} HL needs a parent of level ${want.join('/')}`,
           2,
         );
-    } else if (parentOf[level])
-      r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
-    levels.set(id, level);
-    const hasChild = (lastChild.get(id) ?? -1) > idx;
+    } else if (want) r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
+    const h = hlIndex(id, limit);
+    if (h >= 0) levelAt[h] = level;
+    else levels.set(id, level);
+    const hasChild = (h >= 0 ? lastChildAt[h]! : (lastChild.get(id) ?? -1)) > idx;
     if (child === '1' && !hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
     if (child === '0' && hasChild)
@@ -1160,6 +1255,8 @@ function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
   }
 }
 
+const PART_BIT: Record<string, number> = { N3: 1, N4: 2, DMG: 4 };
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
@@ -1167,14 +1264,18 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let dxCount = 0;
   let claimDate = false;
   let lineDate = true;
-  let refs = new Set<string>();
+  /** The claim has a 2300 REF*F8 (payer claim control number). */
+  let f8 = false;
   let sbrSelf: boolean | undefined;
   let subscriberHl: Segment | undefined;
-  let subscriberParts = new Set<string>();
+  /** HL04 of the subscriber HL. */
+  let subscriberChild: string | undefined;
+  /** Which of N3, N4, DMG (bits 1, 2, 4) 2010BA has. */
+  let subscriberParts = 0;
   const finishSubscriber = () => {
     if (subscriberHl && sbrSelf) {
       for (const need of ['N3', 'N4', 'DMG'])
-        if (!subscriberParts.has(need))
+        if (!(subscriberParts & PART_BIT[need]!))
           r.err(
             'X12_MISSING_SEGMENT',
             subscriberHl,
@@ -1202,7 +1303,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         2,
       );
     const freq = nth(clm.el[5] ?? '', sep.component, 2);
-    if ((freq === '7' || freq === '8') && !refs.has('F8'))
+    if ((freq === '7' || freq === '8') && !f8)
       r.err(
         'X12_MISSING_F8',
         clm,
@@ -1220,8 +1321,9 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         finishClaim();
         if (s.is(3, '22')) {
           finishSubscriber();
-          subscriberHl = s.segment();
-          subscriberParts = new Set();
+          subscriberHl = { el: ['HL'], n: s.n, offset: 0 };
+          subscriberChild = s.at(4);
+          subscriberParts = 0;
           sbrSelf = undefined;
         } else if (s.is(3, '23') && sbrSelf === true)
           r.err(
@@ -1232,11 +1334,11 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       case 'SBR':
         sbrSelf = s.is(2, '18');
-        if (subscriberHl && (subscriberHl.el[4] === '0') !== sbrSelf && loop === '2000B')
+        if (subscriberHl && (subscriberChild === '0') !== sbrSelf && loop === '2000B')
           r.err(
             'X12_SBR02',
             s,
-            subscriberHl.el[4] === '0'
+            subscriberChild === '0'
               ? 'SBR02 must be 18 when the subscriber is the patient (no 2000C patient HL)'
               : 'SBR02 must be empty when a 2000C patient HL follows',
             2,
@@ -1245,7 +1347,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       case 'N3':
       case 'N4':
       case 'DMG': {
-        if (loop === '2010BA') subscriberParts.add(id);
+        if (loop === '2010BA') subscriberParts |= id === 'N3' ? 1 : id === 'N4' ? 2 : 4;
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
         const zip = id === 'N4' ? s.at(3) : undefined;
         if (zip && ZIP9_LOOPS.has(loop) && !s.at(4) && !/^\d{9}$/.test(zip))
@@ -1275,7 +1377,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         lines = 0;
         claimDate = false;
         lineDate = true;
-        refs = new Set();
+        f8 = false;
         dxCount = 0;
         const pcn = s.len(1);
         if (pcn > 20)
@@ -1293,7 +1395,7 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       }
       case 'REF':
-        if (clm && loop === '2300') refs.add(s.get(1));
+        if (clm && loop === '2300' && s.is(1, 'F8')) f8 = true;
         if (loop === '2010AA' && s.at(1) === 'EI' && !/^\d{9}$/.test(s.get(2)))
           r.err(
             'X12_BAD_EIN',
