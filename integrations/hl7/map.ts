@@ -137,8 +137,20 @@ function refsOf(profile: Hl7Profile): RefCache {
   return cache;
 }
 
+/**
+ * The upper-cased filter field of every segment with one id, read once per message: a profile's
+ * filtered refs mostly test the same field (OBX-3 for MDM, TOTTIME, VISITTYPE, NURSEVISIT).
+ */
+type FilterReads = { segment: string; field: number; upper: string[] }[];
+
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
-function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?: Segment): string {
+function readRef(
+  msg: Message,
+  refs: RefCache,
+  memo: FilterReads,
+  ref: FieldRef | undefined,
+  scope?: Segment,
+): string {
   if (!ref) return '';
   let r = refs.get(ref);
   if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
@@ -147,12 +159,13 @@ function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?
   if (scope && scope.id === r.segment) seg = scope;
   else if (r.filter) {
     const f = r.filter;
-    const want = f.value.toUpperCase();
-    for (const s of all(msg, r.segment))
-      if (get(msg, s, f.field).toUpperCase() === want) {
-        seg = s;
-        break;
-      }
+    const segs = all(msg, r.segment);
+    let reads = memo.find((m) => m.segment === r.segment && m.field === f.field);
+    if (!reads) {
+      const upper = segs.map((s) => get(msg, s, f.field).toUpperCase());
+      memo.push((reads = { segment: r.segment, field: f.field, upper }));
+    }
+    seg = segs[reads.upper.indexOf(f.value.toUpperCase())];
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
@@ -164,13 +177,16 @@ function comp(x: string[] | undefined, c: number): string {
   return x?.[c - 1] ?? '';
 }
 
-/** The first repetition's components of SEG-n (multi-component reads: names, addresses, CE codes). */
-function firstRep(msg: Message, seg: Segment | undefined, n: number): string[] | undefined {
-  return components(msg, seg, n, 1)[0];
+/**
+ * The first repetition's first `upTo` components of SEG-n (multi-component reads: names, addresses,
+ * CE codes); comp() of a later one reads ''.
+ */
+function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] | undefined {
+  return components(msg, seg, n, 1, upTo)[0];
 }
 
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
-  const x = firstRep(msg, seg, n);
+  const x = firstRep(msg, seg, n, 5);
   const line1 = comp(x, 1);
   const city = comp(x, 3);
   const state = comp(x, 4).toUpperCase();
@@ -187,7 +203,7 @@ function person(
   seg: Segment | undefined,
   f: { name: number; dob: number; sex: number; addr: number; phone?: number },
 ): Person {
-  const name = firstRep(msg, seg, f.name);
+  const name = firstRep(msg, seg, f.name, 3);
   const p: Person = {
     lastName: comp(name, 1),
     firstName: comp(name, 2),
@@ -200,7 +216,7 @@ function person(
   if (a) p.address = a;
   if (f.phone !== undefined) {
     // XTN-1 (formatted number), else XTN-12 (unformatted telephone number).
-    const xtn = firstRep(msg, seg, f.phone);
+    const xtn = firstRep(msg, seg, f.phone, 12);
     const phone = digits(comp(xtn, 1)) || digits(comp(xtn, 12));
     if (phone) p.phone = phone;
   }
@@ -209,7 +225,7 @@ function person(
 
 /** XCN (id^family^given) → Practitioner; the id is the NPI in the EHR exports we take. */
 function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
-  const xcn = firstRep(msg, seg, n);
+  const xcn = firstRep(msg, seg, n, 3);
   const npi = comp(xcn, 1);
   const lastName = comp(xcn, 2);
   if (!npi && !lastName) return undefined;
@@ -221,7 +237,7 @@ function practitioner(msg: Message, seg: Segment | undefined, n: number): Practi
 
 /** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
 function mrnOf(msg: Message, pid: Segment | undefined): string {
-  const reps = components(msg, pid, 3);
+  const reps = components(msg, pid, 3, Infinity, 5);
   const mr = reps.find((r) => r[4] === 'MR') ?? reps[0];
   return comp(mr, 1) || get(msg, pid, 2) || get(msg, pid, 4);
 }
@@ -326,6 +342,7 @@ const q = (code: string, message: string, segment: string, field?: string): Diag
 export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const diagnostics: Diagnostic[] = [];
   const refs = refsOf(profile);
+  const filterReads: FilterReads = [];
   const msh = msg.segments[0];
   const pid = first(msg, 'PID');
   const pv1 = first(msg, 'PV1');
@@ -403,7 +420,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     return dx.seq;
   };
   for (const dg1 of all(msg, 'DG1')) {
-    const ce = firstRep(msg, dg1, 3);
+    const ce = firstRep(msg, dg1, 3, 6);
     const code = comp(ce, 1);
     if (!code) continue;
     const text = comp(ce, 2) || get(msg, dg1, 4);
@@ -423,13 +440,19 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   }
 
   const procedures: ProcedureInput[] = [];
-  const dxSeen = new Map<string, string[][]>();
+  let lastProcSystem: string | undefined;
+  let lastProcSys: ProcedureInput['system'] = profile.defaultProcedureSystem;
+  // FT1-19 texts read so far and their repetitions (a short list: compared, never hashed).
+  const dxTexts: string[] = [];
+  const dxRepsOf: string[][][] = [];
+  let lastRawDate: string | undefined;
+  let lastDate: string | undefined;
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
     const type = get(msg, ft1, 6).toUpperCase();
     if (type && type !== 'CG') continue;
     // FT1-25 procedure code (CE), else FT1-7 transaction code.
-    const ce = firstRep(msg, ft1, 25);
+    const ce = firstRep(msg, ft1, 25, 3);
     const code = comp(ce, 1) || get(msg, ft1, 7, 1);
     if (!code) {
       diagnostics.push({
@@ -443,15 +466,20 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       continue;
     }
     const system = comp(ce, 3) || get(msg, ft1, 7, 3);
+    // Every charge line usually names the same coding system: look it up once.
+    if (system !== lastProcSystem) {
+      lastProcSystem = system;
+      lastProcSys = procedureSystem(profile, system);
+    }
     const p: ProcedureInput = {
-      system: procedureSystem(profile, system),
+      system: lastProcSys,
       code: code.toUpperCase(),
     };
     const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
       const mods: string[] = [];
-      for (const r of components(msg, ft1, profile.modifierField)) {
+      for (const r of components(msg, ft1, profile.modifierField, Infinity, 1)) {
         const m = comp(r, 1);
         if (m) mods.push(m.toUpperCase());
       }
@@ -475,8 +503,15 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const links: number[] = [];
     // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
     const rawDx = rawField(ft1, 19);
-    let dxReps = dxSeen.get(rawDx);
-    if (!dxReps) dxSeen.set(rawDx, (dxReps = components(msg, ft1, 19)));
+    const known = dxTexts.indexOf(rawDx);
+    let dxReps = known >= 0 ? dxRepsOf[known]! : undefined;
+    if (!dxReps) {
+      dxReps = components(msg, ft1, 19, Infinity, 3);
+      if (dxTexts.length < 16) {
+        dxTexts.push(rawDx);
+        dxRepsOf.push(dxReps);
+      }
+    }
     for (const r of dxReps) {
       const c = comp(r, 1);
       if (!c) continue;
@@ -485,16 +520,20 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     }
     if (links.length) p.diagnosisSeqs = links;
     const rawDate = get(msg, ft1, 4, 1, 1);
-    const date = hl7Date(rawDate);
+    if (rawDate !== lastRawDate) {
+      lastRawDate = rawDate;
+      lastDate = hl7Date(rawDate);
+    }
+    const date = lastDate;
     if (rawDate && !date)
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
     if (profile.kind === 'dental' || profile.tooth) {
-      const tooth = readRef(msg, refs, profile.tooth, ft1);
+      const tooth = readRef(msg, refs, filterReads, profile.tooth, ft1);
       if (tooth) p.tooth = tooth.toUpperCase();
-      const surfaces = readRef(msg, refs, profile.surfaces, ft1);
+      const surfaces = readRef(msg, refs, filterReads, profile.surfaces, ft1);
       if (surfaces) p.surfaces = surfaces.toUpperCase();
-      const area = readRef(msg, refs, profile.area, ft1);
+      const area = readRef(msg, refs, filterReads, profile.area, ft1);
       if (area) p.area = area.toUpperCase();
     }
     procedures.push(p);
@@ -512,7 +551,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       const text = get(msg, pr1, 3, 2) || get(msg, pr1, 4);
       if (text) p.text = text;
       const mods: string[] = [];
-      for (const r of components(msg, pr1, 16)) {
+      for (const r of components(msg, pr1, 16, Infinity, 1)) {
         const m = comp(r, 1).toUpperCase();
         if (m) mods.push(m);
       }
@@ -546,7 +585,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
-    const v = readRef(msg, refs, ref, firstFt1).toUpperCase();
+    const v = readRef(msg, refs, filterReads, ref, firstFt1).toUpperCase();
     const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
@@ -572,9 +611,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
-  const mdm = profile.mdmMap[readRef(msg, refs, profile.mdm).toUpperCase()];
+  const mdm = profile.mdmMap[readRef(msg, refs, filterReads, profile.mdm).toUpperCase()];
   if (mdm) enc.mdm = mdm;
-  const minutes = readRef(msg, refs, profile.totalMinutes);
+  const minutes = readRef(msg, refs, filterReads, profile.totalMinutes);
   if (minutes) {
     const n = Number(minutes);
     if (Number.isInteger(n) && n > 0) enc.totalMinutes = n;
@@ -586,11 +625,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
         field: profile.totalMinutes ?? '',
       });
   }
-  const visitType = profile.visitTypeMap[readRef(msg, refs, profile.visitType).toUpperCase()];
+  const visitType = profile.visitTypeMap[readRef(msg, refs, filterReads, profile.visitType).toUpperCase()];
   if (visitType) enc.visitType = visitType;
-  const nurse = readRef(msg, refs, profile.nurseVisit).toUpperCase();
+  const nurse = readRef(msg, refs, filterReads, profile.nurseVisit).toUpperCase();
   if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
-  const auth = readRef(msg, refs, profile.authorization);
+  const auth = readRef(msg, refs, filterReads, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
   return { value: enc, diagnostics };
 }
