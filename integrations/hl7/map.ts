@@ -98,18 +98,44 @@ export function hl7Instant(value: string, defaultOffset = '+0000'): string | und
 
 /** '125.00' / '125' / '125.5' → integer cents without floating point; undefined if not money. */
 export function toCents(value: string): number | undefined {
-  const v = value.trim();
-  const neg = v.startsWith('-');
-  const body = neg ? v.slice(1) : v;
-  const dot = body.indexOf('.');
-  const whole = dot < 0 ? body : body.slice(0, dot);
-  const frac = dot < 0 ? '' : body.slice(dot + 1);
-  if (whole.length === 0 || frac.length > 2) return undefined;
-  const w = digitsAt(whole, 0, whole.length);
-  const f = frac.length ? digitsAt(frac.padEnd(2, '0'), 0, 2) : 0;
+  // By position, no substrings (this runs per charge line); trim() only when an end could be space.
+  const n = value.length;
+  const v =
+    n === 0 || (printable(value.charCodeAt(0)) && printable(value.charCodeAt(n - 1))) ? value : value.trim();
+  const neg = v.charCodeAt(0) === 45;
+  const from = neg ? 1 : 0;
+  const dot = v.indexOf('.', from);
+  const wholeEnd = dot < 0 ? v.length : dot;
+  const fracLen = dot < 0 ? 0 : v.length - dot - 1;
+  if (wholeEnd === from || fracLen > 2) return undefined;
+  const w = digitsAt(v, from, wholeEnd);
+  // One decimal is tenths: '125.5' is 12550.
+  const f =
+    fracLen === 0 ? 0 : fracLen === 1 ? tenths(digitsAt(v, dot + 1, dot + 2)) : digitsAt(v, dot + 1, dot + 3);
   if (w < 0 || f < 0) return undefined;
   const cents = w * 100 + f;
   return neg ? -cents : cents;
+}
+
+/** Printable ASCII other than space: never removed by trim(). */
+function printable(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+function tenths(d: number): number {
+  return d < 0 ? -1 : d * 10;
+}
+
+/**
+ * v.toUpperCase(), without the call when nothing would change (codes are mostly upper case
+ * already, and the call costs several times a look at a few characters).
+ */
+function upper(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c >= 128) return v.toUpperCase();
+  }
+  return v;
 }
 
 function sexOf(v: string): Sex {
@@ -141,7 +167,7 @@ function refsOf(profile: Hl7Profile): RefCache {
  * The upper-cased filter field of every segment with one id, read once per message: a profile's
  * filtered refs mostly test the same field (OBX-3 for MDM, TOTTIME, VISITTYPE, NURSEVISIT).
  */
-type FilterReads = { segment: string; field: number; upper: string[] }[];
+type FilterReads = { segment: string; field: number; values: string[] }[];
 
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
 function readRef(
@@ -162,10 +188,10 @@ function readRef(
     const segs = all(msg, r.segment);
     let reads = memo.find((m) => m.segment === r.segment && m.field === f.field);
     if (!reads) {
-      const upper = segs.map((s) => get(msg, s, f.field).toUpperCase());
-      memo.push((reads = { segment: r.segment, field: f.field, upper }));
+      const values = segs.map((s) => upper(get(msg, s, f.field)));
+      memo.push((reads = { segment: r.segment, field: f.field, values }));
     }
-    seg = segs[reads.upper.indexOf(f.value.toUpperCase())];
+    seg = segs[reads.values.indexOf(upper(f.value))];
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
@@ -189,7 +215,7 @@ function address(msg: Message, seg: Segment | undefined, n: number): Address | u
   const x = firstRep(msg, seg, n, 5);
   const line1 = comp(x, 1);
   const city = comp(x, 3);
-  const state = comp(x, 4).toUpperCase();
+  const state = upper(comp(x, 4));
   const zip = digits(comp(x, 5));
   if (!line1 && !city && !zip) return undefined;
   const a: Address = { line1, city, state, zip };
@@ -244,7 +270,7 @@ function mrnOf(msg: Message, pid: Segment | undefined): string {
 
 /** HL7 table 0063 and X12 individual relationship codes → ours. */
 function relationshipOf(code: string): Relationship {
-  switch (code.toUpperCase()) {
+  switch (upper(code)) {
     case 'SEL':
     case 'SELF':
     case '18':
@@ -292,7 +318,7 @@ function coverages(msg: Message): Coverage[] {
     };
     const group = get(msg, in1, 8);
     if (group) c.groupNumber = group;
-    const plan = get(msg, in1, 15).toUpperCase();
+    const plan = upper(get(msg, in1, 15));
     if (FILING.has(plan)) c.filingIndicator = plan;
     if (relationship !== 'self') c.subscriber = person(msg, in1, { name: 16, dob: 18, sex: 43, addr: 19 });
     out.push(c);
@@ -303,7 +329,7 @@ function coverages(msg: Message): Coverage[] {
 const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 function diagnosisSystem(profile: Hl7Profile, system: string, code: string): DiagnosisInput['system'] {
-  const s = profile.diagnosisSystems[system] ?? profile.diagnosisSystems[system.toUpperCase()];
+  const s = profile.diagnosisSystems[system] ?? profile.diagnosisSystems[upper(system)];
   if (s) return s;
   if (!system && ICD10_SHAPE.test(code)) return 'ICD10';
   if (!system && /^\d{6,18}$/.test(code)) return 'SNOMED';
@@ -314,7 +340,7 @@ function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['s
   if (!system) return profile.defaultProcedureSystem;
   return (
     profile.procedureSystems[system] ??
-    profile.procedureSystems[system.toUpperCase()] ??
+    profile.procedureSystems[upper(system)] ??
     profile.defaultProcedureSystem
   );
 }
@@ -322,7 +348,7 @@ function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['s
 function normCode(system: DiagnosisInput['system'], code: string): string {
   if (system !== 'ICD10') return code;
   const c = code.indexOf('.') < 0 ? code : code.replace('.', '');
-  return c.toUpperCase();
+  return upper(c);
 }
 
 // ------------------------------------------------------------------ DFT^P03
@@ -449,7 +475,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   let lastDate: string | undefined;
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
-    const type = get(msg, ft1, 6).toUpperCase();
+    const type = upper(get(msg, ft1, 6));
     if (type && type !== 'CG') continue;
     // FT1-25 procedure code (CE), else FT1-7 transaction code.
     const ce = firstRep(msg, ft1, 25, 3);
@@ -473,7 +499,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     }
     const p: ProcedureInput = {
       system: lastProcSys,
-      code: code.toUpperCase(),
+      code: upper(code),
     };
     const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
@@ -481,7 +507,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       const mods: string[] = [];
       for (const r of components(msg, ft1, profile.modifierField, Infinity, 1)) {
         const m = comp(r, 1);
-        if (m) mods.push(m.toUpperCase());
+        if (m) mods.push(upper(m));
       }
       if (mods.length) p.modifiers = mods;
     }
@@ -530,11 +556,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     if (date && date !== dateOfService) p.date = date;
     if (profile.kind === 'dental' || profile.tooth) {
       const tooth = readRef(msg, refs, filterReads, profile.tooth, ft1);
-      if (tooth) p.tooth = tooth.toUpperCase();
+      if (tooth) p.tooth = upper(tooth);
       const surfaces = readRef(msg, refs, filterReads, profile.surfaces, ft1);
-      if (surfaces) p.surfaces = surfaces.toUpperCase();
+      if (surfaces) p.surfaces = upper(surfaces);
       const area = readRef(msg, refs, filterReads, profile.area, ft1);
-      if (area) p.area = area.toUpperCase();
+      if (area) p.area = upper(area);
     }
     procedures.push(p);
   }
@@ -545,14 +571,14 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       if (!code) continue;
       const system = get(msg, pr1, 3, 3);
       const p: ProcedureInput = {
-        system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
-        code: code.toUpperCase(),
+        system: profile.procedureSystems[upper(system)] ?? profile.defaultProcedureSystem,
+        code: upper(code),
       };
       const text = get(msg, pr1, 3, 2) || get(msg, pr1, 4);
       if (text) p.text = text;
       const mods: string[] = [];
       for (const r of components(msg, pr1, 16, Infinity, 1)) {
-        const m = comp(r, 1).toUpperCase();
+        const m = upper(comp(r, 1));
         if (m) mods.push(m);
       }
       if (mods.length) p.modifiers = mods;
@@ -585,7 +611,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
-    const v = readRef(msg, refs, filterReads, ref, firstFt1).toUpperCase();
+    const v = upper(readRef(msg, refs, filterReads, ref, firstFt1));
     const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
@@ -611,7 +637,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
-  const mdm = profile.mdmMap[readRef(msg, refs, filterReads, profile.mdm).toUpperCase()];
+  const mdm = profile.mdmMap[upper(readRef(msg, refs, filterReads, profile.mdm))];
   if (mdm) enc.mdm = mdm;
   const minutes = readRef(msg, refs, filterReads, profile.totalMinutes);
   if (minutes) {
@@ -625,9 +651,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
         field: profile.totalMinutes ?? '',
       });
   }
-  const visitType = profile.visitTypeMap[readRef(msg, refs, filterReads, profile.visitType).toUpperCase()];
+  const visitType = profile.visitTypeMap[upper(readRef(msg, refs, filterReads, profile.visitType))];
   if (visitType) enc.visitType = visitType;
-  const nurse = readRef(msg, refs, filterReads, profile.nurseVisit).toUpperCase();
+  const nurse = upper(readRef(msg, refs, filterReads, profile.nurseVisit));
   if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
   const auth = readRef(msg, refs, filterReads, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
@@ -720,8 +746,8 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
     raw,
   };
   if (msg.controlId) base.controlId = msg.controlId;
-  const code = msg.messageCode.toUpperCase();
-  const trigger = msg.triggerEvent.toUpperCase();
+  const code = upper(msg.messageCode);
+  const trigger = upper(msg.triggerEvent);
 
   if (code === 'DFT') {
     if (trigger !== 'P03' && trigger !== 'P11')
@@ -763,7 +789,7 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
       };
     const txa = first(msg, 'TXA');
     // TXA-17 document completion status (table 0271): AU authenticated, LA legally authenticated.
-    const status = get(msg, txa, 17).toUpperCase();
+    const status = upper(get(msg, txa, 17));
     if (!profile.finalStatuses.includes(status))
       return {
         envelope: { ...base, ignore: `note not final (TXA-17 ${status || 'empty'})` },
