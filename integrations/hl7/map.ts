@@ -719,7 +719,7 @@ export function senderOf(msg: Message): string {
  */
 export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Profile): EnvelopeResult {
   const { text } = decodeBytes(raw);
-  const parsed = parseMessage(text);
+  const parsed = parseMessage(text, raw);
   const msg = parsed.value;
   const diagnostics = parsed.diagnostics;
   if (!msg) {

@@ -193,6 +193,11 @@ class SegmentLine implements Segment {
     public ends: Int32Array,
     readonly base: number,
     readonly count: number,
+    /**
+     * The bytes the text was decoded from, when byte i is char i (ASCII, or a single-byte charset)
+     * and the delimiters are ASCII: reads walk these, about twice as fast as charCodeAt.
+     */
+    readonly bytes: Uint8Array | undefined,
   ) {}
 
   get fields(): string[] {
@@ -221,9 +226,13 @@ function grow(): Int32Array {
 
 /**
  * Parse one HL7 v2 message. Errors (no MSH, bad delimiters) give value undefined; anything the
- * parser can still read gives a value, with warnings for what it had to skip.
+ * parser can still read gives a value, with warnings for what it had to skip. `bytes`, when given,
+ * are the bytes decodeBytes() made `input` from; reads then walk them where byte i is char i.
  */
-export function parseMessage(input: string): { value: Message | undefined; diagnostics: Diagnostic[] } {
+export function parseMessage(
+  input: string,
+  bytes?: Uint8Array,
+): { value: Message | undefined; diagnostics: Diagnostic[] } {
   const text = stripLead(input);
   if (!text.startsWith('MSH')) {
     return {
@@ -260,6 +269,15 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
   const fs = d.field;
+  // decodeBytes() gives one char per byte only for ASCII (UTF-8 without multi-byte sequences) or
+  // windows-1252, where bytes below 0x80 are those ASCII chars and no other byte decodes to one.
+  // stripLead() removes a prefix, so the text is the tail of the bytes.
+  const view =
+    bytes !== undefined && bytes.length === input.length && isAscii(d)
+      ? text.length === input.length
+        ? bytes
+        : bytes.subarray(input.length - text.length)
+      : undefined;
   const fsCode = fs.charCodeAt(0);
   let ends: Int32Array = scratch;
   let count = 0;
@@ -300,7 +318,19 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
     nextFs = at;
     if (count === ends.length) ends = grow();
     ends[count++] = end;
-    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift, ends, base, count - base);
+    const seg = new SegmentLine(
+      id,
+      segments.length,
+      offset,
+      end,
+      text,
+      fs,
+      shift,
+      ends,
+      base,
+      count - base,
+      view,
+    );
     segments.push(seg);
     const list = byId.get(id);
     if (list) list.push(seg);
@@ -334,6 +364,12 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       warn('HL7_VERSION', `MSH-12 version ${message.version} is outside 2.3–2.8`, 'MSH', 0, 'MSH-12'),
     );
   return { value: message, diagnostics };
+}
+
+function isAscii(d: Delimiters): boolean {
+  const all = d.field + d.component + d.repetition + d.escape + d.subcomponent + d.truncation;
+  for (let i = 0; i < all.length; i++) if (all.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 /** 2.3 to 2.8, with an optional .n sub-release (2.5.1): /^2\.[3-8](\.\d+)?$/ without the regex. */
@@ -475,12 +511,12 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
     if (!(k >= 0 && k < seg.count) || (k | 0) !== k) return '';
     const e = seg.ends;
     const at = seg.base + k;
-    return leafAt(msg, seg.text, k === 0 ? seg.offset : e[at - 1]! + 1, e[at]!, c, s, rep);
+    return leafAt(msg, seg.text, seg.bytes, k === 0 ? seg.offset : e[at - 1]! + 1, e[at]!, c, s, rep);
   }
   const raw = rawField(seg, n);
   if (raw === '') return '';
   if (n <= 2 && seg!.id === 'MSH') return raw;
-  return leafAt(msg, raw, 0, raw.length, c, s, rep);
+  return leafAt(msg, raw, undefined, 0, raw.length, c, s, rep);
 }
 
 /**
@@ -488,7 +524,16 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
  * component and subcomponent separators up to the leaf, which ends at the next separator of any
  * level (HL7 v2.5 §2.5.5). Escape sequences never hold a separator, so they need no care here.
  */
-function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: number, rep: number): string {
+function leafAt(
+  msg: Message,
+  text: string,
+  bytes: Uint8Array | undefined,
+  a: number,
+  b: number,
+  c: number,
+  s: number,
+  rep: number,
+): string {
   const k = msg.codes;
   const R = k.rep;
   const C = k.comp;
@@ -504,10 +549,17 @@ function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: 
     let ss = 1;
     do {
       let ch = 0;
-      for (; i < b; i++) {
-        ch = text.charCodeAt(i);
-        if (ch === R || ch === C || ch === S) break;
-      }
+      // The same loop over bytes or chars (one loop over either would be slower than both).
+      if (bytes)
+        for (; i < b; i++) {
+          ch = bytes[i]!;
+          if (ch === R || ch === C || ch === S) break;
+        }
+      else
+        for (; i < b; i++) {
+          ch = text.charCodeAt(i);
+          if (ch === R || ch === C || ch === S) break;
+        }
       if (i >= b) return '';
       if (ch === R) {
         r++;
@@ -524,11 +576,18 @@ function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: 
   const start = i;
   const E = k.esc;
   let escaped = false;
-  for (; i < b; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === R || ch === C || ch === S) break;
-    if (ch === E) escaped = true;
-  }
+  if (bytes)
+    for (; i < b; i++) {
+      const ch = bytes[i]!;
+      if (ch === R || ch === C || ch === S) break;
+      if (ch === E) escaped = true;
+    }
+  else
+    for (; i < b; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === R || ch === C || ch === S) break;
+      if (ch === E) escaped = true;
+    }
   return leafValue(msg, text, start, i, escaped);
 }
 
@@ -556,6 +615,7 @@ export function components(
   maxComps = Infinity,
 ): string[][] {
   let text: string;
+  let bytes: Uint8Array | undefined;
   let a: number;
   let b: number;
   if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
@@ -564,6 +624,7 @@ export function components(
     const e = seg.ends;
     const at = seg.base + k;
     text = seg.text;
+    bytes = seg.bytes;
     a = k === 0 ? seg.offset : e[at - 1]! + 1;
     b = e[at]!;
   } else {
@@ -583,13 +644,22 @@ export function components(
   for (let i = a; ; i++) {
     // Skip plain characters in a tight loop; stop on any delimiter or the escape character.
     let ch = -1;
-    for (; i < b; i++) {
-      const x = text.charCodeAt(i);
-      if (x === C || x === R || x === S || x === E) {
-        ch = x;
-        break;
+    if (bytes)
+      for (; i < b; i++) {
+        const x = bytes[i]!;
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
       }
-    }
+    else
+      for (; i < b; i++) {
+        const x = text.charCodeAt(i);
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
+      }
     if (ch === C || ch === R || ch === -1) {
       comps.push(leafValue(msg, text, start, end < 0 ? i : end, escaped));
       start = i + 1;
