@@ -190,7 +190,7 @@ class SegmentLine implements Segment {
      * Where each piece of the line split on fs ends (piece 0 is the id): ends[base + k] for piece k
      * < count. The array is shared by every segment of the message.
      */
-    public ends: Int32Array,
+    public ends: number[],
     readonly base: number,
     readonly count: number,
     /**
@@ -215,8 +215,12 @@ class SegmentLine implements Segment {
   }
 }
 
-// Field ends of the message being parsed, copied out to a right-sized array at the end of the parse.
+// Field ends of the message being parsed, copied out to a right-sized array at the end of the parse
+// (a plain array: a typed array per message costs more to allocate and to collect).
 let scratch: Int32Array = new Int32Array(1024);
+
+/** Segments get their message's field ends once all are found. */
+const NO_ENDS: number[] = [];
 
 function grow(): Int32Array {
   const bigger = new Int32Array(scratch.length * 2);
@@ -326,7 +330,7 @@ export function parseMessage(
       text,
       fs,
       shift,
-      ends,
+      NO_ENDS,
       base,
       count - base,
       view,
@@ -336,7 +340,8 @@ export function parseMessage(
     if (list) list.push(seg);
     else byId.set(id, [seg]);
   }
-  const own = ends.slice(0, count);
+  const own: number[] = new Array<number>(count);
+  for (let i = 0; i < count; i++) own[i] = ends[i]!;
   for (const seg of segments) (seg as SegmentLine).ends = own;
   const msh = segments[0]!;
   const type = rawField(msh, 9);
