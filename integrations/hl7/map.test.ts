@@ -210,6 +210,11 @@ describe('values', () => {
     expect(toCents('-5')).toBe(-500);
     expect(toCents('1.234')).toBeUndefined();
     expect(toCents('abc')).toBeUndefined();
+    expect(toCents(' 12.5\t')).toBe(1250);
+    expect(toCents('12.')).toBe(1200);
+    expect(toCents('-.5')).toBeUndefined();
+    expect(toCents('1.-5')).toBeUndefined();
+    expect(toCents('')).toBeUndefined();
   });
 });
 
