@@ -353,6 +353,50 @@ function normCode(system: DiagnosisInput['system'], code: string): string {
 
 // ------------------------------------------------------------------ DFT^P03
 
+/** A message's diagnoses as they are listed, with what addDx() needs to find one again. */
+interface DxList {
+  profile: Hl7Profile;
+  diagnoses: DiagnosisInput[];
+  bySeqKey: Map<string, number>;
+  /** FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing. */
+  byRaw: Map<string, number>;
+  /** Every code of a message usually names the same coding system: look it up once. */
+  lastSystem: string;
+  lastSys: DiagnosisInput['system'];
+}
+
+/**
+ * List a diagnosis unless it is listed already; its 1-based seq either way. A module function, not
+ * a closure in mapDft: tsx (the source mode) names every closure with Object.defineProperty, which
+ * costs more than the rest of a call.
+ */
+function addDx(l: DxList, code: string, text: string, system: string): number {
+  // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
+  let sys: DiagnosisInput['system'];
+  if (system !== '' && system === l.lastSystem) sys = l.lastSys;
+  else {
+    sys = diagnosisSystem(l.profile, system, code);
+    if (system !== '') {
+      l.lastSystem = system;
+      l.lastSys = sys;
+    }
+  }
+  const seen = l.byRaw.get(code);
+  if (seen !== undefined && l.diagnoses[seen - 1]!.system === sys) return seen;
+  const key = normCode(sys, code);
+  const known = l.bySeqKey.get(key);
+  if (known !== undefined) {
+    l.byRaw.set(code, known);
+    return known;
+  }
+  const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
+  if (text) dx.text = text;
+  l.diagnoses.push(dx);
+  l.bySeqKey.set(key, dx.seq);
+  l.byRaw.set(code, dx.seq);
+  return dx.seq;
+}
+
 export interface MapResult {
   value: EncounterInput | undefined;
   diagnostics: Diagnostic[];
@@ -412,39 +456,15 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     );
 
   // Diagnoses (DG1-3 CE/CWE code^text^system), then any FT1-19 code not already listed.
-  const diagnoses: DiagnosisInput[] = [];
-  const bySeqKey = new Map<string, number>();
-  // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
-  const byRaw = new Map<string, number>();
-  // Every code of a message usually names the same coding system: look it up once.
-  let lastSystem = '';
-  let lastSys: DiagnosisInput['system'] = 'LOCAL';
-  const addDx = (code: string, text: string, system: string) => {
-    // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
-    let sys: DiagnosisInput['system'];
-    if (system !== '' && system === lastSystem) sys = lastSys;
-    else {
-      sys = diagnosisSystem(profile, system, code);
-      if (system !== '') {
-        lastSystem = system;
-        lastSys = sys;
-      }
-    }
-    const seen = byRaw.get(code);
-    if (seen !== undefined && diagnoses[seen - 1]!.system === sys) return seen;
-    const key = normCode(sys, code);
-    const known = bySeqKey.get(key);
-    if (known !== undefined) {
-      byRaw.set(code, known);
-      return known;
-    }
-    const dx: DiagnosisInput = { seq: diagnoses.length + 1, system: sys, code: key };
-    if (text) dx.text = text;
-    diagnoses.push(dx);
-    bySeqKey.set(key, dx.seq);
-    byRaw.set(code, dx.seq);
-    return dx.seq;
+  const dxs: DxList = {
+    profile,
+    diagnoses: [],
+    bySeqKey: new Map<string, number>(),
+    byRaw: new Map<string, number>(),
+    lastSystem: '',
+    lastSys: 'LOCAL',
   };
+  const diagnoses = dxs.diagnoses;
   for (const dg1 of all(msg, 'DG1')) {
     const ce = firstRep(msg, dg1, 3, 6);
     const code = comp(ce, 1);
@@ -461,8 +481,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       diagnosisSystem(profile, system, code) !== 'ICD10' &&
       diagnosisSystem(profile, altSystem, alt) === 'ICD10'
     )
-      addDx(alt, comp(ce, 5) || text, altSystem);
-    else addDx(code, text, system);
+      addDx(dxs, alt, comp(ce, 5) || text, altSystem);
+    else addDx(dxs, code, text, system);
   }
 
   const procedures: ProcedureInput[] = [];
@@ -541,7 +561,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     for (const r of dxReps) {
       const c = comp(r, 1);
       if (!c) continue;
-      const seq = addDx(c, comp(r, 2), comp(r, 3));
+      const seq = addDx(dxs, c, comp(r, 2), comp(r, 3));
       if (!links.includes(seq)) links.push(seq);
     }
     if (links.length) p.diagnosisSeqs = links;
