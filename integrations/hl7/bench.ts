@@ -104,7 +104,7 @@ export async function benchHl7(opts: BenchHl7Options = {}): Promise<BenchRow[]> 
         get(m, first(m, 'PID'), 3, 1);
         get(m, first(m, 'PV1'), 19, 1);
       },
-      note: `${note}; parseMessage() + 2 field reads (finds segment and field bounds; components are found when read)`,
+      note: `${note}; parseMessage() + 2 field reads (fields are found when read, so parse alone does little)`,
     },
     {
       name: 'hl7 plain split on CR and | (reference)',

@@ -1,10 +1,11 @@
 // HL7 v2 tokenizer and parser (2.3 to 2.8). Pure: text in, { value, diagnostics } out, no I/O.
 //
 // Why our own parser: the issue asks for 50,000 parse+map/s on a 3 KB DFT^P03; hl7-standard does
-// ~3,900/s and simple-hl7 ~11,000/s here (see bench.ts). The speed comes from making few strings:
-// parsing finds where segments start and end and where every field ends (one indexOf pass, with a
-// look at the next character first, since half the fields of a charge message are empty), as
-// numbers. A read of SEG-n.c.s walks only field n's characters (the bytes, when byte i is char i:
+// ~3,900/s and simple-hl7 ~11,000/s here (see bench.ts). The speed comes from doing the least work
+// up front and making few strings: parsing only finds where segments start and end (one indexOf
+// pass). A segment's field boundaries are found on its first read (one indexOf pass over that
+// segment, with a look at the next character first, since half the fields of a charge message are
+// empty), and a read of SEG-n.c.s walks only field n's characters (the bytes, when byte i is char i:
 // indexing a Uint8Array is about twice as fast as charCodeAt) and slices the one leaf it asked for,
 // unescaping only when the leaf holds the escape character. No field array is built unless
 // `fields` is asked for.
@@ -169,13 +170,15 @@ function stripLead(text: string): string {
 }
 
 /**
- * A segment as parsed: where it lies in the message text and where each of its fields ends (found
- * by the parse, in one array for the whole message). Reads walk the whole (flat) message text by
- * position: char access on a flat string is about twice as fast as on a line sliced out of it. It
- * keeps the Segment shape (`fields` is built on demand), so code written against Segment still works.
+ * A segment as parsed: where it lies in the message text, with field boundaries found on the first
+ * read. Reads walk the whole (flat) message text by position: char access on a flat string is
+ * about twice as fast as on a line sliced out of it. It keeps the Segment shape (`fields` is built
+ * on demand), so code written against Segment still works.
  */
 class SegmentLine implements Segment {
   private list: string[] | undefined = undefined;
+  /** Where each piece of the line split on fs ends (piece 0 is the id); found on first read. */
+  ends: number[] | undefined = undefined;
   constructor(
     readonly id: string,
     readonly index: number,
@@ -188,13 +191,6 @@ class SegmentLine implements Segment {
     readonly fs: string,
     /** MSH, FHS, BHS: MSH-1 is the separator itself, so field n is piece n-1 for n ≥ 2. */
     readonly shift: boolean,
-    /**
-     * Where each piece of the line split on fs ends (piece 0 is the id): ends[base + k] for piece k
-     * < count. The array is shared by every segment of the message.
-     */
-    public ends: number[],
-    readonly base: number,
-    readonly count: number,
     /**
      * The bytes the text was decoded from, when byte i is char i (ASCII, or a single-byte charset)
      * and the delimiters are ASCII: reads walk these, about twice as fast as charCodeAt.
@@ -217,17 +213,24 @@ class SegmentLine implements Segment {
   }
 }
 
-// Field ends of the message being parsed, copied out to a right-sized array at the end of the parse
-// (a plain array: a typed array per message costs more to allocate and to collect).
-let scratch: Int32Array = new Int32Array(1024);
-
-/** Segments get their message's field ends once all are found. */
-const NO_ENDS: number[] = [];
-
-function grow(): Int32Array {
-  const bigger = new Int32Array(scratch.length * 2);
-  bigger.set(scratch);
-  return (scratch = bigger);
+/**
+ * Field ends of a segment, found on its first read: one indexOf pass, with a look at the next
+ * character first, since half the fields of a charge message are empty (an indexOf call costs
+ * several times that look).
+ */
+function endsOf(seg: SegmentLine): number[] {
+  if (seg.ends) return seg.ends;
+  const ends: number[] = [];
+  const { text, fs, end, bytes } = seg;
+  const fsCode = fs.charCodeAt(0);
+  let at = text.indexOf(fs, seg.offset);
+  while (at >= 0 && at < end) {
+    ends.push(at);
+    if ((bytes ? bytes[at + 1] : text.charCodeAt(at + 1)) === fsCode) at++;
+    else at = text.indexOf(fs, at + 2);
+  }
+  ends.push(end);
+  return (seg.ends = ends);
 }
 
 /**
@@ -285,11 +288,6 @@ export function parseMessage(
         : bytes.subarray(input.length - text.length)
       : undefined;
   const fsCode = fs.charCodeAt(0);
-  let ends: Int32Array = scratch;
-  let count = 0;
-  // The first fs at or after some position at or before the current segment (-1: none to the end):
-  // the search that ends one segment's fields has found the start of the next one's.
-  let nextFs = -2;
   for (let i = 0; i < starts.length; i++) {
     const offset = starts[i]!;
     const end = stops[i]!;
@@ -311,40 +309,12 @@ export function parseMessage(
       );
       break;
     }
-    // Field ends, eagerly: half the fields of a charge message are empty, so a look at the next
-    // character saves an indexOf call (the costlier step) for each of those.
-    const base = count;
-    let at = nextFs === -1 || nextFs >= offset ? nextFs : text.indexOf(fs, offset);
-    while (at >= 0 && at < end) {
-      if (count === ends.length) ends = grow();
-      ends[count++] = at;
-      if (text.charCodeAt(at + 1) === fsCode) at++;
-      else at = text.indexOf(fs, at + 2);
-    }
-    nextFs = at;
-    if (count === ends.length) ends = grow();
-    ends[count++] = end;
-    const seg = new SegmentLine(
-      id,
-      segments.length,
-      offset,
-      end,
-      text,
-      fs,
-      shift,
-      NO_ENDS,
-      base,
-      count - base,
-      view,
-    );
+    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift, view);
     segments.push(seg);
     const list = byId.get(id);
     if (list) list.push(seg);
     else byId.set(id, [seg]);
   }
-  const own: number[] = new Array<number>(count);
-  for (let i = 0; i < count; i++) own[i] = ends[i]!;
-  for (const seg of segments) (seg as SegmentLine).ends = own;
   const msh = segments[0]!;
   const type = rawField(msh, 9);
   const message: Message = {
@@ -493,10 +463,9 @@ export function rawField(seg: Segment | undefined, n: number): string {
   if (!(seg instanceof SegmentLine)) return seg?.fields[n] ?? '';
   if (seg.shift && n === 1) return seg.fs;
   const k = seg.shift && n > 1 ? n - 1 : n;
-  if (!(k >= 0 && k < seg.count) || (k | 0) !== k) return '';
-  const e = seg.ends;
-  const at = seg.base + k;
-  return seg.text.slice(k === 0 ? seg.offset : e[at - 1]! + 1, e[at]);
+  const e = endsOf(seg);
+  if (!(k >= 0 && k < e.length) || (k | 0) !== k) return '';
+  return seg.text.slice(k === 0 ? seg.offset : e[k - 1]! + 1, e[k]);
 }
 
 /** Repetitions of a field, still escaped. An empty field has no repetitions. */
@@ -515,10 +484,9 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
   if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
     // Straight from the segment text: no field string is made, only the leaf.
     const k = seg.shift ? n - 1 : n;
-    if (!(k >= 0 && k < seg.count) || (k | 0) !== k) return '';
-    const e = seg.ends;
-    const at = seg.base + k;
-    return leafAt(msg, seg.text, seg.bytes, k === 0 ? seg.offset : e[at - 1]! + 1, e[at]!, c, s, rep);
+    const e = endsOf(seg);
+    if (!(k >= 0 && k < e.length) || (k | 0) !== k) return '';
+    return leafAt(msg, seg.text, seg.bytes, k === 0 ? seg.offset : e[k - 1]! + 1, e[k]!, c, s, rep);
   }
   const raw = rawField(seg, n);
   if (raw === '') return '';
@@ -627,13 +595,12 @@ export function components(
   let b: number;
   if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
     const k = seg.shift ? n - 1 : n;
-    if (!(k >= 0 && k < seg.count) || (k | 0) !== k) return [];
-    const e = seg.ends;
-    const at = seg.base + k;
+    const e = endsOf(seg);
+    if (!(k >= 0 && k < e.length) || (k | 0) !== k) return [];
     text = seg.text;
     bytes = seg.bytes;
-    a = k === 0 ? seg.offset : e[at - 1]! + 1;
-    b = e[at]!;
+    a = k === 0 ? seg.offset : e[k - 1]! + 1;
+    b = e[k]!;
   } else {
     text = rawField(seg, n);
     if (text !== '' && n <= 2 && seg!.id === 'MSH') return [[text]];
