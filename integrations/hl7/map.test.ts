@@ -210,6 +210,16 @@ describe('values', () => {
     expect(toCents('-5')).toBe(-500);
     expect(toCents('1.234')).toBeUndefined();
     expect(toCents('abc')).toBeUndefined();
+    expect(toCents(' 12.5\t')).toBe(1250);
+    expect(toCents('12.')).toBe(1200);
+    // HL7 NM: a sign and a leading point are legal ('-.5' is minus fifty cents), trailing zeros too.
+    expect(toCents('-.5')).toBe(-50);
+    expect(toCents('+125.000')).toBe(12500);
+    expect(toCents('-')).toBeUndefined();
+    expect(toCents('.')).toBeUndefined();
+    expect(toCents('125.005')).toBeUndefined();
+    expect(toCents('1.-5')).toBeUndefined();
+    expect(toCents('')).toBeUndefined();
   });
 });
 

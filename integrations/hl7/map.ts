@@ -105,16 +105,23 @@ export function hl7Instant(value: string, defaultOffset = '+0000'): string | und
  * digit past the cents is refused, not rounded (see centsProblem): billing must not invent a cent.
  */
 export function toCents(value: string): number | undefined {
-  const v = value.trim();
-  const neg = v.startsWith('-');
-  const body = neg || v.startsWith('+') ? v.slice(1) : v;
-  const dot = body.indexOf('.');
-  const whole = dot < 0 ? body : body.slice(0, dot);
-  let frac = dot < 0 ? '' : body.slice(dot + 1);
-  while (frac.length > 2 && frac.endsWith('0')) frac = frac.slice(0, -1);
-  if ((whole.length === 0 && frac.length === 0) || frac.length > 2) return undefined;
-  const w = digitsAt(whole, 0, whole.length);
-  const f = frac.length ? digitsAt(frac.padEnd(2, '0'), 0, 2) : 0;
+  // By position, no substrings (this runs per charge line); trim() only when an end could be space.
+  const n = value.length;
+  const v =
+    n === 0 || (printable(value.charCodeAt(0)) && printable(value.charCodeAt(n - 1))) ? value : value.trim();
+  const sign = v.charCodeAt(0);
+  const neg = sign === 45;
+  const from = neg || sign === 43 ? 1 : 0;
+  const dot = v.indexOf('.', from);
+  const wholeEnd = dot < 0 ? v.length : dot;
+  let fracEnd = v.length;
+  while (dot >= 0 && fracEnd - dot - 1 > 2 && v.charCodeAt(fracEnd - 1) === 48) fracEnd--;
+  const fracLen = dot < 0 ? 0 : fracEnd - dot - 1;
+  if ((wholeEnd === from && fracLen === 0) || fracLen > 2) return undefined;
+  const w = digitsAt(v, from, wholeEnd);
+  // One decimal is tenths: '125.5' is 12550.
+  const f =
+    fracLen === 0 ? 0 : fracLen === 1 ? tenths(digitsAt(v, dot + 1, dot + 2)) : digitsAt(v, dot + 1, dot + 3);
   if (w < 0 || f < 0) return undefined;
   const cents = w * 100 + f;
   return neg ? -cents : cents;
@@ -127,6 +134,27 @@ function centsProblem(field: string, value: string): string {
   if (dot >= 0 && /^[+-]?\d*\.\d+$/.test(v) && /[1-9]/.test(v.slice(dot + 3)))
     return `${field} charge '${v}' has fractions of a cent; refused rather than rounded`;
   return `${field} charge '${v}' is not an amount (HL7 NM: optional sign, digits, optional point)`;
+}
+
+/** Printable ASCII other than space: never removed by trim(). */
+function printable(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+function tenths(d: number): number {
+  return d < 0 ? -1 : d * 10;
+}
+
+/**
+ * v.toUpperCase(), without the call when nothing would change (codes are mostly upper case
+ * already, and the call costs several times a look at a few characters).
+ */
+function upper(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c >= 128) return v.toUpperCase();
+  }
+  return v;
 }
 
 function sexOf(v: string): Sex {
@@ -154,8 +182,20 @@ function refsOf(profile: Hl7Profile): RefCache {
   return cache;
 }
 
+/**
+ * The upper-cased filter field of every segment with one id, read once per message: a profile's
+ * filtered refs mostly test the same field (OBX-3 for MDM, TOTTIME, VISITTYPE, NURSEVISIT).
+ */
+type FilterReads = { segment: string; field: number; values: string[] }[];
+
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
-function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?: Segment): string {
+function readRef(
+  msg: Message,
+  refs: RefCache,
+  memo: FilterReads,
+  ref: FieldRef | undefined,
+  scope?: Segment,
+): string {
   if (!ref) return '';
   let r = refs.get(ref);
   if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
@@ -164,12 +204,13 @@ function readRef(msg: Message, refs: RefCache, ref: FieldRef | undefined, scope?
   if (scope && scope.id === r.segment) seg = scope;
   else if (r.filter) {
     const f = r.filter;
-    const want = f.value.toUpperCase();
-    for (const s of all(msg, r.segment))
-      if (get(msg, s, f.field).toUpperCase() === want) {
-        seg = s;
-        break;
-      }
+    const segs = all(msg, r.segment);
+    let reads = memo.find((m) => m.segment === r.segment && m.field === f.field);
+    if (!reads) {
+      const values = segs.map((s) => upper(get(msg, s, f.field)));
+      memo.push((reads = { segment: r.segment, field: f.field, values }));
+    }
+    seg = segs[reads.values.indexOf(upper(f.value))];
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
@@ -181,16 +222,19 @@ function comp(x: string[] | undefined, c: number): string {
   return x?.[c - 1] ?? '';
 }
 
-/** The first repetition's components of SEG-n (multi-component reads: names, addresses, CE codes). */
-function firstRep(msg: Message, seg: Segment | undefined, n: number): string[] | undefined {
-  return components(msg, seg, n, 1)[0];
+/**
+ * The first repetition's first `upTo` components of SEG-n (multi-component reads: names, addresses,
+ * CE codes); comp() of a later one reads ''.
+ */
+function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] | undefined {
+  return components(msg, seg, n, 1, upTo)[0];
 }
 
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
-  const x = firstRep(msg, seg, n);
+  const x = firstRep(msg, seg, n, 5);
   const line1 = comp(x, 1);
   const city = comp(x, 3);
-  const state = comp(x, 4).toUpperCase();
+  const state = upper(comp(x, 4));
   const zip = digits(comp(x, 5));
   if (!line1 && !city && !zip) return undefined;
   const a: Address = { line1, city, state, zip };
@@ -204,7 +248,7 @@ function person(
   seg: Segment | undefined,
   f: { name: number; dob: number; sex: number; addr: number; phone?: number },
 ): Person {
-  const name = firstRep(msg, seg, f.name);
+  const name = firstRep(msg, seg, f.name, 3);
   const p: Person = {
     lastName: comp(name, 1),
     firstName: comp(name, 2),
@@ -217,7 +261,7 @@ function person(
   if (a) p.address = a;
   if (f.phone !== undefined) {
     // XTN-1 (formatted number), else XTN-12 (unformatted telephone number).
-    const xtn = firstRep(msg, seg, f.phone);
+    const xtn = firstRep(msg, seg, f.phone, 12);
     const phone = digits(comp(xtn, 1)) || digits(comp(xtn, 12));
     if (phone) p.phone = phone;
   }
@@ -238,14 +282,14 @@ function practitioner(msg: Message, seg: Segment | undefined, n: number): Practi
 
 /** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
 function mrnOf(msg: Message, pid: Segment | undefined): string {
-  const reps = components(msg, pid, 3);
+  const reps = components(msg, pid, 3, Infinity, 5);
   const mr = reps.find((r) => r[4] === 'MR') ?? reps[0];
   return comp(mr, 1) || get(msg, pid, 2) || get(msg, pid, 4);
 }
 
 /** HL7 table 0063 and X12 individual relationship codes → ours. */
 function relationshipOf(code: string): Relationship {
-  switch (code.toUpperCase()) {
+  switch (upper(code)) {
     case 'SEL':
     case 'SELF':
     case '18':
@@ -293,7 +337,7 @@ function coverages(msg: Message): Coverage[] {
     };
     const group = get(msg, in1, 8);
     if (group) c.groupNumber = group;
-    const plan = get(msg, in1, 15).toUpperCase();
+    const plan = upper(get(msg, in1, 15));
     if (FILING.has(plan)) c.filingIndicator = plan;
     if (relationship !== 'self') c.subscriber = person(msg, in1, { name: 16, dob: 18, sex: 43, addr: 19 });
     out.push(c);
@@ -304,7 +348,7 @@ function coverages(msg: Message): Coverage[] {
 const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 function diagnosisSystem(profile: Hl7Profile, system: string, code: string): DiagnosisInput['system'] {
-  const s = profile.diagnosisSystems[system] ?? profile.diagnosisSystems[system.toUpperCase()];
+  const s = profile.diagnosisSystems[system] ?? profile.diagnosisSystems[upper(system)];
   if (s) return s;
   if (!system && ICD10_SHAPE.test(code)) return 'ICD10';
   if (!system && /^\d{6,18}$/.test(code)) return 'SNOMED';
@@ -343,7 +387,7 @@ function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['s
   if (!system) return profile.defaultProcedureSystem;
   return (
     profile.procedureSystems[system] ??
-    profile.procedureSystems[system.toUpperCase()] ??
+    profile.procedureSystems[upper(system)] ??
     profile.defaultProcedureSystem
   );
 }
@@ -351,10 +395,55 @@ function procedureSystem(profile: Hl7Profile, system: string): ProcedureInput['s
 function normCode(system: DiagnosisInput['system'], code: string): string {
   if (system !== 'ICD10') return code;
   const c = code.indexOf('.') < 0 ? code : code.replace('.', '');
-  return c.toUpperCase();
+  return upper(c);
 }
 
 // ------------------------------------------------------------------ DFT^P03
+
+/** A message's diagnoses as they are listed, with what addDx() needs to find one again. */
+interface DxList {
+  profile: Hl7Profile;
+  diagnoses: DiagnosisInput[];
+  bySeqKey: Map<string, number>;
+  /** FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing. */
+  byRaw: Map<string, number>;
+  /** Every code of a message usually names the same coding system: look it up once. */
+  lastSystem: string;
+  lastSys: DiagnosisInput['system'];
+}
+
+/**
+ * List a diagnosis unless it is listed already; its 1-based seq either way. A module function, not
+ * a closure in mapDft: tsx (the source mode) names every closure with Object.defineProperty, which
+ * costs more than the rest of a call.
+ */
+function addDx(l: DxList, code: string, text: string, system: string): number {
+  // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
+  let sys: DiagnosisInput['system'];
+  if (system !== '' && system === l.lastSystem) sys = l.lastSys;
+  else {
+    sys = diagnosisSystem(l.profile, system, code);
+    if (system !== '') {
+      l.lastSystem = system;
+      l.lastSys = sys;
+    }
+  }
+  const seen = l.byRaw.get(code);
+  // A code named without a system (FT1-19) is the DG1 one as sent, whatever its shape says.
+  if (seen !== undefined && (system === '' || l.diagnoses[seen - 1]!.system === sys)) return seen;
+  const key = normCode(sys, code);
+  const known = l.bySeqKey.get(key);
+  if (known !== undefined) {
+    l.byRaw.set(code, known);
+    return known;
+  }
+  const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
+  if (text) dx.text = text;
+  l.diagnoses.push(dx);
+  l.bySeqKey.set(key, dx.seq);
+  l.byRaw.set(code, dx.seq);
+  return dx.seq;
+}
 
 export interface MapResult {
   value: EncounterInput | undefined;
@@ -371,6 +460,7 @@ const q = (code: string, message: string, segment: string, field?: string): Diag
 export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const diagnostics: Diagnostic[] = [];
   const refs = refsOf(profile);
+  const filterReads: FilterReads = [];
   const msh = msg.segments[0];
   const pid = first(msg, 'PID');
   const pv1 = first(msg, 'PV1');
@@ -380,7 +470,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   if (!pid) diagnostics.push(q('HL7_NO_PID', 'no PID segment', 'PID'));
   else if (!mrn)
     diagnostics.push(q('HL7_NO_PATIENT_ID', 'PID-3 patient identifier is empty', 'PID', 'PID-3'));
-  const visitNumber = visitNumberOf(msg, refs, profile);
+  const visitNumber = visitNumberOf(msg, refs, profile, filterReads);
   if (!visitNumber) diagnostics.push(noVisitNumber(msg, profile, ''));
 
   const patient: Patient = Object.assign(person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), {
@@ -413,42 +503,17 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     );
 
   // Diagnoses (DG1-3 CE/CWE code^text^system), then any FT1-19 code not already listed.
-  const diagnoses: DiagnosisInput[] = [];
-  const bySeqKey = new Map<string, number>();
-  // FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing.
-  const byRaw = new Map<string, number>();
-  // Every code of a message usually names the same coding system: look it up once.
-  let lastSystem = '';
-  let lastSys: DiagnosisInput['system'] = 'LOCAL';
-  const addDx = (code: string, text: string, system: string) => {
-    // With a system named, the result depends on it alone (diagnosisSystem looks at the code only without one).
-    let sys: DiagnosisInput['system'];
-    if (system !== '' && system === lastSystem) sys = lastSys;
-    else {
-      sys = diagnosisSystem(profile, system, code);
-      if (system !== '') {
-        lastSystem = system;
-        lastSys = sys;
-      }
-    }
-    const seen = byRaw.get(code);
-    // A code named without a system (FT1-19) is the DG1 one as sent, whatever its shape says.
-    if (seen !== undefined && (system === '' || diagnoses[seen - 1]!.system === sys)) return seen;
-    const key = normCode(sys, code);
-    const known = bySeqKey.get(key);
-    if (known !== undefined) {
-      byRaw.set(code, known);
-      return known;
-    }
-    const dx: DiagnosisInput = { seq: diagnoses.length + 1, system: sys, code: key };
-    if (text) dx.text = text;
-    diagnoses.push(dx);
-    bySeqKey.set(key, dx.seq);
-    byRaw.set(code, dx.seq);
-    return dx.seq;
+  const dxs: DxList = {
+    profile,
+    diagnoses: [],
+    bySeqKey: new Map<string, number>(),
+    byRaw: new Map<string, number>(),
+    lastSystem: '',
+    lastSys: 'LOCAL',
   };
+  const diagnoses = dxs.diagnoses;
   for (const dg1 of byPriority(msg, all(msg, 'DG1'))) {
-    const ce = firstRep(msg, dg1, 3);
+    const ce = firstRep(msg, dg1, 3, 6);
     const code = comp(ce, 1);
     if (!code) continue;
     const text = comp(ce, 2) || get(msg, dg1, 4);
@@ -463,18 +528,24 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       diagnosisSystem(profile, system, code) !== 'ICD10' &&
       diagnosisSystem(profile, altSystem, alt) === 'ICD10'
     )
-      addDx(alt, comp(ce, 5) || text, altSystem);
-    else addDx(code, text, system);
+      addDx(dxs, alt, comp(ce, 5) || text, altSystem);
+    else addDx(dxs, code, text, system);
   }
 
   const procedures: ProcedureInput[] = [];
+  let lastProcSystem: string | undefined;
+  let lastProcSys: ProcedureInput['system'] = profile.defaultProcedureSystem;
+  // FT1-19 texts read so far and their repetitions (a short list: compared, never hashed).
+  const dxTexts: string[] = [];
+  const dxRepsOf: string[][][] = [];
+  let lastRawDate: string | undefined;
+  let lastDate: string | undefined;
   // FT1 lines that are not charges, named in the reason when no procedure is left.
   const skipped: string[] = [];
-  const dxSeen = new Map<string, string[][]>();
   for (const ft1 of ft1s) {
     // FT1-6 transaction type (table 0017): CG charge; credits, payments and adjustments are not services.
     const rawType = get(msg, ft1, 6);
-    const type = rawType.toUpperCase();
+    const type = upper(rawType);
     if (type && type !== 'CG') {
       skipped.push(
         `FT1 #${get(msg, ft1, 1) || ft1s.indexOf(ft1) + 1} skipped: FT1-6 transaction type '${rawType}' ${typeName(type)}`,
@@ -482,7 +553,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       continue;
     }
     // FT1-25 procedure code (CE), else FT1-7 transaction code.
-    const ce = firstRep(msg, ft1, 25);
+    const ce = firstRep(msg, ft1, 25, 3);
     const code = comp(ce, 1) || get(msg, ft1, 7, 1);
     if (!code) {
       diagnostics.push({
@@ -496,17 +567,22 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       continue;
     }
     const system = comp(ce, 3) || get(msg, ft1, 7, 3);
+    // Every charge line usually names the same coding system: look it up once.
+    if (system !== lastProcSystem) {
+      lastProcSystem = system;
+      lastProcSys = procedureSystem(profile, system);
+    }
     const p: ProcedureInput = {
-      system: procedureSystem(profile, system),
-      code: code.toUpperCase(),
+      system: lastProcSys,
+      code: upper(code),
     };
     const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
       const mods: string[] = [];
-      for (const r of components(msg, ft1, profile.modifierField)) {
+      for (const r of components(msg, ft1, profile.modifierField, Infinity, 1)) {
         const m = comp(r, 1);
-        if (m) mods.push(m.toUpperCase());
+        if (m) mods.push(upper(m));
       }
       if (mods.length) p.modifiers = mods;
     }
@@ -530,27 +606,38 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const links: number[] = [];
     // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
     const rawDx = rawField(ft1, 19);
-    let dxReps = dxSeen.get(rawDx);
-    if (!dxReps) dxSeen.set(rawDx, (dxReps = components(msg, ft1, 19)));
+    const known = dxTexts.indexOf(rawDx);
+    let dxReps = known >= 0 ? dxRepsOf[known]! : undefined;
+    if (!dxReps) {
+      dxReps = components(msg, ft1, 19, Infinity, 3);
+      if (dxTexts.length < 16) {
+        dxTexts.push(rawDx);
+        dxRepsOf.push(dxReps);
+      }
+    }
     for (const r of dxReps) {
       const c = comp(r, 1);
       if (!c) continue;
-      const seq = addDx(c, comp(r, 2), comp(r, 3));
+      const seq = addDx(dxs, c, comp(r, 2), comp(r, 3));
       if (!links.includes(seq)) links.push(seq);
     }
     if (links.length) p.diagnosisSeqs = links;
     const rawDate = get(msg, ft1, 4, 1, 1);
-    const date = hl7Date(rawDate);
+    if (rawDate !== lastRawDate) {
+      lastRawDate = rawDate;
+      lastDate = hl7Date(rawDate);
+    }
+    const date = lastDate;
     if (rawDate && !date)
       diagnostics.push(q('HL7_BAD_DATE', 'FT1-4 transaction date is not a valid date', 'FT1', 'FT1-4'));
     if (date && date !== dateOfService) p.date = date;
     if (profile.kind === 'dental' || profile.tooth) {
-      const tooth = readRef(msg, refs, profile.tooth, ft1);
-      if (tooth) p.tooth = tooth.toUpperCase();
-      const surfaces = readRef(msg, refs, profile.surfaces, ft1);
-      if (surfaces) p.surfaces = surfaces.toUpperCase();
-      const area = readRef(msg, refs, profile.area, ft1);
-      if (area) p.area = area.toUpperCase();
+      const tooth = readRef(msg, refs, filterReads, profile.tooth, ft1);
+      if (tooth) p.tooth = upper(tooth);
+      const surfaces = readRef(msg, refs, filterReads, profile.surfaces, ft1);
+      if (surfaces) p.surfaces = upper(surfaces);
+      const area = readRef(msg, refs, filterReads, profile.area, ft1);
+      if (area) p.area = upper(area);
     }
     procedures.push(p);
   }
@@ -561,14 +648,14 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
       if (!code) continue;
       const system = get(msg, pr1, 3, 3);
       const p: ProcedureInput = {
-        system: profile.procedureSystems[system.toUpperCase()] ?? profile.defaultProcedureSystem,
-        code: code.toUpperCase(),
+        system: profile.procedureSystems[upper(system)] ?? profile.defaultProcedureSystem,
+        code: upper(code),
       };
       const text = get(msg, pr1, 3, 2) || get(msg, pr1, 4);
       if (text) p.text = text;
       const mods: string[] = [];
-      for (const r of components(msg, pr1, 16)) {
-        const m = comp(r, 1).toUpperCase();
+      for (const r of components(msg, pr1, 16, Infinity, 1)) {
+        const m = upper(comp(r, 1));
         if (m) mods.push(m);
       }
       if (mods.length) p.modifiers = mods;
@@ -611,7 +698,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
-    const v = readRef(msg, refs, ref, firstFt1).toUpperCase();
+    const v = upper(readRef(msg, refs, filterReads, ref, firstFt1));
     const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
@@ -642,9 +729,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
-  const mdm = profile.mdmMap[readRef(msg, refs, profile.mdm).toUpperCase()];
+  const mdm = profile.mdmMap[upper(readRef(msg, refs, filterReads, profile.mdm))];
   if (mdm) enc.mdm = mdm;
-  const minutes = readRef(msg, refs, profile.totalMinutes);
+  const minutes = readRef(msg, refs, filterReads, profile.totalMinutes);
   if (minutes) {
     const n = Number(minutes);
     if (Number.isInteger(n) && n > 0) enc.totalMinutes = n;
@@ -656,19 +743,19 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
         field: profile.totalMinutes ?? '',
       });
   }
-  const visitType = profile.visitTypeMap[readRef(msg, refs, profile.visitType).toUpperCase()];
+  const visitType = profile.visitTypeMap[upper(readRef(msg, refs, filterReads, profile.visitType))];
   if (visitType) enc.visitType = visitType;
-  const nurse = readRef(msg, refs, profile.nurseVisit).toUpperCase();
+  const nurse = upper(readRef(msg, refs, filterReads, profile.nurseVisit));
   if (nurse === 'Y' || nurse === 'YES' || nurse === 'TRUE') enc.nurseVisit = true;
-  const auth = readRef(msg, refs, profile.authorization);
+  const auth = readRef(msg, refs, filterReads, profile.authorization);
   if (auth) enc.authorizationNumber = auth;
   return { value: enc, diagnostics };
 }
 
 /** The first non-empty profile visitNumber ref (PV1 is optional in DFT_P03: PV1-19 is not always there). */
-function visitNumberOf(msg: Message, refs: RefCache, profile: Hl7Profile): string {
+function visitNumberOf(msg: Message, refs: RefCache, profile: Hl7Profile, memo: FilterReads = []): string {
   for (const ref of profile.visitNumber ?? DEFAULT_VISIT_NUMBER) {
-    const v = readRef(msg, refs, ref);
+    const v = readRef(msg, refs, memo, ref);
     if (v) return v;
   }
   return '';
@@ -758,7 +845,7 @@ export function senderOf(msg: Message): string {
  */
 export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Profile): EnvelopeResult {
   const { text } = decodeBytes(raw);
-  const parsed = parseMessage(text);
+  const parsed = parseMessage(text, raw);
   const msg = parsed.value;
   const diagnostics = parsed.diagnostics;
   if (!msg) {
@@ -785,8 +872,8 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
     raw,
   };
   if (msg.controlId) base.controlId = msg.controlId;
-  const code = msg.messageCode.toUpperCase();
-  const trigger = msg.triggerEvent.toUpperCase();
+  const code = upper(msg.messageCode);
+  const trigger = upper(msg.triggerEvent);
 
   if (code === 'DFT') {
     if (trigger !== 'P03' && trigger !== 'P11')
@@ -830,7 +917,7 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
       };
     const txa = first(msg, 'TXA');
     // TXA-17 document completion status (table 0271): AU authenticated, LA legally authenticated.
-    const status = get(msg, txa, 17).toUpperCase();
+    const status = upper(get(msg, txa, 17));
     if (!profile.finalStatuses.includes(status))
       return {
         envelope: { ...base, ignore: `note not final (TXA-17 ${status || 'empty'})` },

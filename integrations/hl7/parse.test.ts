@@ -138,6 +138,58 @@ describe('components', () => {
     expect(components(m, ft1, 18)).toEqual([]);
     expect(components(m, ft1, 40)).toEqual([]);
   });
+
+  it('keeps only the first maxComps components of each repetition, when capped', () => {
+    const text =
+      'MSH|^~\\&|A|B|C|D|20260101||DFT^P03|1|P|2.5\r' +
+      'FT1|1' +
+      '|'.repeat(18) +
+      'E11.9^Type 2 \\T\\ more^I10^x~R51.9~^^L~J02.9^Pharyngitis';
+    const m = parseMessage(text).value!;
+    const ft1 = first(m, 'FT1');
+    const reps = components(m, ft1, 19);
+    for (const maxComps of [1, 2, 3, 4, 5])
+      for (const maxReps of [1, 2, Infinity])
+        expect(components(m, ft1, 19, maxReps, maxComps)).toEqual(
+          reps.slice(0, maxReps).map((r) => r.slice(0, maxComps)),
+        );
+  });
+});
+
+describe('reads from bytes', () => {
+  const reads = (text: string, bytes?: Buffer) => {
+    const m = parseMessage(text, bytes).value!;
+    return m.segments.map((seg) =>
+      seg.fields.map((_, n) => [
+        get(m, seg, n, 2),
+        get(m, seg, n, 1, 2, 1),
+        components(m, seg, n, Infinity, 3),
+      ]),
+    );
+  };
+
+  it('reads the same from the bytes as from the text, whatever the charset of the fixture', () => {
+    for (const name of [
+      'dft-p03.hl7',
+      'dft-p03-bom.hl7',
+      'dft-p03-crlf.hl7',
+      'dft-p03-odd-delimiters.hl7',
+      'dft-p03-win1252.hl7',
+      'dental-dft-p03.hl7',
+    ]) {
+      const raw = fixture(name);
+      const { text } = decodeBytes(raw);
+      expect(reads(text, raw)).toEqual(reads(text));
+    }
+  });
+
+  it('reads non-ASCII text right, when a multi-byte char shifts bytes against chars', () => {
+    const raw = Buffer.from(sampleDft({ index: 2 }).replace('Example St', 'Exämple Stræt ^ 中'));
+    const { text } = decodeBytes(raw);
+    expect(reads(text, raw)).toEqual(reads(text));
+    const m = parseMessage(text, raw).value!;
+    expect(get(m, first(m, 'PID'), 11, 2)).toBe(' 中');
+  });
 });
 
 describe('escapes', () => {

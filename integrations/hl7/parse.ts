@@ -2,10 +2,13 @@
 //
 // Why our own parser: the issue asks for 50,000 parse+map/s on a 3 KB DFT^P03; hl7-standard does
 // ~3,900/s and simple-hl7 ~11,000/s here (see bench.ts). The speed comes from doing the least work
-// up front: parsing only finds where segments start and end (one indexOf pass). A segment's field
-// boundaries are found on its first read (one indexOf pass over that segment), and a read of
-// SEG-n.c.s walks only field n's characters and slices the one leaf it asked for, unescaping only
-// when the leaf holds the escape character. No field array is built unless `fields` is asked for.
+// up front and making few strings: parsing only finds where segments start and end (one indexOf
+// pass). A segment's field boundaries are found on its first read (one indexOf pass over that
+// segment, with a look at the next character first, since half the fields of a charge message are
+// empty), and a read of SEG-n.c.s walks only field n's characters (the bytes, when byte i is char i:
+// indexing a Uint8Array is about twice as fast as charCodeAt) and slices the one leaf it asked for,
+// unescaping only when the leaf holds the escape character. No field array is built unless
+// `fields` is asked for.
 
 import type { Diagnostic } from '../../appliance/domain/types.js';
 
@@ -203,14 +206,14 @@ function stripLead(text: string): string {
 
 /**
  * A segment as parsed: where it lies in the message text, with field boundaries found on the first
- * read. Reads walk the whole (flat) message text by position: char access on a flat string is about
- * twice as fast as on a line sliced out of it. It keeps the Segment shape (`fields` is built on
- * demand), so code written against Segment still works.
+ * read. Reads walk the whole (flat) message text by position: char access on a flat string is
+ * about twice as fast as on a line sliced out of it. It keeps the Segment shape (`fields` is built
+ * on demand), so code written against Segment still works.
  */
 class SegmentLine implements Segment {
-  /** Offset in `text` where each piece of the line split on fs ends (piece 0 is the id); set on first read. */
-  ends: number[] | undefined = undefined;
   private list: string[] | undefined = undefined;
+  /** Where each piece of the line split on fs ends (piece 0 is the id); found on first read. */
+  ends: number[] | undefined = undefined;
   constructor(
     readonly id: string,
     readonly index: number,
@@ -223,6 +226,11 @@ class SegmentLine implements Segment {
     readonly fs: string,
     /** MSH, FHS, BHS: MSH-1 is the separator itself, so field n is piece n-1 for n ≥ 2. */
     readonly shift: boolean,
+    /**
+     * The bytes the text was decoded from, when byte i is char i (ASCII, or a single-byte charset)
+     * and the delimiters are ASCII: reads walk these, about twice as fast as charCodeAt.
+     */
+    readonly bytes: Uint8Array | undefined,
   ) {}
 
   get fields(): string[] {
@@ -240,21 +248,36 @@ class SegmentLine implements Segment {
   }
 }
 
+/**
+ * Field ends of a segment, found on its first read: one indexOf pass, with a look at the next
+ * character first, since half the fields of a charge message are empty (an indexOf call costs
+ * several times that look).
+ */
 function endsOf(seg: SegmentLine): number[] {
   if (seg.ends) return seg.ends;
   const ends: number[] = [];
-  const { text, fs, end } = seg;
-  for (let at = text.indexOf(fs, seg.offset); at >= 0 && at < end; at = text.indexOf(fs, at + 1))
+  const { text, fs, end, bytes } = seg;
+  const fsCode = fs.charCodeAt(0);
+  let at = text.indexOf(fs, seg.offset);
+  while (at >= 0 && at < end) {
     ends.push(at);
+    if ((bytes ? bytes[at + 1] : text.charCodeAt(at + 1)) === fsCode) at++;
+    else at = text.indexOf(fs, at + 2);
+  }
   ends.push(end);
   return (seg.ends = ends);
 }
 
 /**
  * Parse one HL7 v2 message. Errors (no MSH, bad delimiters) give value undefined; anything the
- * parser can still read gives a value, with warnings for what it had to skip.
+ * parser can still read gives a value, with warnings for what it had to skip. `bytes`, when given,
+ * are the bytes decodeBytes() made `input` from; reads then walk them where byte i is char i.
  */
-export function parseMessage(input: string): { value: Message | undefined; diagnostics: Diagnostic[] } {
+export function parseMessage(
+  input: string,
+  bytes?: Uint8Array,
+): { value: Message | undefined; diagnostics: Diagnostic[] } {
+  const lead = stripLead(input);
   let text = stripLead(stripFraming(input));
   if (!text.startsWith('MSH')) {
     return {
@@ -292,6 +315,16 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
   const segments: Segment[] = [];
   const byId = new Map<string, Segment[]>();
   const fs = d.field;
+  // decodeBytes() gives one char per byte only for ASCII (UTF-8 without multi-byte sequences) or
+  // windows-1252, where bytes below 0x80 are those ASCII chars and no other byte decodes to one.
+  // stripLead() removes a prefix, so the text is the tail of the bytes; framing stripped or a line
+  // feed made data (both rare) change the text, and then the bytes are not read at all.
+  const view =
+    bytes !== undefined && text === lead && bytes.length === input.length && isAscii(d)
+      ? text.length === input.length
+        ? bytes
+        : bytes.subarray(input.length - text.length)
+      : undefined;
   const fsCode = fs.charCodeAt(0);
   for (let i = 0; i < starts.length; i++) {
     const offset = starts[i]!;
@@ -318,7 +351,7 @@ export function parseMessage(input: string): { value: Message | undefined; diagn
       );
       break;
     }
-    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift);
+    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift, view);
     segments.push(seg);
     const list = byId.get(id);
     if (list) list.push(seg);
@@ -364,6 +397,12 @@ function cutCharge(i: number, offset: number): Diagnostic {
     'FT1',
     offset,
   );
+}
+
+function isAscii(d: Delimiters): boolean {
+  const all = d.field + d.component + d.repetition + d.escape + d.subcomponent + d.truncation;
+  for (let i = 0; i < all.length; i++) if (all.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 /** 2.3 to 2.8, with an optional .n sub-release (2.5.1): /^2\.[3-8](\.\d+)?$/ without the regex. */
@@ -480,9 +519,9 @@ export function rawField(seg: Segment | undefined, n: number): string {
   if (!(seg instanceof SegmentLine)) return seg?.fields[n] ?? '';
   if (seg.shift && n === 1) return seg.fs;
   const k = seg.shift && n > 1 ? n - 1 : n;
-  const ends = endsOf(seg);
-  if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return '';
-  return seg.text.slice(k === 0 ? seg.offset : ends[k - 1]! + 1, ends[k]);
+  const e = endsOf(seg);
+  if (!(k >= 0 && k < e.length) || (k | 0) !== k) return '';
+  return seg.text.slice(k === 0 ? seg.offset : e[k - 1]! + 1, e[k]);
 }
 
 /** Repetitions of a field, still escaped. An empty field has no repetitions. */
@@ -501,14 +540,14 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
   if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
     // Straight from the segment text: no field string is made, only the leaf.
     const k = seg.shift ? n - 1 : n;
-    const ends = endsOf(seg);
-    if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return '';
-    return leafAt(msg, seg.text, k === 0 ? seg.offset : ends[k - 1]! + 1, ends[k]!, c, s, rep);
+    const e = endsOf(seg);
+    if (!(k >= 0 && k < e.length) || (k | 0) !== k) return '';
+    return leafAt(msg, seg.text, seg.bytes, k === 0 ? seg.offset : e[k - 1]! + 1, e[k]!, c, s, rep);
   }
   const raw = rawField(seg, n);
   if (raw === '') return '';
   if (n <= 2 && seg!.id === 'MSH') return raw;
-  return leafAt(msg, raw, 0, raw.length, c, s, rep);
+  return leafAt(msg, raw, undefined, 0, raw.length, c, s, rep);
 }
 
 /**
@@ -516,7 +555,16 @@ export function get(msg: Message, seg: Segment | undefined, n: number, c = 1, s 
  * component and subcomponent separators up to the leaf, which ends at the next separator of any
  * level (HL7 v2.5 §2.5.5). Escape sequences never hold a separator, so they need no care here.
  */
-function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: number, rep: number): string {
+function leafAt(
+  msg: Message,
+  text: string,
+  bytes: Uint8Array | undefined,
+  a: number,
+  b: number,
+  c: number,
+  s: number,
+  rep: number,
+): string {
   const k = msg.codes;
   const R = k.rep;
   const C = k.comp;
@@ -532,10 +580,17 @@ function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: 
     let ss = 1;
     do {
       let ch = 0;
-      for (; i < b; i++) {
-        ch = text.charCodeAt(i);
-        if (ch === R || ch === C || ch === S) break;
-      }
+      // The same loop over bytes or chars (one loop over either would be slower than both).
+      if (bytes)
+        for (; i < b; i++) {
+          ch = bytes[i]!;
+          if (ch === R || ch === C || ch === S) break;
+        }
+      else
+        for (; i < b; i++) {
+          ch = text.charCodeAt(i);
+          if (ch === R || ch === C || ch === S) break;
+        }
       if (i >= b) return '';
       if (ch === R) {
         r++;
@@ -552,11 +607,18 @@ function leafAt(msg: Message, text: string, a: number, b: number, c: number, s: 
   const start = i;
   const E = k.esc;
   let escaped = false;
-  for (; i < b; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === R || ch === C || ch === S) break;
-    if (ch === E) escaped = true;
-  }
+  if (bytes)
+    for (; i < b; i++) {
+      const ch = bytes[i]!;
+      if (ch === R || ch === C || ch === S) break;
+      if (ch === E) escaped = true;
+    }
+  else
+    for (; i < b; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === R || ch === C || ch === S) break;
+      if (ch === E) escaped = true;
+    }
   return leafValue(msg, text, start, i, escaped);
 }
 
@@ -571,7 +633,8 @@ function leafValue(msg: Message, text: string, start: number, end: number, escap
  * Every repetition of SEG-n as its list of components (the first subcomponent of each, unescaped),
  * in one walk over the field: components(msg, seg, n)[rep][c - 1] is get(msg, seg, n, c, 1, rep),
  * and a component past the end of its list reads ''. An empty field has no repetitions. maxReps
- * stops the walk after that many repetitions. For fields
+ * stops the walk after that many repetitions; maxComps keeps only the first components of each
+ * (the rest of a repetition is skipped, no string made). For fields
  * read component by component (CE codes, names, addresses): get() walks from the field's start on
  * every read, which adds up on long repeating fields such as FT1-19.
  */
@@ -580,17 +643,20 @@ export function components(
   seg: Segment | undefined,
   n: number,
   maxReps = Infinity,
+  maxComps = Infinity,
 ): string[][] {
   let text: string;
+  let bytes: Uint8Array | undefined;
   let a: number;
   let b: number;
   if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
     const k = seg.shift ? n - 1 : n;
-    const ends = endsOf(seg);
-    if (!(k >= 0 && k < ends.length) || (k | 0) !== k) return [];
+    const e = endsOf(seg);
+    if (!(k >= 0 && k < e.length) || (k | 0) !== k) return [];
     text = seg.text;
-    a = k === 0 ? seg.offset : ends[k - 1]! + 1;
-    b = ends[k]!;
+    bytes = seg.bytes;
+    a = k === 0 ? seg.offset : e[k - 1]! + 1;
+    b = e[k]!;
   } else {
     text = rawField(seg, n);
     if (text !== '' && n <= 2 && seg!.id === 'MSH') return [[text]];
@@ -600,7 +666,11 @@ export function components(
   const out: string[][] = [];
   if (a === b) return out;
   const { rep: R, comp: C, sub: S, esc: E } = msg.codes;
-  let comps: string[] = [];
+  // Right-sized arrays when the caller caps the components (the usual case): an array grown by
+  // appending starts with room for 16, and these calls make several per message.
+  const capped = maxComps < 16;
+  let comps: string[] = capped ? new Array<string>(maxComps) : [];
+  let k = 0;
   let start = a;
   // End of the current component's first subcomponent, once a subcomponent separator was seen.
   let end = -1;
@@ -608,22 +678,45 @@ export function components(
   for (let i = a; ; i++) {
     // Skip plain characters in a tight loop; stop on any delimiter or the escape character.
     let ch = -1;
-    for (; i < b; i++) {
-      const x = text.charCodeAt(i);
-      if (x === C || x === R || x === S || x === E) {
-        ch = x;
-        break;
+    if (bytes)
+      for (; i < b; i++) {
+        const x = bytes[i]!;
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
       }
-    }
+    else
+      for (; i < b; i++) {
+        const x = text.charCodeAt(i);
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
+      }
     if (ch === C || ch === R || ch === -1) {
-      comps.push(leafValue(msg, text, start, end < 0 ? i : end, escaped));
+      comps[k++] = leafValue(msg, text, start, end < 0 ? i : end, escaped);
       start = i + 1;
       end = -1;
       escaped = false;
-      if (ch === C) continue;
+      if (ch === C) {
+        if (k < maxComps) continue;
+        // The rest of this repetition is not wanted: on to the next one, or done.
+        if (out.length + 1 < maxReps) {
+          for (i++; i < b && text.charCodeAt(i) !== R; i++);
+          start = i + 1;
+          ch = i < b ? R : -1;
+        } else ch = -1;
+      }
+      if (k < comps.length) comps.length = k;
+      if (ch === -1 || out.length + 1 >= maxReps) {
+        if (out.length === 0) return [comps];
+        out.push(comps);
+        return out;
+      }
       out.push(comps);
-      if (ch === -1 || out.length >= maxReps) return out;
-      comps = [];
+      comps = capped ? new Array<string>(maxComps) : [];
+      k = 0;
     } else if (ch === S) {
       if (end < 0) end = i;
     } else if (end < 0) escaped = true;
