@@ -54,10 +54,18 @@ interface Contender {
  * C, ...) so that other load on the box hits every library alike and the ratios stay fair.
  */
 function rates(contenders: Contender[], rounds: number): number[] {
-  for (const c of contenders) for (let i = 0; i < 200; i++) c.fn(c.corpus[i % c.corpus.length]!); // warm up
+  // Warm up long enough for V8's optimizing tier (a few hundred calls leave code half-optimized).
+  for (const c of contenders) {
+    const t0 = performance.now();
+    for (let i = 0; performance.now() - t0 < 300; i++) c.fn(c.corpus[i % c.corpus.length]!);
+  }
+  // With --expose-gc (the bench's child processes have it), collect before each window, so one
+  // library's garbage is not collected on another's time.
+  const gc = (globalThis as { gc?: () => void }).gc;
   const seen: number[][] = contenders.map(() => []);
   for (let r = 0; r < rounds; r++) {
     contenders.forEach((c, k) => {
+      gc?.();
       let n = 0;
       const t0 = performance.now();
       let t = t0;

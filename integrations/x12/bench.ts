@@ -21,18 +21,31 @@ function median(xs: number[]): number {
 }
 
 /**
- * MB/s (10^6 bytes) of `fn` over `bytes`, median of `runs` after five warm-ups: V8 needs a few
- * whole-file runs before it has optimized these loops, and the service runs them for months.
+ * MB/s (10^6 bytes) of `fn` over `bytes`: the median of `runs` windows of at least 100 ms each
+ * (one file takes a few ms, too short to time alone on a shared box), after warm-ups (five runs,
+ * 400 ms at least): V8 needs a few whole-file runs before it has optimized these loops, and the
+ * service runs them for months.
  */
 function rate(bytes: number, runs: number, fn: () => unknown): number {
-  for (let i = 0; i < 5; i++) fn();
-  const times: number[] = [];
+  const w0 = performance.now();
+  for (let i = 0; i < 5 || performance.now() - w0 < 400; i++) fn();
+  // With --expose-gc (the bench's child processes have it), collect before each window, so garbage
+  // left by an earlier row (or by node-x12) is not collected on this row's time.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    gc?.();
+    let n = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < 100) {
+      fn();
+      n++;
+      t = performance.now();
+    }
+    rates.push((bytes * n) / 1e6 / ((t - t0) / 1000));
   }
-  return Math.round((bytes / 1e6 / median(times)) * 10) / 10;
+  return Math.round(median(rates) * 10) / 10;
 }
 
 export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
