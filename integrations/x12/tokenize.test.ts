@@ -46,6 +46,20 @@ describe('tokenize', () => {
     }
   });
 
+  it('reads a pretty-printed file (a line and an indent between segments) as the compact one', () => {
+    const compact = tokenize(text).segments.map((s) => s.el);
+    // ISA stays as it is (106 characters); every later segment goes on its own indented line.
+    const pretty = text.slice(0, 106) + text.slice(106).replaceAll('~', '~\r\n    \t');
+    expect(tokenize(pretty).diagnostics).toEqual([]);
+    expect(tokenize(pretty).segments.map((s) => s.el)).toEqual(compact);
+    const c = cut(pretty);
+    expect(c.count).toBe(compact.length);
+    expect(c.src.slice(c.start[1], c.end[1])).toBe(compact[1]!.join('*'));
+    const tk = new X12Tokenizer();
+    const streamed = [...tk.push(pretty.slice(0, 500)), ...tk.push(pretty.slice(500)), ...tk.end()];
+    expect(streamed.map((s) => s.el)).toEqual(compact);
+  });
+
   it('a missing terminator on the last segment is a diagnostic, and the segment is still read', () => {
     const t = tokenize(text.slice(0, -1));
     expect(t.diagnostics[0]).toMatchObject({ code: 'X12_UNTERMINATED', segment: 'IEA' });

@@ -89,6 +89,27 @@ export interface Cuts {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Characters that may stand between a terminator and the next segment id and belong to no segment:
+ * line breaks (files wrapped at the terminator) and, unless a separator is one of them, spaces and
+ * tabs (pretty-printed files indent segments). A segment id never starts with either.
+ */
+function between(ch: number, blanksAreData: boolean): boolean {
+  return ch === 10 || ch === 13 || (!blanksAreData && (ch === 32 || ch === 9));
+}
+
+/** How many leading characters of `text` are `between` segments. */
+function leadBetween(text: string, blanksAreData: boolean): number {
+  let i = 0;
+  while (i < text.length && between(text.charCodeAt(i), blanksAreData)) i++;
+  return i;
+}
+
+/** Whether a separator is a space or a tab (then blanks are data, never indentation). */
+function blankSeparator(sep: Separators): boolean {
+  return /[ \t]/.test(sep.element + sep.component + sep.repetition + sep.segment);
+}
+
 export function cut(input: string): Cuts {
   const src = stripLead(input);
   const diagnostics: Diagnostic[] = [];
@@ -103,6 +124,7 @@ export function cut(input: string): Cuts {
   if (!separators) return none;
   const term = separators.segment[0] ?? '~';
   const stripCr = term === '\n';
+  const blanks = blankSeparator(separators);
   // Segments average well over 16 characters; grow if a file of tiny segments proves that wrong.
   const b: Bounds = {
     start: new Int32Array((src.length >> 4) + 16),
@@ -113,13 +135,8 @@ export function cut(input: string): Cuts {
   for (;;) {
     const t = src.indexOf(term, pos);
     if (t < 0) break;
-    // Line breaks between segments (files wrapped at the terminator) belong to no segment.
     let a = pos;
-    while (a < t) {
-      const ch = src.charCodeAt(a);
-      if (ch === 10 || ch === 13) a++;
-      else break;
-    }
+    while (a < t && between(src.charCodeAt(a), blanks)) a++;
     let z = t;
     if (stripCr && z > a && src.charCodeAt(z - 1) === 13) z--;
     if (z > a) addBounds(b, a, z);
@@ -128,7 +145,7 @@ export function cut(input: string): Cuts {
   if (pos < src.length) {
     // The text after the last terminator: an unterminated segment unless it is only whitespace.
     const tail = src.slice(pos);
-    const lead = tail.length - tail.replace(/^[\r\n]+/, '').length;
+    const lead = leadBetween(tail, blanks);
     const text = tail.slice(lead).replace(/\s+$/, '');
     if (text.length > 0) {
       diagnostics.push({
@@ -455,6 +472,7 @@ export class X12Tokenizer {
     const sep = this.separators!;
     const term = sep.segment[0] ?? '~';
     const el = sep.element;
+    const blanks = blankSeparator(sep);
     const buf = this.buf;
     // One native split over everything up to the last terminator (much faster than an indexOf walk).
     const last = buf.lastIndexOf(term);
@@ -466,13 +484,7 @@ export class X12Tokenizer {
     let offset = this.base;
     for (let k = 0; k < pieces.length; k++) {
       let text = pieces[k]!;
-      let skip = 0;
-      // Line breaks between segments (files wrapped at the terminator) belong to no segment.
-      while (skip < text.length) {
-        const ch = text.charCodeAt(skip);
-        if (ch === 10 || ch === 13) skip++;
-        else break;
-      }
+      const skip = leadBetween(text, blanks);
       const segOffset = offset + skip;
       offset += text.length + 1;
       if (skip) text = text.slice(skip);
@@ -483,7 +495,8 @@ export class X12Tokenizer {
       else emit!(seg);
     }
     if (tail !== undefined) {
-      const text = tail.replace(/^[\r\n]+/, '').replace(/\s+$/, '');
+      const lead = leadBetween(tail, blanks);
+      const text = tail.slice(lead).replace(/\s+$/, '');
       if (text.length > 0) {
         this.diagnostics.push({
           code: 'X12_UNTERMINATED',
@@ -495,7 +508,7 @@ export class X12Tokenizer {
         (out ? out.push.bind(out) : emit!)({
           el: text.split(el),
           n: ++this.n,
-          offset: offset + (tail.length - tail.replace(/^[\r\n]+/, '').length),
+          offset: offset + lead,
         });
       }
       this.buf = '';
