@@ -2,7 +2,8 @@
 // WAL, synchronous=FULL, migrations) and its inbound_messages table, with the same semantics the
 // core's sink promises: accept() resolves only after the commit; calls made close together are
 // group-committed in one transaction; the same sender + MSH-10 (or, without a control id, the same
-// sender + content) is a duplicate and creates nothing.
+// sender + content) is a duplicate and creates nothing. Simpler than the core on one point: the core
+// (store/intake.ts) takes a different message under a reused MSH-10 as new; this helper does not.
 import { createHash } from 'node:crypto';
 import { openStore, type Store } from '../../appliance/store/open.js';
 import type { InboundEnvelope, IntakeResult, IntakeSink } from '../../appliance/ports.js';
