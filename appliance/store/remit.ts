@@ -1,7 +1,7 @@
 // What comes back from the clearinghouse: responses stored durably first (then confirmed remotely),
 // then applied — 999 to batches, 277CA to claims, 835 to remittances that a person approves (or
 // that post themselves when remit.auto_post is on). Each application is one transaction + audit.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { AuditInput } from '../domain/audit.js';
 import type {
   Ack999Status,
@@ -16,6 +16,20 @@ import type { Store, Db } from './open.js';
 import { batchClaims, batches, clearinghouseResponses, remittanceClaims, remittances } from './schema.js';
 
 const ACTOR = 'service:remit';
+
+/** The batch an acknowledgment names (by id, ISA13 or GS06), with what applying it needs. */
+function batchWhere(d: Db, where: SQL) {
+  return d
+    .select({
+      id: batches.id,
+      status: batches.status,
+      isaControl: batches.isaControl,
+      testMode: batches.testMode,
+    })
+    .from(batches)
+    .where(where)
+    .get();
+}
 
 export function createRemitStore(store: Store): RemitStore {
   const { db } = store;
@@ -211,16 +225,7 @@ export function createRemitStore(store: Store): RemitStore {
       unknownBatch(d, responseId, what, now);
       return;
     }
-    const b = d
-      .select({
-        id: batches.id,
-        status: batches.status,
-        isaControl: batches.isaControl,
-        testMode: batches.testMode,
-      })
-      .from(batches)
-      .where(eq(batches.id, batchId))
-      .get();
+    const b = batchWhere(d, eq(batches.id, batchId));
     if (b && (b.status === 'pending' || b.status === 'sending' || b.status === 'ambiguous'))
       audit.push(...claimsSubmitted(d, b, now));
     const spoken = new Set(w.claimsWithStatus);
@@ -263,16 +268,7 @@ export function createRemitStore(store: Store): RemitStore {
   ) {
     for (const a of acks) {
       if (a.status === 'accepted') continue;
-      const batch = d
-        .select({
-          id: batches.id,
-          status: batches.status,
-          isaControl: batches.isaControl,
-          testMode: batches.testMode,
-        })
-        .from(batches)
-        .where(eq(batches.isaControl, a.isaControl))
-        .get();
+      const batch = batchWhere(d, eq(batches.isaControl, a.isaControl));
       if (!batch) {
         unknownBatch(d, responseId, `TA1 acknowledges interchange ${a.isaControl}`, now);
         continue;
@@ -372,16 +368,7 @@ export function createRemitStore(store: Store): RemitStore {
         interchangeAcks(d, responseId, interchanges, now, audit);
         // X231A1: each 999 transaction set acknowledges one functional group (AK102 = its GS06).
         for (const status of statuses) {
-          const batch = d
-            .select({
-              id: batches.id,
-              status: batches.status,
-              isaControl: batches.isaControl,
-              testMode: batches.testMode,
-            })
-            .from(batches)
-            .where(eq(batches.gsControl, Number(status.groupControlNumber)))
-            .get();
+          const batch = batchWhere(d, eq(batches.gsControl, Number(status.groupControlNumber)));
           if (!batch) {
             unknownBatch(d, responseId, `999 acknowledges group ${status.groupControlNumber}`, now);
             continue;
