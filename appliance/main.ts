@@ -114,7 +114,8 @@ export async function startAppliance(opts: ApplianceOptions, wiring: Wiring = {}
   mkdirSync(dataDir, { recursive: true, mode: 0o750 });
   const store = openStore(dbPathOf(config));
   const wal = startWalCheckpointer(store, {
-    onError: (err) => logger.warn({ err }, 'background WAL checkpoint failed; SQLite checkpoints on commit'),
+    onError: (err) =>
+      logger.warn({ err }, 'WAL background work failed; commits stay durable (SQLite checkpoints on commit)'),
   });
   const closers: Appliance['closers'] = [];
 

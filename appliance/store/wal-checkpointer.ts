@@ -4,6 +4,16 @@
 // through the pipeline). A second connection on a worker thread checkpoints PASSIVE instead, which
 // never blocks the writer; the writer keeps a high automatic threshold as a safety net in case the
 // thread stalls. Durability is unchanged: each commit is still fsynced into the WAL.
+//
+// The WAL file is also preallocated (zeros written up to that threshold) when the thread starts.
+// With the checkpoints on their own thread the WAL only restarts from its beginning at the writer's
+// threshold, so on a fresh file every commit until then appends and grows the file; the fsync of
+// a file whose size changed must also commit the file system's metadata. Measured here, one commit
+// per message: 1,294–1,624 commits/s appending against 1,678–2,321 overwriting in place, paired.
+// Zeros past the last frame are safe: recovery stops at the first frame whose salt and checksum
+// do not match the WAL header (sqlite.org/fileformat2.html#walformat), as it does at the stale
+// frames SQLite itself leaves behind a restarted WAL.
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Store } from './open.js';
@@ -17,6 +27,48 @@ export interface WalCheckpointer {
 
 /** The writer's own automatic checkpoint, pages: only reached if the background thread falls behind. */
 export const SAFETY_NET_PAGES = 10_000;
+
+/** WAL layout: a 32-byte file header, then frames of a 24-byte header and one page. */
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
+
+/**
+ * Writes zeros past the end of the store's WAL file until it can hold `frames` frames, then fsyncs
+ * it, so that commits overwrite allocated blocks instead of growing the file. Never shortens the
+ * file or touches bytes already in it; holds the write lock meanwhile, so no commit appends at the
+ * same time. Returns the bytes added (0 when the file is already that large or has no WAL).
+ */
+export function preallocateWal(store: Store, frames = SAFETY_NET_PAGES): number {
+  if (store.path === ':memory:' || store.sqlite.readonly) return 0;
+  const pageSize = Number(store.sqlite.pragma('page_size', { simple: true }));
+  const want = WAL_HEADER + frames * (FRAME_HEADER + pageSize);
+  let added = 0;
+  store.sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    let fd: number;
+    try {
+      fd = openSync(`${store.path}-wal`, 'r+');
+    } catch (err) {
+      // No WAL file yet (SQLite makes it with the first transaction): nothing to extend.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    try {
+      const zeros = Buffer.alloc(1 << 20);
+      for (let at = fstatSync(fd).size; at < want;) {
+        const n = writeSync(fd, zeros, 0, Math.min(zeros.length, want - at), at);
+        at += n;
+        added += n;
+      }
+      if (added > 0) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    store.sqlite.exec('COMMIT');
+  }
+  return added;
+}
 
 // Plain CommonJS for an eval'd worker (it inherits no loader hooks); better-sqlite3 by absolute path
 // because an eval'd worker resolves modules from the process's working directory.
@@ -46,12 +98,20 @@ parentPort.on('message', (m) => {
 
 export function startWalCheckpointer(
   store: Store,
-  opts: { intervalMs?: number; onError?: (message: string) => void } = {},
+  opts: { intervalMs?: number; onError?: (message: string) => void; preallocate?: boolean } = {},
 ): WalCheckpointer {
   if (store.path === ':memory:' || store.sqlite.readonly) {
     return { stats: () => ({ checkpoints: 0, lastError: undefined }), stop: () => Promise.resolve() };
   }
   store.sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  if (opts.preallocate !== false) {
+    try {
+      preallocateWal(store);
+    } catch (err) {
+      // A full disk or a busy database: commits then grow the file as they would have anyway.
+      opts.onError?.(`WAL preallocation failed: ${(err as Error).message}`);
+    }
+  }
   let checkpoints = 0;
   let lastError: string | undefined;
   const worker = new Worker(WORKER, {
