@@ -375,8 +375,6 @@ function benchChild(
   return new Promise((resolve, reject) => {
     const child = spawn(join(installRoot(), 'scripts/claimbox'), args, {
       stdio: ['ignore', 'pipe', 'inherit'],
-      // --expose-gc: the parse-rate rounds collect garbage between libraries, outside the timed windows.
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

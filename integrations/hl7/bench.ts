@@ -59,13 +59,12 @@ function rates(contenders: Contender[], rounds: number): number[] {
     const t0 = performance.now();
     for (let i = 0; performance.now() - t0 < 300; i++) c.fn(c.corpus[i % c.corpus.length]!);
   }
-  // With --expose-gc (the bench's child processes have it), collect before each window, so one
-  // library's garbage is not collected on another's time.
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // No forced GC between windows (an earlier version called gc() before each): V8 drops optimized
+  // code on a forced full GC (--trace-opt: mapDft optimized 12 times in 9 windows), so each window
+  // re-ran from the interpreter; here that read 2,000–11,000 instead of 22,000–38,000 msg/s.
   const seen: number[][] = contenders.map(() => []);
   for (let r = 0; r < rounds; r++) {
     contenders.forEach((c, k) => {
-      gc?.();
       let n = 0;
       const t0 = performance.now();
       let t = t0;

@@ -29,12 +29,11 @@ function median(xs: number[]): number {
 function rate(bytes: number, runs: number, fn: () => unknown): number {
   const w0 = performance.now();
   for (let i = 0; i < 5 || performance.now() - w0 < 400; i++) fn();
-  // With --expose-gc (the bench's child processes have it), collect before each window, so garbage
-  // left by an earlier row (or by node-x12) is not collected on this row's time.
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // No forced GC between windows (an earlier version called gc() before each): V8 drops optimized
+  // code on a forced full GC, so each window re-ran from the interpreter (837P write read 10–43
+  // instead of 124–163 MB/s, same code, alternating runs).
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
-    gc?.();
     let n = 0;
     const t0 = performance.now();
     let t = t0;
