@@ -63,6 +63,17 @@ export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
       unit: 'MB/s',
       note: `${claimCount}-claim 837D, ${(dentalBytes / 1e6).toFixed(2)} MB`,
     },
+    {
+      // The issue's yardstick (64 MB/s where it set 50 for read/validate): no loops, checks or types.
+      name: 'x12 plain split on ~ and * (reference)',
+      value: rate(bytes, runs, () => {
+        const out: string[][] = [];
+        for (const seg of text.split('~')) out.push(seg.split('*'));
+        return out;
+      }),
+      unit: 'MB/s',
+      note: `${note}; the issue measured ~64 MB/s where it set 50 for read and validate`,
+    },
     { name: 'x12 tokenize', value: rate(bytes, runs, () => tokenize(text)), unit: 'MB/s', note },
     {
       // What read837 and validateX12 start from: segment boundaries only (a SegCursor finds elements in place).
@@ -98,5 +109,40 @@ export function benchX12(claimCount = 1000, runs = 9): Promise<BenchRow[]> {
       note: `not installed (${err instanceof Error ? err.message.split('\n')[0] : 'error'})`,
     });
   }
+  // Ratios against the reference rows of the same run, so that figures from a slower or busier box
+  // can be read against the issue's (measured on its own machine).
+  const valueOf = (name: string) => rows.find((r) => r.name === name)?.value ?? 0;
+  const split = valueOf('x12 plain split on ~ and * (reference)');
+  const nodeX12 = valueOf('node-x12 837P parse');
+  const ratio = (name: string, of: string, base: number, baseName: string, target: string) => {
+    if (base > 0)
+      rows.push({
+        name,
+        value: Math.round((valueOf(of) / base) * 100) / 100,
+        unit: 'x',
+        note: `same run, ${of} / ${baseName}; ${target}`,
+      });
+  };
+  ratio(
+    'x12 validate as a share of a plain split',
+    'x12 837P validate (strict)',
+    split,
+    'plain split',
+    "50 MB/s against the issue's ~64 MB/s split is 0.78",
+  );
+  ratio(
+    'x12 read as a share of a plain split',
+    'x12 837P read (typed)',
+    split,
+    'plain split',
+    "50 MB/s against the issue's ~64 MB/s split is 0.78",
+  );
+  ratio(
+    'x12 validate speed-up over node-x12 parse',
+    'x12 837P validate (strict)',
+    nodeX12,
+    'node-x12',
+    'the issue measured node-x12 at ~7.6 MB/s (50 MB/s is 6.6x)',
+  );
   return Promise.resolve(rows);
 }
