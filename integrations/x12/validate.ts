@@ -409,12 +409,17 @@ function matches(k: Candidate, s: SegCursor, component: string): boolean {
   // whole element when it has none.
   const el = q.el;
   if (el < 1 || el > s.count) return q.codes.includes(s.part(el, 1, component) ?? '');
+  const src = s.src;
   const a = s.start(el);
-  let b = s.src.indexOf(component, a);
-  if (b < 0 || b > s.end(el)) b = s.end(el);
-  const p = pack(s.src, a, b);
+  const e = s.end(el);
+  // The first component, found by a char-code scan (qualifiers are a few characters; an indexOf call
+  // could run far past the element).
+  const comp = component.charCodeAt(0);
+  let b = a;
+  while (b < e && src.charCodeAt(b) !== comp) b++;
+  const p = pack(src, a, b);
   const codes = k.q!;
-  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
+  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(src.slice(a, b));
 }
 
 /** A code list packed (see `pack`) for lookups without a slice: a short list is scanned, a long one hashed. */
@@ -857,12 +862,46 @@ interface NodeRules {
   req: number[];
   na: number[];
   codes: CodeRule[];
+  /** The same rules by element position (index k for element k, 1..width), for `clean`. */
+  fast: FastRules;
 }
+
+/**
+ * What `elements` checks, laid out by position for one pass that only answers "no finding at all?".
+ * Element k (1..width) has: `flags[k]` (F_ bits), `kinds[k]`/`mins[k]`/`maxs[k]` from the dictionary
+ * (only when k <= dictLen) and `simple[k]`, the code list of a simple element. Composite code rules
+ * (CLM05-3, SV101-1) stay in `comp`, walked the way `elements` walks them.
+ */
+interface FastRules {
+  width: number;
+  /** DICTIONARY length for the segment id, -1 when the dictionary does not list it. */
+  dictLen: number;
+  /** Highest position that must be non-empty (mandatory or guide-required), 0 if none. */
+  lastNeeded: number;
+  flags: Uint8Array;
+  kinds: Int32Array;
+  mins: Int32Array;
+  maxs: Int32Array;
+  simple: (CodeRule | undefined)[];
+  comp: CodeRule[];
+  /** DTP: a component separator inside a simple element is no finding (DTP03 date ranges). */
+  dtp: boolean;
+}
+/** Must be non-empty (base-standard mandatory or guide-required). */
+const F_NEED = 1;
+/** Must be empty (guide "not used"). */
+const F_NONE = 2;
+/** Has a simple-element code list. */
+const F_CODE = 4;
 
 /** Element types as small numbers for the per-element loop; AN and ID first (`kind <= K_ID`). */
 const K_ID = 1;
+const K_N0 = 2;
+const K_N2 = 3;
+const K_R = 4;
+const K_DT = 5;
 const K_C = 7;
-const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: 2, N2: 3, R: 4, DT: 5, TM: 6, C: K_C };
+const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: K_N0, N2: K_N2, R: K_R, DT: K_DT, TM: 6, C: K_C };
 
 const nodeRulesCache = new WeakMap<SegNode, NodeRules>();
 function nodeRules(node: SegNode): NodeRules {
@@ -885,14 +924,155 @@ function nodeRules(node: SegNode): NodeRules {
       mandatory: dict ? baseMandatory(node, dict) : [],
       req: node.req ?? [],
       na: node.na ?? [],
-      codes: codeRules(node),
+      codes: [],
+      fast: undefined as unknown as FastRules,
     };
+    c.codes = codeRules(node);
+    c.fast = fastRules(node, c);
     nodeRulesCache.set(node, c);
   }
   return c;
 }
 
+function fastRules(node: SegNode, c: NodeRules): FastRules {
+  const dictLen = c.dict ? c.dict.length : -1;
+  let width = dictLen < 0 ? 0 : dictLen;
+  for (const k of [...c.mandatory, ...c.req, ...c.na]) width = Math.max(width, k);
+  for (const rule of c.codes) width = Math.max(width, rule.k);
+  const flags = new Uint8Array(width + 1);
+  const kinds = new Int32Array(width + 1);
+  const mins = new Int32Array(width + 1);
+  const maxs = new Int32Array(width + 1);
+  const simple = new Array<CodeRule | undefined>(width + 1).fill(undefined);
+  let lastNeeded = 0;
+  for (const k of [...c.mandatory, ...c.req]) {
+    if (k < 1) continue;
+    flags[k]! |= F_NEED;
+    lastNeeded = Math.max(lastNeeded, k);
+  }
+  for (const k of c.na) if (k >= 1) flags[k]! |= F_NONE;
+  for (let k = 1; k <= dictLen; k++) {
+    kinds[k] = c.kinds[k - 1]!;
+    mins[k] = c.mins[k - 1]!;
+    maxs[k] = c.maxs[k - 1]!;
+  }
+  const comp: CodeRule[] = [];
+  for (const rule of c.codes) {
+    if (rule.b !== undefined) comp.push(rule);
+    else if (rule.k >= 1 && simple[rule.k] === undefined) {
+      simple[rule.k] = rule;
+      flags[rule.k]! |= F_CODE;
+    } else comp.push(rule);
+  }
+  return { width, dictLen, lastNeeded, flags, kinds, mins, maxs, simple, comp, dtp: node.id === 'DTP' };
+}
+
+/**
+ * Whether `elements` would find nothing in the cursor's segment: one pass over its elements with the
+ * node's rules by position, no strings made. Anything unusual answers false, and `elements` (which
+ * builds the findings) runs as before; so this may say false for a clean segment, never true for one
+ * with a finding.
+ */
+function clean(f: FastRules, s: SegCursor, d: Doc): boolean {
+  const n = s.count;
+  const pos = s.positions;
+  const end = s.segmentEnd;
+  // Trailing separator.
+  if (n > 0 && pos[n - 1]! + 1 === end) return false;
+  const dictLen = f.dictLen;
+  if (dictLen >= 0 && n > dictLen) return false;
+  if (n < f.lastNeeded) return false;
+  const src = s.src;
+  const plain = n === 0 || (nextAt(d, 0, pos[0]! + 1) >= end && nextAt(d, 1, pos[0]! + 1) >= end);
+  const compCode = d.sep.component.charCodeAt(0);
+  const repCode = d.sep.repetition === '' ? -1 : d.sep.repetition.charCodeAt(0);
+  const { flags, kinds, mins, maxs } = f;
+  const last = n < f.width ? n : f.width;
+  for (let k = 1; k <= last; k++) {
+    const a = pos[k - 1]! + 1;
+    const b = k < n ? pos[k]! : end;
+    const fl = flags[k]!;
+    if (a === b) {
+      if (fl & F_NEED) return false;
+      continue;
+    }
+    if (fl & F_NONE) return false;
+    if (k <= dictLen) {
+      const kind = kinds[k]!;
+      let skip = kind === K_C;
+      if (!plain && !skip) {
+        for (let i = a; i < b; i++) {
+          const ch = src.charCodeAt(i);
+          if (ch === compCode) {
+            // `elements` passes a component separator only in DTP (and then checks nothing more here).
+            if (!f.dtp) return false;
+            skip = true;
+            break;
+          }
+          if (ch === repCode) return false;
+        }
+      }
+      if (!skip) {
+        const min = mins[k]!;
+        const max = maxs[k]!;
+        let len = b - a;
+        if (kind > K_ID) {
+          switch (kind) {
+            case K_N0:
+            case K_N2:
+              if (!wholeNumber(src, a, b)) return false;
+              if (src.charCodeAt(a) === 45) len--;
+              break;
+            case K_R: {
+              if (!decimalNumber(src, a, b)) return false;
+              if (src.charCodeAt(a) === 45) len--;
+              for (let i = a; i < b; i++)
+                if (src.charCodeAt(i) === 46) {
+                  len--;
+                  break;
+                }
+              break;
+            }
+            case K_DT:
+              if (!dateAt(src, a, b)) return false;
+              break;
+            default:
+              // TM: rare (BHT05); the regex check is fine here.
+              if (!timeValid(src.slice(a, b))) return false;
+          }
+        }
+        if ((min > 0 && len < min) || (max > 0 && len > max)) return false;
+      }
+    }
+    if (fl & F_CODE) {
+      if (!hasCode(f.simple[k]!, src, a, b)) return false;
+    }
+  }
+  const comp = f.comp;
+  for (let j = 0; j < comp.length; j++) {
+    const c = comp[j]!;
+    const k = c.k;
+    if (k < 1 || k > n) continue;
+    let a = pos[k - 1]! + 1;
+    const b = k < n ? pos[k]! : end;
+    if (a === b) continue;
+    if (c.b === undefined) {
+      if (!hasCode(c, src, a, b)) return false;
+      continue;
+    }
+    for (let p = 1; ; p++) {
+      let z = src.indexOf(d.sep.component, a);
+      if (z < 0 || z >= b) z = b;
+      if ((c.b === '*' || p === c.j) && z > a && !hasCode(c, src, a, z)) return false;
+      if (z === b || p === c.j) break;
+      a = z + 1;
+    }
+  }
+  return true;
+}
+
 function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
+  if (clean(rules.fast, s, d)) return;
   const sep = d.sep;
   const dict = rules.dict;
   const n = s.count;
