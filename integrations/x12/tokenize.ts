@@ -327,6 +327,11 @@ export class SegCursor {
     return this.sep;
   }
 
+  /** Offset of the current segment's first character (its id). */
+  get segmentStart(): number {
+    return this.a;
+  }
+
   /** Offset just after the current segment's last character. */
   get segmentEnd(): number {
     return this.b;
@@ -540,3 +545,12 @@ export function scan(
 export function components(value: string, sep: Separators): string[] {
   return value.split(sep.component);
 }
+
+/**
+ * Hidden classes that outlive any one file. V8 reaches the hidden class (map) of a class's instances
+ * through transitions it holds only weakly: when a full garbage collection finds no instance alive
+ * (between two files, every cursor is garbage), the map is collected, the next file's cursor gets a new
+ * one, and every function optimized against the old map (moveTo, at, is, the validator's walk that
+ * inlines them) is thrown away and recompiled. One cursor kept for the process's life keeps the map.
+ */
+export const LIVE_MAPS = new Set<unknown>([new SegCursor(cut(''), '*')]);

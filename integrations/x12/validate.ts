@@ -18,7 +18,16 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { cut, SegCursor, SEGMENT_ID_SLOTS, segmentAt, segmentIdSlot, type Cuts } from './tokenize.js';
+import { segmentRegex, type PositionRules } from './segment-regex.js';
+import {
+  cut,
+  LIVE_MAPS,
+  SegCursor,
+  SEGMENT_ID_SLOTS,
+  segmentAt,
+  segmentIdSlot,
+  type Cuts,
+} from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
 import { parseCents } from './values.js';
 
@@ -150,6 +159,8 @@ interface Doc {
   from: [number, number];
   next: [number, number];
   counts: Map<LoopNode, Counts>;
+  /** sepSetIndex of the file's separators. */
+  sepSet: number;
 }
 
 /** Offset of the next component (which 0) or repetition (1) separator at or after `at`, src.length if none. */
@@ -219,6 +230,7 @@ export function validateX12(text: string): ValidationResult {
     from: [0, 0],
     next: [-1, -1],
     counts: new Map(),
+    sepSet: sepSetIndex(sep),
   };
   controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
@@ -864,6 +876,56 @@ interface NodeRules {
   codes: CodeRule[];
   /** The same rules by element position (index k for element k, 1..width), for `clean`. */
   fast: FastRules;
+  /** The node's clean-segment regex per separator set (see sepSetIndex); null where it has none. */
+  res: (RegExp | null | undefined)[];
+}
+
+/** Separator sets seen so far, numbered: a node keeps one regex per set. */
+const SEP_SETS = new Map<string, number>();
+/** Enough for any real mix of trading partners; past it, files are checked by `clean` alone. */
+const MAX_SEP_SETS = 16;
+function sepSetIndex(sep: Separators): number {
+  const key = `${sep.element}\u0000${sep.component}\u0000${sep.repetition}\u0000${sep.segment}`;
+  let i = SEP_SETS.get(key);
+  if (i === undefined) {
+    if (SEP_SETS.size >= MAX_SEP_SETS) return -1;
+    SEP_SETS.set(key, (i = SEP_SETS.size));
+  }
+  return i;
+}
+
+/** The node's clean-segment regex for this file's separators, built on first use; undefined if none. */
+function regexFor(node: SegNode, rules: NodeRules, d: Doc): RegExp | undefined {
+  const i = d.sepSet;
+  if (i < 0) return undefined;
+  let re = rules.res[i];
+  if (re === undefined) {
+    re = null;
+    if (rules.dict) {
+      const f = rules.fast;
+      const positions: PositionRules[] = [];
+      for (let k = 1; k <= f.width; k++)
+        positions[k] = {
+          need: (f.flags[k]! & F_NEED) !== 0,
+          none: (f.flags[k]! & F_NONE) !== 0,
+          def: rules.dict[k - 1],
+          codes: undefined,
+          parts: [],
+        };
+      let ok = true;
+      for (const c of rules.codes) {
+        const p = positions[c.k];
+        if (!p) continue;
+        if (c.b === undefined) {
+          if (p.codes) ok = false;
+          p.codes = c.codes;
+        } else p.parts.push({ j: c.b === '*' ? '*' : c.j, codes: c.codes });
+      }
+      if (ok) re = segmentRegex(node.id, rules.dict.length, positions, d.sep) ?? null;
+    }
+    rules.res[i] = re;
+  }
+  return re ?? undefined;
 }
 
 /**
@@ -926,6 +988,7 @@ function nodeRules(node: SegNode): NodeRules {
       na: node.na ?? [],
       codes: [],
       fast: undefined as unknown as FastRules,
+      res: [],
     };
     c.codes = codeRules(node);
     c.fast = fastRules(node, c);
@@ -1072,6 +1135,13 @@ function clean(f: FastRules, s: SegCursor, d: Doc): boolean {
 }
 
 function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
+  const re = regexFor(node, rules, d);
+  if (re) {
+    const end = s.segmentEnd;
+    re.lastIndex = s.segmentStart;
+    // Matched to its end, and not ending in an element separator (a trailing empty element): clean.
+    if (re.test(s.src) && re.lastIndex === end && s.src.charCodeAt(end - 1) !== d.elCode) return;
+  }
   if (clean(rules.fast, s, d)) return;
   const sep = d.sep;
   const dict = rules.dict;
@@ -1811,3 +1881,11 @@ function check999(r: Report): GuideRules {
   };
   return { step, end: () => undefined };
 }
+
+// One instance of each class made per file, kept for the process's life (see LIVE_MAPS in tokenize.ts):
+// after a full GC with no validation running, new maps would deoptimize walk, elements and the rules.
+LIVE_MAPS.add(new Report());
+LIVE_MAPS.add(new Rules('005010X222A1', { element: '*', component: ':', repetition: '^', segment: '~' }));
+LIVE_MAPS.add(
+  new Counts({ t: 'l', id: '', usage: 'S', max: 1, name: '', kids: [], pos: 0, byId: undefined }),
+);
