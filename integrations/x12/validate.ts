@@ -29,7 +29,7 @@ import {
   type Cuts,
 } from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
-import { parseCents } from './values.js';
+import { parseCents, parseCentsAt } from './values.js';
 
 type Spec = () => LoopNode;
 const SPECS: Record<string, { spec: Spec; fn: string; set: string }> = {
@@ -1507,6 +1507,72 @@ function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
 
 const PART_BIT: Record<string, number> = { N3: 1, N4: 2, DMG: 4 };
 
+/** src[a, b) === String(n) for a non-negative integer n, compared in place. */
+function equalsDecimal(src: string, a: number, b: number, n: number): boolean {
+  let i = b;
+  do {
+    const digit = n % 10;
+    if (i <= a || src.charCodeAt(--i) !== 48 + digit) return false;
+    n = (n - digit) / 10;
+  } while (n > 0);
+  return i === a;
+}
+
+/**
+ * Whether the diagnosis pointers in element k are certainly fine (at most 4, each a canonical 1-2 digit
+ * number from 1 to `max`, none repeated), read in place; false means "check them the long way".
+ */
+function pointersClean(s: SegCursor, k: number, comp: number, max: number): boolean {
+  if (s.len(k) === 0) return true;
+  const src = s.src;
+  const b = s.end(k);
+  let seen = 0;
+  let count = 0;
+  for (let i = s.start(k); i <= b; i++) {
+    if (i === b || src.charCodeAt(i) === comp) continue;
+    const d0 = src.charCodeAt(i) - 48;
+    if (d0 < 1 || d0 > 9) return false;
+    let v = d0;
+    if (i + 1 < b && src.charCodeAt(i + 1) !== comp) {
+      const d1 = src.charCodeAt(++i) - 48;
+      if (d1 < 0 || d1 > 9) return false;
+      v = v * 10 + d1;
+      if (i + 1 < b && src.charCodeAt(i + 1) !== comp) return false;
+    }
+    if (v > max || v > 30 || seen & (1 << v) || ++count > 4) return false;
+    seen |= 1 << v;
+  }
+  return true;
+}
+
+/** Number(el[k]) > 0 for plain decimals (digits, at most one point) read in place; false: ask Number. */
+function positiveAt(s: SegCursor, k: number): boolean {
+  if (s.len(k) === 0) return false;
+  const src = s.src;
+  const b = s.end(k);
+  let dot = false;
+  let digits = false;
+  let nonZero = false;
+  for (let i = s.start(k); i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch === 46 && !dot) dot = true;
+    else if (ch >= 48 && ch <= 57) {
+      digits = true;
+      if (ch !== 48) nonZero = true;
+    } else return false;
+  }
+  return digits && nonZero;
+}
+
+const POS_PACKED = new PackedCodes(POS_CODES);
+/** POS.has(el[k]) for a non-empty element, looked up without a slice. */
+function posAt(s: SegCursor, k: number): boolean {
+  const a = s.start(k);
+  const b = s.end(k);
+  const p = pack(s.src, a, b);
+  return p >= 0 ? POS_PACKED.has(p) : !POS_PACKED.allPacked && POS.has(s.src.slice(a, b));
+}
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   let clm: Segment | undefined;
   let sum = 0;
@@ -1599,9 +1665,15 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       case 'DMG': {
         if (loop === '2010BA') subscriberParts |= id === 'N3' ? 1 : id === 'N4' ? 2 : 4;
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        const zip = id === 'N4' ? s.at(3) : undefined;
-        if (zip && ZIP9_LOOPS.has(loop) && !s.at(4) && !/^\d{9}$/.test(zip))
-          r.err('X12_ZIP9', s, `ZIP code '${zip}' must be the full nine digits in loop ${loop}`, 3);
+        // (zip && ZIP9_LOOPS.has(loop) && !N404 && !/^\d{9}$/.test(zip)), read in place.
+        if (
+          id === 'N4' &&
+          s.len(3) > 0 &&
+          ZIP9_LOOPS.has(loop) &&
+          s.len(4) === 0 &&
+          !digitsAt(s.src, s.start(3), s.end(3), 9)
+        )
+          r.err('X12_ZIP9', s, `ZIP code '${s.at(3)!}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
           id === 'N3' &&
@@ -1687,22 +1759,25 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           finishLine(s);
           lines++;
           lineDate = false;
-          const lx = s.at(1);
-          if (lx !== String(lines)) r.err('X12_LX_SEQUENCE', s, `LX01 '${lx ?? ''}' should be ${lines}`, 1);
+          if (!(s.count >= 1 && equalsDecimal(s.src, s.start(1), s.end(1), lines)))
+            r.err('X12_LX_SEQUENCE', s, `LX01 '${s.at(1) ?? ''}' should be ${lines}`, 1);
         }
         break;
       case 'SV1':
       case 'SV3': {
         if (!clm) break;
         const sv1 = id === 'SV1';
-        const amt = parseCents(s.get(2));
+        const amt = s.len(2) > 0 ? parseCentsAt(s.src, s.start(2), s.end(2)) : undefined;
         if (amt !== undefined) sum += amt;
         const proc = s.part(1, 2, component);
         if (!proc) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
         if (!sv1 && proc && !/^D\d{4}$/.test(proc))
           r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
         const ptrEl = sv1 ? 7 : 11;
-        const ptrs = nonEmptyParts(s, ptrEl, component);
+        // The findings below need the pointers as strings only when one of them is wrong.
+        const ptrs = pointersClean(s, ptrEl, component.charCodeAt(0), dxCount || 12)
+          ? []
+          : nonEmptyParts(s, ptrEl, component);
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
         for (let j = 0; j < ptrs.length; j++) {
           const x = ptrs[j]!;
@@ -1721,11 +1796,12 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
             break;
           }
-        const units = Number(sv1 ? s.at(4) : s.at(6));
-        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', sv1 ? 4 : 6);
-        const pos = s.at(sv1 ? 5 : 3);
-        if (pos && !POS.has(pos))
-          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, sv1 ? 5 : 3);
+        const unitsEl = sv1 ? 4 : 6;
+        if (!positiveAt(s, unitsEl) && !(Number(s.at(unitsEl)) > 0))
+          r.err('X12_UNITS', s, 'units must be greater than zero', unitsEl);
+        const posEl = sv1 ? 5 : 3;
+        if (s.len(posEl) > 0 && !posAt(s, posEl))
+          r.err('X12_BAD_POS', s, `'${s.at(posEl)!}' is not a CMS place of service code`, posEl);
         if (!sv1 && s.at(4)) {
           const areas = s.get(4).split(component);
           for (let j = 0; j < areas.length; j++) {
