@@ -276,14 +276,12 @@ export class SegCursor {
   private index = 0;
   private a = 0;
   private b = 0;
-  private readonly elCode: number;
 
   constructor(
     private readonly c: Cuts,
     private readonly element: string,
   ) {
     this.src = c.src;
-    this.elCode = element.charCodeAt(0);
   }
 
   moveTo(i: number): this {
@@ -292,10 +290,7 @@ export class SegCursor {
     const b = this.c.end[i]!;
     let n = 0;
     let sep = this.sep;
-    // A char-code scan: segments are short, and an indexOf call per element costs more than the scan.
-    const el = this.elCode;
-    for (let k = a; k < b; k++) {
-      if (src.charCodeAt(k) !== el) continue;
+    for (let k = src.indexOf(this.element, a); k >= 0 && k < b; k = src.indexOf(this.element, k + 1)) {
       if (n === sep.length) {
         const grown = new Int32Array(n * 2);
         grown.set(sep);
