@@ -82,8 +82,9 @@ function valuePattern(
       return `-?\\d${range}`;
     case 'R':
       if (codes) return alternation(codes.filter((v) => DECIMAL.test(v) && within(digitsOf(v))));
-      // Digits only, or digits around one point: the lookahead counts the run (digit count = run - 1).
-      return `-?(?:\\d${range}|(?=[\\d.]{${lo + 1},${hi === Infinity ? '' : hi + 1}}(?![\\d.]))\\d*\\.\\d*)`;
+      // Digits around one point (the lookahead counts the run: digit count = run - 1), else digits only.
+      // The point form goes first: digits alone would match the front of "12.5" and end the element there.
+      return `-?(?:(?=[\\d.]{${lo + 1},${hi === Infinity ? '' : hi + 1}}(?![\\d.]))\\d*\\.\\d*|\\d${range})`;
     case 'DT':
       if (codes) return undefined;
       return within(8) ? DATE : '(?!)';
