@@ -1413,7 +1413,12 @@ function hierarchy(hls: Hl[], r: Report) {
     const child = hl.child;
     // Findings need only the segment's id and number.
     const s: Segment = { el: ['HL'], n: hl.n, offset: 0 };
-    if (id !== String(expect))
+    // id !== String(expect), without the string for the usual whole numbers.
+    if (
+      Number.isSafeInteger(expect) && expect >= 0
+        ? !equalsDecimal(id, 0, id.length, expect)
+        : id !== String(expect)
+    )
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
     expect = Number(id) + 1 || expect + 1;
     const want = parentLevels(level);
@@ -1507,6 +1512,16 @@ function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
 
 const PART_BIT: Record<string, number> = { N3: 1, N4: 2, DMG: 4 };
 
+/** `!!s.part(k, 2, component)` in place: element k has a second component and it is not empty. */
+function secondPartPresent(s: SegCursor, k: number, comp: number): boolean {
+  if (s.count < k) return false;
+  const src = s.src;
+  const b = s.end(k);
+  let i = s.start(k);
+  while (i < b && src.charCodeAt(i) !== comp) i++;
+  return i + 1 < b && src.charCodeAt(i + 1) !== comp;
+}
+
 /** src[a, b) === String(n) for a non-negative integer n, compared in place. */
 function equalsDecimal(src: string, a: number, b: number, n: number): boolean {
   let i = b;
@@ -1574,7 +1589,10 @@ function posAt(s: SegCursor, k: number): boolean {
 }
 
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
+  /** The claim's CLM (its id and number only, for findings), CLM02 and CLM05 as text. */
   let clm: Segment | undefined;
+  let clmTotal = '';
+  let clmComposite = '';
   let sum = 0;
   let lines = 0;
   let dxCount = 0;
@@ -1610,15 +1628,15 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   const finishClaim = () => {
     if (!clm) return;
     finishLine(clm);
-    const total = parseCents(clm.el[2] ?? '');
+    const total = parseCents(clmTotal);
     if (total !== undefined && lines > 0 && total !== sum)
       r.err(
         'X12_CLM02_SUM',
         clm,
-        `total charge ${clm.el[2] ?? ''} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
+        `total charge ${clmTotal} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
         2,
       );
-    const freq = nth(clm.el[5] ?? '', sep.component, 2);
+    const freq = nth(clmComposite, sep.component, 2);
     if ((freq === '7' || freq === '8') && !f8)
       r.err(
         'X12_MISSING_F8',
@@ -1694,7 +1712,9 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       case 'CLM': {
         finishClaim();
-        clm = s.segment();
+        clm = { el: ['CLM'], n: s.n, offset: 0 };
+        clmTotal = s.get(2);
+        clmComposite = s.get(5);
         sum = 0;
         lines = 0;
         claimDate = false;
@@ -1769,8 +1789,10 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         const sv1 = id === 'SV1';
         const amt = s.len(2) > 0 ? parseCentsAt(s.src, s.start(2), s.end(2)) : undefined;
         if (amt !== undefined) sum += amt;
-        const proc = s.part(1, 2, component);
-        if (!proc) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+        // SV101-2 / SV301-2: the 837P needs it present; the 837D also reads it (a CDT code).
+        const proc = sv1 ? undefined : s.part(1, 2, component);
+        if (sv1 ? !secondPartPresent(s, 1, component.charCodeAt(0)) : !proc)
+          r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
         if (!sv1 && proc && !/^D\d{4}$/.test(proc))
           r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
         const ptrEl = sv1 ? 7 : 11;
