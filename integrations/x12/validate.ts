@@ -520,6 +520,12 @@ interface Candidate {
   pos: number;
   /** The element rules of `seg`, resolved on first use. */
   rules: NodeRules | undefined;
+  /**
+   * The occurrence counts of the loop this candidate opens (undefined until first opened; a segment
+   * candidate never has any). A loop node is the candidate of one parent only and never encloses an
+   * iteration of itself, and validation is synchronous: one Counts, reset per iteration, serves every file.
+   */
+  counts: Counts | undefined;
   /** seg.q, kept here: one load fewer per candidate tried. */
   qual: SegNode['q'];
   /** seg.q's codes, packed. */
@@ -546,6 +552,7 @@ function candidates(l: LoopNode): Candidates {
         seg,
         pos: k.pos,
         rules: undefined,
+        counts: undefined,
         qual: q,
         q: q ? new PackedCodes(q.codes) : undefined,
       };
@@ -661,7 +668,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const counts = countsFor(d, node);
+      const counts = (found.counts ??= new Counts(node)).reset();
       counts.inc(0);
       stack.push({ loop: node, pos: 0, counts, start: i, byId: candidates(node) });
       elements(found.seg, (found.rules ??= nodeRules(found.seg)), s, d, r);
