@@ -413,7 +413,19 @@ interface Frame {
   byId: Candidates;
 }
 
-function matches(k: Candidate, s: SegCursor, component: string): boolean {
+/**
+ * The qualifier last read from the walk's current segment: its element (-1: none yet), the bounds of its
+ * first component and that component packed. Candidates for one segment (NM1 in 2300 has a dozen) mostly
+ * pin the same element, which is then read once.
+ */
+interface QualifierMemo {
+  el: number;
+  a: number;
+  b: number;
+  packed: number;
+}
+
+function matches(k: Candidate, s: SegCursor, component: string, m: QualifierMemo): boolean {
   // Candidates are looked up by segment id: only the qualifier is left to compare.
   const q = k.qual;
   if (!q) return true;
@@ -422,16 +434,22 @@ function matches(k: Candidate, s: SegCursor, component: string): boolean {
   const el = q.el;
   if (el < 1 || el > s.count) return q.codes.includes(s.part(el, 1, component) ?? '');
   const src = s.src;
-  const a = s.start(el);
-  const e = s.end(el);
-  // The first component, found by a char-code scan (qualifiers are a few characters; an indexOf call
-  // could run far past the element).
-  const comp = component.charCodeAt(0);
-  let b = a;
-  while (b < e && src.charCodeAt(b) !== comp) b++;
-  const p = pack(src, a, b);
+  if (m.el !== el) {
+    const a = s.start(el);
+    const e = s.end(el);
+    // The first component, found by a char-code scan (qualifiers are a few characters; an indexOf call
+    // could run far past the element).
+    const comp = component.charCodeAt(0);
+    let b = a;
+    while (b < e && src.charCodeAt(b) !== comp) b++;
+    m.el = el;
+    m.a = a;
+    m.b = b;
+    m.packed = pack(src, a, b);
+  }
+  const p = m.packed;
   const codes = k.q!;
-  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(src.slice(a, b));
+  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(src.slice(m.a, m.b));
 }
 
 /** A code list packed (see `pack`) for lookups without a slice: a short list is scanned, a long one hashed. */
@@ -617,8 +635,10 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
   const stack: Frame[] = [
     { loop: spec, pos: -1, counts: countsFor(d, spec), start: from, byId: candidates(spec) },
   ];
+  const memo: QualifierMemo = { el: -1, a: 0, b: 0, packed: -1 };
   for (let i = from; i < to; i++) {
     s.moveTo(i);
+    memo.el = -1;
     const id = s.id;
     let foundDepth = -1;
     let found: Candidate | undefined;
@@ -630,7 +650,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
         const k = list[j]!;
         if (k.pos < f.pos) continue;
         if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
-        if (matches(k, s, component)) {
+        if (matches(k, s, component, memo)) {
           found = k;
           foundDepth = dep;
           break;
