@@ -187,7 +187,10 @@ function addBounds(b: Bounds, a: number, z: number) {
  */
 const ID_SLOTS = 1024;
 const ID_CODES = new Int32Array(ID_SLOTS);
-const ID_NAMES = new Array<string>(ID_SLOTS).fill('');
+/** Per table slot: the id's number among the known ids (0, 1, 2, ...), what `slotAt` hands out. */
+const ID_DENSE = new Int32Array(ID_SLOTS).fill(-1);
+/** Known ids by that number. */
+const ID_NAMES: string[] = [];
 function idSlot(code: number): number {
   return Math.imul(code, 0x9e3779b1) >>> 22;
 }
@@ -196,11 +199,16 @@ for (const id of [...Object.keys(DICTIONARY), 'ISA', 'IEA', 'GS', 'GE']) {
   for (let j = 0; j < id.length; j++) code = (code << 7) | id.charCodeAt(j);
   let h = idSlot(code);
   while (ID_CODES[h] !== 0 && ID_CODES[h] !== code) h = (h + 1) & (ID_SLOTS - 1);
+  if (ID_CODES[h] === code) continue;
   ID_CODES[h] = code;
-  ID_NAMES[h] = id;
+  ID_DENSE[h] = ID_NAMES.length;
+  ID_NAMES.push(id);
 }
 
-/** The table slot of the known segment id src[a, k), or -1. */
+/**
+ * The number of the known segment id src[a, k) (dense: arrays indexed by it stay small, a few hundred
+ * entries, and close together in memory), or -1.
+ */
 function slotAt(src: string, a: number, k: number): number {
   const len = k - a;
   if (len === 2 || len === 3) {
@@ -212,7 +220,7 @@ function slotAt(src: string, a: number, k: number): number {
     }
     // Codes are never 0 (the length sits in the top bits), so 0 marks an empty slot.
     for (let h = idSlot(code); ID_CODES[h] !== 0; h = (h + 1) & (ID_SLOTS - 1))
-      if (ID_CODES[h] === code) return h;
+      if (ID_CODES[h] === code) return ID_DENSE[h]!;
   }
   return -1;
 }
@@ -223,7 +231,7 @@ export function segmentIdSlot(id: string): number {
 }
 
 /** Number of slots: arrays indexed by `SegCursor.slot` have this length. */
-export const SEGMENT_ID_SLOTS = ID_SLOTS;
+export const SEGMENT_ID_SLOTS = ID_NAMES.length;
 
 function idAt(src: string, a: number, k: number): string {
   const h = slotAt(src, a, k);
@@ -320,6 +328,11 @@ export class SegCursor {
   /** Separator offsets of the current segment: element k (1..count) starts after entry k-1. Valid until moveTo. */
   get positions(): Int32Array {
     return this.sep;
+  }
+
+  /** Offset of the current segment's first character (its id). */
+  get segmentStart(): number {
+    return this.a;
   }
 
   /** Offset just after the current segment's last character. */
@@ -535,3 +548,12 @@ export function scan(
 export function components(value: string, sep: Separators): string[] {
   return value.split(sep.component);
 }
+
+/**
+ * Hidden classes that outlive any one file. V8 reaches the hidden class (map) of a class's instances
+ * through transitions it holds only weakly: when a full garbage collection finds no instance alive
+ * (between two files, every cursor is garbage), the map is collected, the next file's cursor gets a new
+ * one, and every function optimized against the old map (moveTo, at, is, the validator's walk that
+ * inlines them) is thrown away and recompiled. One cursor kept for the process's life keeps the map.
+ */
+export const LIVE_MAPS = new Set<unknown>([new SegCursor(cut(''), '*')]);

@@ -18,9 +18,18 @@ import {
   type Node,
   type SegNode,
 } from './specs.js';
-import { cut, SegCursor, SEGMENT_ID_SLOTS, segmentAt, segmentIdSlot, type Cuts } from './tokenize.js';
+import { segmentRegex, type PositionRules } from './segment-regex.js';
+import {
+  cut,
+  LIVE_MAPS,
+  SegCursor,
+  SEGMENT_ID_SLOTS,
+  segmentAt,
+  segmentIdSlot,
+  type Cuts,
+} from './tokenize.js';
 import type { Segment, Separators, ValidationResult } from './types.js';
-import { parseCents } from './values.js';
+import { parseCents, parseCentsAt } from './values.js';
 
 type Spec = () => LoopNode;
 const SPECS: Record<string, { spec: Spec; fn: string; set: string }> = {
@@ -150,6 +159,8 @@ interface Doc {
   from: [number, number];
   next: [number, number];
   counts: Map<LoopNode, Counts>;
+  /** sepSetIndex of the file's separators. */
+  sepSet: number;
 }
 
 /** Offset of the next component (which 0) or repetition (1) separator at or after `at`, src.length if none. */
@@ -219,6 +230,7 @@ export function validateX12(text: string): ValidationResult {
     from: [0, 0],
     next: [-1, -1],
     counts: new Map(),
+    sepSet: sepSetIndex(sep),
   };
   controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
   let i = 0;
@@ -401,7 +413,19 @@ interface Frame {
   byId: Candidates;
 }
 
-function matches(k: Candidate, s: SegCursor, component: string): boolean {
+/**
+ * The qualifier last read from the walk's current segment: its element (-1: none yet), the bounds of its
+ * first component and that component packed. Candidates for one segment (NM1 in 2300 has a dozen) mostly
+ * pin the same element, which is then read once.
+ */
+interface QualifierMemo {
+  el: number;
+  a: number;
+  b: number;
+  packed: number;
+}
+
+function matches(k: Candidate, s: SegCursor, component: string, m: QualifierMemo): boolean {
   // Candidates are looked up by segment id: only the qualifier is left to compare.
   const q = k.qual;
   if (!q) return true;
@@ -409,12 +433,23 @@ function matches(k: Candidate, s: SegCursor, component: string): boolean {
   // whole element when it has none.
   const el = q.el;
   if (el < 1 || el > s.count) return q.codes.includes(s.part(el, 1, component) ?? '');
-  const a = s.start(el);
-  let b = s.src.indexOf(component, a);
-  if (b < 0 || b > s.end(el)) b = s.end(el);
-  const p = pack(s.src, a, b);
+  const src = s.src;
+  if (m.el !== el) {
+    const a = s.start(el);
+    const e = s.end(el);
+    // The first component, found by a char-code scan (qualifiers are a few characters; an indexOf call
+    // could run far past the element).
+    const comp = component.charCodeAt(0);
+    let b = a;
+    while (b < e && src.charCodeAt(b) !== comp) b++;
+    m.el = el;
+    m.a = a;
+    m.b = b;
+    m.packed = pack(src, a, b);
+  }
+  const p = m.packed;
   const codes = k.q!;
-  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(s.src.slice(a, b));
+  return p >= 0 ? codes.has(p) : !codes.allPacked && q.codes.includes(src.slice(m.a, m.b));
 }
 
 /** A code list packed (see `pack`) for lookups without a slice: a short list is scanned, a long one hashed. */
@@ -503,6 +538,12 @@ interface Candidate {
   pos: number;
   /** The element rules of `seg`, resolved on first use. */
   rules: NodeRules | undefined;
+  /**
+   * The occurrence counts of the loop this candidate opens (undefined until first opened; a segment
+   * candidate never has any). A loop node is the candidate of one parent only and never encloses an
+   * iteration of itself, and validation is synchronous: one Counts, reset per iteration, serves every file.
+   */
+  counts: Counts | undefined;
   /** seg.q, kept here: one load fewer per candidate tried. */
   qual: SegNode['q'];
   /** seg.q's codes, packed. */
@@ -529,6 +570,7 @@ function candidates(l: LoopNode): Candidates {
         seg,
         pos: k.pos,
         rules: undefined,
+        counts: undefined,
         qual: q,
         q: q ? new PackedCodes(q.codes) : undefined,
       };
@@ -593,8 +635,10 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
   const stack: Frame[] = [
     { loop: spec, pos: -1, counts: countsFor(d, spec), start: from, byId: candidates(spec) },
   ];
+  const memo: QualifierMemo = { el: -1, a: 0, b: 0, packed: -1 };
   for (let i = from; i < to; i++) {
     s.moveTo(i);
+    memo.el = -1;
     const id = s.id;
     let foundDepth = -1;
     let found: Candidate | undefined;
@@ -606,7 +650,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
         const k = list[j]!;
         if (k.pos < f.pos) continue;
         if (k.idx === 0 && dep > 0) continue; // a loop's trigger only opens a new iteration from the parent
-        if (matches(k, s, component)) {
+        if (matches(k, s, component, memo)) {
           found = k;
           foundDepth = dep;
           break;
@@ -644,7 +688,7 @@ function walk(spec: LoopNode, d: Doc, from: number, to: number, r: Report, rules
           : `${node.name} used more than ${node.max} times`,
       );
     if (node.t === 'l') {
-      const counts = countsFor(d, node);
+      const counts = (found.counts ??= new Counts(node)).reset();
       counts.inc(0);
       stack.push({ loop: node, pos: 0, counts, start: i, byId: candidates(node) });
       elements(found.seg, (found.rules ??= nodeRules(found.seg)), s, d, r);
@@ -857,12 +901,96 @@ interface NodeRules {
   req: number[];
   na: number[];
   codes: CodeRule[];
+  /** The same rules by element position (index k for element k, 1..width), for `clean`. */
+  fast: FastRules;
+  /** The node's clean-segment regex per separator set (see sepSetIndex); null where it has none. */
+  res: (RegExp | null | undefined)[];
 }
+
+/** Separator sets seen so far, numbered: a node keeps one regex per set. */
+const SEP_SETS = new Map<string, number>();
+/** Enough for any real mix of trading partners; past it, files are checked by `clean` alone. */
+const MAX_SEP_SETS = 16;
+function sepSetIndex(sep: Separators): number {
+  const key = `${sep.element}\u0000${sep.component}\u0000${sep.repetition}\u0000${sep.segment}`;
+  let i = SEP_SETS.get(key);
+  if (i === undefined) {
+    if (SEP_SETS.size >= MAX_SEP_SETS) return -1;
+    SEP_SETS.set(key, (i = SEP_SETS.size));
+  }
+  return i;
+}
+
+/** The node's clean-segment regex for this file's separators, built on first use; undefined if none. */
+function regexFor(node: SegNode, rules: NodeRules, d: Doc): RegExp | undefined {
+  const i = d.sepSet;
+  if (i < 0) return undefined;
+  let re = rules.res[i];
+  if (re === undefined) {
+    re = null;
+    if (rules.dict) {
+      const f = rules.fast;
+      const positions: PositionRules[] = [];
+      for (let k = 1; k <= f.width; k++)
+        positions[k] = {
+          need: (f.flags[k]! & F_NEED) !== 0,
+          none: (f.flags[k]! & F_NONE) !== 0,
+          def: rules.dict[k - 1],
+          codes: undefined,
+          parts: [],
+        };
+      let ok = true;
+      for (const c of rules.codes) {
+        const p = positions[c.k];
+        if (!p) continue;
+        if (c.b === undefined) {
+          if (p.codes) ok = false;
+          p.codes = c.codes;
+        } else p.parts.push({ j: c.b === '*' ? '*' : c.j, codes: c.codes });
+      }
+      if (ok) re = segmentRegex(node.id, rules.dict.length, positions, d.sep) ?? null;
+    }
+    rules.res[i] = re;
+  }
+  return re ?? undefined;
+}
+
+/**
+ * What `elements` checks, laid out by position for one pass that only answers "no finding at all?".
+ * Element k (1..width) has: `flags[k]` (F_ bits), `kinds[k]`/`mins[k]`/`maxs[k]` from the dictionary
+ * (only when k <= dictLen) and `simple[k]`, the code list of a simple element. Composite code rules
+ * (CLM05-3, SV101-1) stay in `comp`, walked the way `elements` walks them.
+ */
+interface FastRules {
+  width: number;
+  /** DICTIONARY length for the segment id, -1 when the dictionary does not list it. */
+  dictLen: number;
+  /** Highest position that must be non-empty (mandatory or guide-required), 0 if none. */
+  lastNeeded: number;
+  flags: Uint8Array;
+  kinds: Int32Array;
+  mins: Int32Array;
+  maxs: Int32Array;
+  simple: (CodeRule | undefined)[];
+  comp: CodeRule[];
+  /** DTP: a component separator inside a simple element is no finding (DTP03 date ranges). */
+  dtp: boolean;
+}
+/** Must be non-empty (base-standard mandatory or guide-required). */
+const F_NEED = 1;
+/** Must be empty (guide "not used"). */
+const F_NONE = 2;
+/** Has a simple-element code list. */
+const F_CODE = 4;
 
 /** Element types as small numbers for the per-element loop; AN and ID first (`kind <= K_ID`). */
 const K_ID = 1;
+const K_N0 = 2;
+const K_N2 = 3;
+const K_R = 4;
+const K_DT = 5;
 const K_C = 7;
-const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: 2, N2: 3, R: 4, DT: 5, TM: 6, C: K_C };
+const KIND: Record<ElType, number> = { AN: 0, ID: K_ID, N0: K_N0, N2: K_N2, R: K_R, DT: K_DT, TM: 6, C: K_C };
 
 const nodeRulesCache = new WeakMap<SegNode, NodeRules>();
 function nodeRules(node: SegNode): NodeRules {
@@ -885,14 +1013,163 @@ function nodeRules(node: SegNode): NodeRules {
       mandatory: dict ? baseMandatory(node, dict) : [],
       req: node.req ?? [],
       na: node.na ?? [],
-      codes: codeRules(node),
+      codes: [],
+      fast: undefined as unknown as FastRules,
+      res: [],
     };
+    c.codes = codeRules(node);
+    c.fast = fastRules(node, c);
     nodeRulesCache.set(node, c);
   }
   return c;
 }
 
+function fastRules(node: SegNode, c: NodeRules): FastRules {
+  const dictLen = c.dict ? c.dict.length : -1;
+  let width = dictLen < 0 ? 0 : dictLen;
+  for (const k of [...c.mandatory, ...c.req, ...c.na]) width = Math.max(width, k);
+  for (const rule of c.codes) width = Math.max(width, rule.k);
+  const flags = new Uint8Array(width + 1);
+  const kinds = new Int32Array(width + 1);
+  const mins = new Int32Array(width + 1);
+  const maxs = new Int32Array(width + 1);
+  const simple = new Array<CodeRule | undefined>(width + 1).fill(undefined);
+  let lastNeeded = 0;
+  for (const k of [...c.mandatory, ...c.req]) {
+    if (k < 1) continue;
+    flags[k]! |= F_NEED;
+    lastNeeded = Math.max(lastNeeded, k);
+  }
+  for (const k of c.na) if (k >= 1) flags[k]! |= F_NONE;
+  for (let k = 1; k <= dictLen; k++) {
+    kinds[k] = c.kinds[k - 1]!;
+    mins[k] = c.mins[k - 1]!;
+    maxs[k] = c.maxs[k - 1]!;
+  }
+  const comp: CodeRule[] = [];
+  for (const rule of c.codes) {
+    if (rule.b !== undefined) comp.push(rule);
+    else if (rule.k >= 1 && simple[rule.k] === undefined) {
+      simple[rule.k] = rule;
+      flags[rule.k]! |= F_CODE;
+    } else comp.push(rule);
+  }
+  return { width, dictLen, lastNeeded, flags, kinds, mins, maxs, simple, comp, dtp: node.id === 'DTP' };
+}
+
+/**
+ * Whether `elements` would find nothing in the cursor's segment: one pass over its elements with the
+ * node's rules by position, no strings made. Anything unusual answers false, and `elements` (which
+ * builds the findings) runs as before; so this may say false for a clean segment, never true for one
+ * with a finding.
+ */
+function clean(f: FastRules, s: SegCursor, d: Doc): boolean {
+  const n = s.count;
+  const pos = s.positions;
+  const end = s.segmentEnd;
+  // Trailing separator.
+  if (n > 0 && pos[n - 1]! + 1 === end) return false;
+  const dictLen = f.dictLen;
+  if (dictLen >= 0 && n > dictLen) return false;
+  if (n < f.lastNeeded) return false;
+  const src = s.src;
+  const plain = n === 0 || (nextAt(d, 0, pos[0]! + 1) >= end && nextAt(d, 1, pos[0]! + 1) >= end);
+  const compCode = d.sep.component.charCodeAt(0);
+  const repCode = d.sep.repetition === '' ? -1 : d.sep.repetition.charCodeAt(0);
+  const { flags, kinds, mins, maxs } = f;
+  const last = n < f.width ? n : f.width;
+  for (let k = 1; k <= last; k++) {
+    const a = pos[k - 1]! + 1;
+    const b = k < n ? pos[k]! : end;
+    const fl = flags[k]!;
+    if (a === b) {
+      if (fl & F_NEED) return false;
+      continue;
+    }
+    if (fl & F_NONE) return false;
+    if (k <= dictLen) {
+      const kind = kinds[k]!;
+      let skip = kind === K_C;
+      if (!plain && !skip) {
+        for (let i = a; i < b; i++) {
+          const ch = src.charCodeAt(i);
+          if (ch === compCode) {
+            // `elements` passes a component separator only in DTP (and then checks nothing more here).
+            if (!f.dtp) return false;
+            skip = true;
+            break;
+          }
+          if (ch === repCode) return false;
+        }
+      }
+      if (!skip) {
+        const min = mins[k]!;
+        const max = maxs[k]!;
+        let len = b - a;
+        if (kind > K_ID) {
+          switch (kind) {
+            case K_N0:
+            case K_N2:
+              if (!wholeNumber(src, a, b)) return false;
+              if (src.charCodeAt(a) === 45) len--;
+              break;
+            case K_R: {
+              if (!decimalNumber(src, a, b)) return false;
+              if (src.charCodeAt(a) === 45) len--;
+              for (let i = a; i < b; i++)
+                if (src.charCodeAt(i) === 46) {
+                  len--;
+                  break;
+                }
+              break;
+            }
+            case K_DT:
+              if (!dateAt(src, a, b)) return false;
+              break;
+            default:
+              // TM: rare (BHT05); the regex check is fine here.
+              if (!timeValid(src.slice(a, b))) return false;
+          }
+        }
+        if ((min > 0 && len < min) || (max > 0 && len > max)) return false;
+      }
+    }
+    if (fl & F_CODE) {
+      if (!hasCode(f.simple[k]!, src, a, b)) return false;
+    }
+  }
+  const comp = f.comp;
+  for (let j = 0; j < comp.length; j++) {
+    const c = comp[j]!;
+    const k = c.k;
+    if (k < 1 || k > n) continue;
+    let a = pos[k - 1]! + 1;
+    const b = k < n ? pos[k]! : end;
+    if (a === b) continue;
+    if (c.b === undefined) {
+      if (!hasCode(c, src, a, b)) return false;
+      continue;
+    }
+    for (let p = 1; ; p++) {
+      let z = src.indexOf(d.sep.component, a);
+      if (z < 0 || z >= b) z = b;
+      if ((c.b === '*' || p === c.j) && z > a && !hasCode(c, src, a, z)) return false;
+      if (z === b || p === c.j) break;
+      a = z + 1;
+    }
+  }
+  return true;
+}
+
 function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
+  const re = regexFor(node, rules, d);
+  if (re) {
+    const end = s.segmentEnd;
+    re.lastIndex = s.segmentStart;
+    // Matched to its end, and not ending in an element separator (a trailing empty element): clean.
+    if (re.test(s.src) && re.lastIndex === end && s.src.charCodeAt(end - 1) !== d.elCode) return;
+  }
+  if (clean(rules.fast, s, d)) return;
   const sep = d.sep;
   const dict = rules.dict;
   const n = s.count;
@@ -1163,7 +1440,12 @@ function hierarchy(hls: Hl[], r: Report) {
     const child = hl.child;
     // Findings need only the segment's id and number.
     const s: Segment = { el: ['HL'], n: hl.n, offset: 0 };
-    if (id !== String(expect))
+    // id !== String(expect), without the string for the usual whole numbers.
+    if (
+      Number.isSafeInteger(expect) && expect >= 0
+        ? !equalsDecimal(id, 0, id.length, expect)
+        : id !== String(expect)
+    )
       r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
     expect = Number(id) + 1 || expect + 1;
     const want = parentLevels(level);
@@ -1257,8 +1539,87 @@ function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
 
 const PART_BIT: Record<string, number> = { N3: 1, N4: 2, DMG: 4 };
 
+/** `!!s.part(k, 2, component)` in place: element k has a second component and it is not empty. */
+function secondPartPresent(s: SegCursor, k: number, comp: number): boolean {
+  if (s.count < k) return false;
+  const src = s.src;
+  const b = s.end(k);
+  let i = s.start(k);
+  while (i < b && src.charCodeAt(i) !== comp) i++;
+  return i + 1 < b && src.charCodeAt(i + 1) !== comp;
+}
+
+/** src[a, b) === String(n) for a non-negative integer n, compared in place. */
+function equalsDecimal(src: string, a: number, b: number, n: number): boolean {
+  let i = b;
+  do {
+    const digit = n % 10;
+    if (i <= a || src.charCodeAt(--i) !== 48 + digit) return false;
+    n = (n - digit) / 10;
+  } while (n > 0);
+  return i === a;
+}
+
+/**
+ * Whether the diagnosis pointers in element k are certainly fine (at most 4, each a canonical 1-2 digit
+ * number from 1 to `max`, none repeated), read in place; false means "check them the long way".
+ */
+function pointersClean(s: SegCursor, k: number, comp: number, max: number): boolean {
+  if (s.len(k) === 0) return true;
+  const src = s.src;
+  const b = s.end(k);
+  let seen = 0;
+  let count = 0;
+  for (let i = s.start(k); i <= b; i++) {
+    if (i === b || src.charCodeAt(i) === comp) continue;
+    const d0 = src.charCodeAt(i) - 48;
+    if (d0 < 1 || d0 > 9) return false;
+    let v = d0;
+    if (i + 1 < b && src.charCodeAt(i + 1) !== comp) {
+      const d1 = src.charCodeAt(++i) - 48;
+      if (d1 < 0 || d1 > 9) return false;
+      v = v * 10 + d1;
+      if (i + 1 < b && src.charCodeAt(i + 1) !== comp) return false;
+    }
+    if (v > max || v > 30 || seen & (1 << v) || ++count > 4) return false;
+    seen |= 1 << v;
+  }
+  return true;
+}
+
+/** Number(el[k]) > 0 for plain decimals (digits, at most one point) read in place; false: ask Number. */
+function positiveAt(s: SegCursor, k: number): boolean {
+  if (s.len(k) === 0) return false;
+  const src = s.src;
+  const b = s.end(k);
+  let dot = false;
+  let digits = false;
+  let nonZero = false;
+  for (let i = s.start(k); i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch === 46 && !dot) dot = true;
+    else if (ch >= 48 && ch <= 57) {
+      digits = true;
+      if (ch !== 48) nonZero = true;
+    } else return false;
+  }
+  return digits && nonZero;
+}
+
+const POS_PACKED = new PackedCodes(POS_CODES);
+/** POS.has(el[k]) for a non-empty element, looked up without a slice. */
+function posAt(s: SegCursor, k: number): boolean {
+  const a = s.start(k);
+  const b = s.end(k);
+  const p = pack(s.src, a, b);
+  return p >= 0 ? POS_PACKED.has(p) : !POS_PACKED.allPacked && POS.has(s.src.slice(a, b));
+}
+
 function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
+  /** The claim's CLM (its id and number only, for findings), CLM02 and CLM05 as text. */
   let clm: Segment | undefined;
+  let clmTotal = '';
+  let clmComposite = '';
   let sum = 0;
   let lines = 0;
   let dxCount = 0;
@@ -1294,15 +1655,15 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
   const finishClaim = () => {
     if (!clm) return;
     finishLine(clm);
-    const total = parseCents(clm.el[2] ?? '');
+    const total = parseCents(clmTotal);
     if (total !== undefined && lines > 0 && total !== sum)
       r.err(
         'X12_CLM02_SUM',
         clm,
-        `total charge ${clm.el[2] ?? ''} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
+        `total charge ${clmTotal} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
         2,
       );
-    const freq = nth(clm.el[5] ?? '', sep.component, 2);
+    const freq = nth(clmComposite, sep.component, 2);
     if ((freq === '7' || freq === '8') && !f8)
       r.err(
         'X12_MISSING_F8',
@@ -1349,9 +1710,15 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       case 'DMG': {
         if (loop === '2010BA') subscriberParts |= id === 'N3' ? 1 : id === 'N4' ? 2 : 4;
         // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        const zip = id === 'N4' ? s.at(3) : undefined;
-        if (zip && ZIP9_LOOPS.has(loop) && !s.at(4) && !/^\d{9}$/.test(zip))
-          r.err('X12_ZIP9', s, `ZIP code '${zip}' must be the full nine digits in loop ${loop}`, 3);
+        // (zip && ZIP9_LOOPS.has(loop) && !N404 && !/^\d{9}$/.test(zip)), read in place.
+        if (
+          id === 'N4' &&
+          s.len(3) > 0 &&
+          ZIP9_LOOPS.has(loop) &&
+          s.len(4) === 0 &&
+          !digitsAt(s.src, s.start(3), s.end(3), 9)
+        )
+          r.err('X12_ZIP9', s, `ZIP code '${s.at(3)!}' must be the full nine digits in loop ${loop}`, 3);
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
         if (
           id === 'N3' &&
@@ -1372,7 +1739,9 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
         break;
       case 'CLM': {
         finishClaim();
-        clm = s.segment();
+        clm = { el: ['CLM'], n: s.n, offset: 0 };
+        clmTotal = s.get(2);
+        clmComposite = s.get(5);
         sum = 0;
         lines = 0;
         claimDate = false;
@@ -1437,22 +1806,27 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
           finishLine(s);
           lines++;
           lineDate = false;
-          const lx = s.at(1);
-          if (lx !== String(lines)) r.err('X12_LX_SEQUENCE', s, `LX01 '${lx ?? ''}' should be ${lines}`, 1);
+          if (!(s.count >= 1 && equalsDecimal(s.src, s.start(1), s.end(1), lines)))
+            r.err('X12_LX_SEQUENCE', s, `LX01 '${s.at(1) ?? ''}' should be ${lines}`, 1);
         }
         break;
       case 'SV1':
       case 'SV3': {
         if (!clm) break;
         const sv1 = id === 'SV1';
-        const amt = parseCents(s.get(2));
+        const amt = s.len(2) > 0 ? parseCentsAt(s.src, s.start(2), s.end(2)) : undefined;
         if (amt !== undefined) sum += amt;
-        const proc = s.part(1, 2, component);
-        if (!proc) r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+        // SV101-2 / SV301-2: the 837P needs it present; the 837D also reads it (a CDT code).
+        const proc = sv1 ? undefined : s.part(1, 2, component);
+        if (sv1 ? !secondPartPresent(s, 1, component.charCodeAt(0)) : !proc)
+          r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
         if (!sv1 && proc && !/^D\d{4}$/.test(proc))
           r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
         const ptrEl = sv1 ? 7 : 11;
-        const ptrs = nonEmptyParts(s, ptrEl, component);
+        // The findings below need the pointers as strings only when one of them is wrong.
+        const ptrs = pointersClean(s, ptrEl, component.charCodeAt(0), dxCount || 12)
+          ? []
+          : nonEmptyParts(s, ptrEl, component);
         if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
         for (let j = 0; j < ptrs.length; j++) {
           const x = ptrs[j]!;
@@ -1471,11 +1845,12 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
             break;
           }
-        const units = Number(sv1 ? s.at(4) : s.at(6));
-        if (!(units > 0)) r.err('X12_UNITS', s, 'units must be greater than zero', sv1 ? 4 : 6);
-        const pos = s.at(sv1 ? 5 : 3);
-        if (pos && !POS.has(pos))
-          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, sv1 ? 5 : 3);
+        const unitsEl = sv1 ? 4 : 6;
+        if (!positiveAt(s, unitsEl) && !(Number(s.at(unitsEl)) > 0))
+          r.err('X12_UNITS', s, 'units must be greater than zero', unitsEl);
+        const posEl = sv1 ? 5 : 3;
+        if (s.len(posEl) > 0 && !posAt(s, posEl))
+          r.err('X12_BAD_POS', s, `'${s.at(posEl)!}' is not a CMS place of service code`, posEl);
         if (!sv1 && s.at(4)) {
           const areas = s.get(4).split(component);
           for (let j = 0; j < areas.length; j++) {
@@ -1631,3 +2006,11 @@ function check999(r: Report): GuideRules {
   };
   return { step, end: () => undefined };
 }
+
+// One instance of each class made per file, kept for the process's life (see LIVE_MAPS in tokenize.ts):
+// after a full GC with no validation running, new maps would deoptimize walk, elements and the rules.
+LIVE_MAPS.add(new Report());
+LIVE_MAPS.add(new Rules('005010X222A1', { element: '*', component: ':', repetition: '^', segment: '~' }));
+LIVE_MAPS.add(
+  new Counts({ t: 'l', id: '', usage: 'S', max: 1, name: '', kids: [], pos: 0, byId: undefined }),
+);

@@ -20,10 +20,14 @@ export function money(cents: number): string {
  * Returns undefined for text that is not -?digits[.digits] or carries non-zero digits past the cent.
  */
 export function parseCents(text: string): number | undefined {
-  const n = text.length;
-  let i = 0;
-  const neg = n > 0 && text.charCodeAt(0) === 45;
-  if (neg) i = 1;
+  return parseCentsAt(text, 0, text.length);
+}
+
+/** parseCents of text[from, n), read in place (the validator's line charges, without a slice). */
+export function parseCentsAt(text: string, from: number, n: number): number | undefined {
+  let i = from;
+  const neg = n > from && text.charCodeAt(from) === 45;
+  if (neg) i = from + 1;
   let whole = 0;
   let wholeDigits = 0;
   for (; i < n; i++) {
