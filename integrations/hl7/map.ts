@@ -21,6 +21,8 @@ import {
   components,
   decodeBytes,
   first,
+  firstComponents,
+  firstOfEach,
   get,
   parseMessage,
   rawField,
@@ -205,9 +207,12 @@ function readRef(
   else if (r.filter) {
     const f = r.filter;
     const segs = all(msg, r.segment);
-    let reads = memo.find((m) => m.segment === r.segment && m.field === f.field);
+    let reads: FilterReads[number] | undefined;
+    for (let i = 0; i < memo.length && !reads; i++)
+      if (memo[i]!.segment === r.segment && memo[i]!.field === f.field) reads = memo[i];
     if (!reads) {
-      const values = segs.map((s) => upper(get(msg, s, f.field)));
+      const values = new Array<string>(segs.length);
+      for (let i = 0; i < segs.length; i++) values[i] = upper(get(msg, segs[i], f.field));
       memo.push((reads = { segment: r.segment, field: f.field, values }));
     }
     seg = segs[reads.values.indexOf(upper(f.value))];
@@ -226,8 +231,8 @@ function comp(x: string[] | undefined, c: number): string {
  * The first repetition's first `upTo` components of SEG-n (multi-component reads: names, addresses,
  * CE codes); comp() of a later one reads ''.
  */
-function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] | undefined {
-  return components(msg, seg, n, 1, upTo)[0];
+function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] {
+  return firstComponents(msg, seg, n, upTo);
 }
 
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
@@ -243,11 +248,20 @@ function address(msg: Message, seg: Segment | undefined, n: number): Address | u
   return a;
 }
 
-function person(
-  msg: Message,
-  seg: Segment | undefined,
-  f: { name: number; dob: number; sex: number; addr: number; phone?: number },
-): Person {
+/** Where a segment keeps a person's name, birth date, sex, address and phone. */
+interface PersonFields {
+  name: number;
+  dob: number;
+  sex: number;
+  addr: number;
+  phone?: number;
+}
+
+const PID_PERSON: PersonFields = { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 };
+const IN1_INSURED: PersonFields = { name: 16, dob: 18, sex: 43, addr: 19 };
+const GT1_GUARANTOR: PersonFields = { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 };
+
+function person(msg: Message, seg: Segment | undefined, f: PersonFields): Person {
   const name = firstRep(msg, seg, f.name, 3);
   const p: Person = {
     lastName: comp(name, 1),
@@ -339,10 +353,14 @@ function coverages(msg: Message): Coverage[] {
     if (group) c.groupNumber = group;
     const plan = upper(get(msg, in1, 15));
     if (FILING.has(plan)) c.filingIndicator = plan;
-    if (relationship !== 'self') c.subscriber = person(msg, in1, { name: 16, dob: 18, sex: 43, addr: 19 });
+    if (relationship !== 'self') c.subscriber = person(msg, in1, IN1_INSURED);
     out.push(c);
   }
-  return out.sort((a, b) => a.order - b.order);
+  return out.length > 1 ? out.sort(byOrder) : out;
+}
+
+function byOrder(a: Coverage, b: Coverage): number {
+  return a.order - b.order;
 }
 
 const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
@@ -371,12 +389,16 @@ function codingMethod(msg: Message, dg1: Segment, profile: Hl7Profile): string {
  * (or 0, not ranked) keep their order after the ranked ones.
  */
 function byPriority(msg: Message, dg1s: Segment[]): Segment[] {
-  const ranks = dg1s.map((s) => {
-    const p = Number(get(msg, s, 15));
-    return Number.isInteger(p) && p > 0 ? p : Infinity;
-  });
+  const ranks = new Array<number>(dg1s.length);
+  let inOrder = true;
+  for (let i = 0; i < dg1s.length; i++) {
+    const p = Number(get(msg, dg1s[i], 15));
+    const r = Number.isInteger(p) && p > 0 ? p : Infinity;
+    if (i > 0 && !(ranks[i - 1]! <= r)) inOrder = false;
+    ranks[i] = r;
+  }
   // Already in priority order, or not ranked at all: the usual case, nothing to sort.
-  if (ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r)) return dg1s;
+  if (inOrder) return dg1s;
   return dg1s
     .map((s, i) => ({ s, i, r: ranks[i]! }))
     .sort((a, b) => a.r - b.r || a.i - b.i)
@@ -473,9 +495,9 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const visitNumber = visitNumberOf(msg, refs, profile, filterReads);
   if (!visitNumber) diagnostics.push(noVisitNumber(msg, profile, ''));
 
-  const patient: Patient = Object.assign(person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), {
-    mrn,
-  });
+  // mrn last, as Object.assign(person, { mrn }) had it (the key order shows in stored JSON).
+  const patient = person(msg, pid, PID_PERSON) as Patient;
+  patient.mrn = mrn;
   if (pid && !patient.lastName)
     diagnostics.push(q('HL7_NO_PATIENT_NAME', 'PID-5 patient name is empty', 'PID', 'PID-5'));
   const rawDob = get(msg, pid, 7);
@@ -579,12 +601,13 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
-      const mods: string[] = [];
-      for (const r of components(msg, ft1, profile.modifierField, Infinity, 1)) {
-        const m = comp(r, 1);
-        if (m) mods.push(upper(m));
+      const reps = firstOfEach(msg, ft1, profile.modifierField);
+      let mods: string[] | undefined;
+      for (let r = 0; r < reps.length; r++) {
+        const m = reps[r]!;
+        if (m) (mods ??= []).push(upper(m));
       }
-      if (mods.length) p.modifiers = mods;
+      if (mods) p.modifiers = mods;
     }
     const qty = get(msg, ft1, 10);
     const units = qty ? Number(qty) : 1;
@@ -725,7 +748,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     if (badReferring) diagnostics.push(badReferring);
   }
   const gt1 = first(msg, 'GT1');
-  if (gt1) enc.guarantor = person(msg, gt1, { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 });
+  if (gt1) enc.guarantor = person(msg, gt1, GT1_GUARANTOR);
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
