@@ -23,6 +23,7 @@ import {
   first,
   firstComponents,
   firstOfEach,
+  hasRepetitions,
   get,
   parseMessage,
   rawField,
@@ -173,14 +174,17 @@ function digits(v: string): string {
 
 // ------------------------------------------------------------------ profile refs
 
-type RefCache = Map<FieldRef, CompiledRef | undefined>;
+/** A compiled ref, with its filter value upper-cased once (readRef compares it with upper() reads). */
+type RefPlan = CompiledRef & { filterValue: string };
+
+type RefCache = Map<FieldRef, RefPlan | undefined>;
 
 // A profile's refs compiled once (keyed by the ref text, so a profile edited in place still reads right).
 const compiled = new WeakMap<Hl7Profile, RefCache>();
 
 function refsOf(profile: Hl7Profile): RefCache {
   let cache = compiled.get(profile);
-  if (!cache) compiled.set(profile, (cache = new Map<FieldRef, CompiledRef | undefined>()));
+  if (!cache) compiled.set(profile, (cache = new Map<FieldRef, RefPlan | undefined>()));
   return cache;
 }
 
@@ -189,6 +193,11 @@ function refsOf(profile: Hl7Profile): RefCache {
  * filtered refs mostly test the same field (OBX-3 for MDM, TOTTIME, VISITTYPE, NURSEVISIT).
  */
 type FilterReads = { segment: string; field: number; values: string[] }[];
+
+function planRef(ref: FieldRef): RefPlan | undefined {
+  const c = compileRef(ref);
+  return c && Object.assign(c, { filterValue: c.filter ? upper(c.filter.value) : '' });
+}
 
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
 function readRef(
@@ -200,7 +209,7 @@ function readRef(
 ): string {
   if (!ref) return '';
   let r = refs.get(ref);
-  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
+  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = planRef(ref)));
   if (!r) return '';
   let seg: Segment | undefined;
   if (scope && scope.id === r.segment) seg = scope;
@@ -215,7 +224,7 @@ function readRef(
       for (let i = 0; i < segs.length; i++) values[i] = upper(get(msg, segs[i], f.field));
       memo.push((reads = { segment: r.segment, field: f.field, values }));
     }
-    seg = segs[reads.values.indexOf(upper(f.value))];
+    seg = segs[reads.values.indexOf(r.filterValue)];
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
@@ -274,9 +283,9 @@ function person(msg: Message, seg: Segment | undefined, f: PersonFields): Person
   const a = address(msg, seg, f.addr);
   if (a) p.address = a;
   if (f.phone !== undefined) {
-    // XTN-1 (formatted number), else XTN-12 (unformatted telephone number).
-    const xtn = firstRep(msg, seg, f.phone, 12);
-    const phone = digits(comp(xtn, 1)) || digits(comp(xtn, 12));
+    // XTN-1 (formatted number), else XTN-12 (unformatted telephone number): two leaves read, not
+    // the twelve components made.
+    const phone = digits(get(msg, seg, f.phone, 1)) || digits(get(msg, seg, f.phone, 12));
     if (phone) p.phone = phone;
   }
   return p;
@@ -284,7 +293,8 @@ function person(msg: Message, seg: Segment | undefined, f: PersonFields): Person
 
 /** XCN (id^family^given) → Practitioner, from the repetition that holds the NPI (npi.ts). */
 function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
-  const xcn = npiRepetition(msg, seg, n);
+  // One repetition (the usual case): its first three components, with no NPI to look for.
+  const xcn = hasRepetitions(msg, seg, n) ? npiRepetition(msg, seg, n) : firstRep(msg, seg, n, 3);
   const npi = comp(xcn, 1);
   const lastName = comp(xcn, 2);
   if (!npi && !lastName) return undefined;
@@ -716,13 +726,12 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   if (!finalizedAt)
     diagnostics.push(q('HL7_BAD_DATE', 'EVN-2/MSH-7 timestamp is not a valid date/time', 'MSH', 'MSH-7'));
 
-  if (diagnostics.some((x) => x.severity === 'error') || !dateOfService || !finalizedAt)
-    return { value: undefined, diagnostics };
+  if (hasError(diagnostics) || !dateOfService || !finalizedAt) return { value: undefined, diagnostics };
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
     const v = upper(readRef(msg, refs, filterReads, ref, firstFt1));
-    const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
+    const pos = v.length === 2 && digitsAt(v, 0, 2) >= 0 ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
       break;
@@ -805,6 +814,11 @@ function typeName(type: string): string {
   const names: Record<string, string> = { CD: 'credit', PY: 'payment', AJ: 'adjustment', CO: 'co-payment' };
   const name = names[type];
   return name ? `is a ${name}, not CG (charge)` : 'is not CG (charge)';
+}
+
+function hasError(diagnostics: Diagnostic[]): boolean {
+  for (let i = 0; i < diagnostics.length; i++) if (diagnostics[i]!.severity === 'error') return true;
+  return false;
 }
 
 function mulCents(c: number | undefined, units: number): number | undefined {
@@ -911,8 +925,8 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
       };
     const mapped = mapDft(msg, profile);
     // A cut FT1 (parse.ts HL7_SEGMENT_CUT) lost charge data the mapper cannot see: quarantine.
-    const cut = diagnostics.filter((x) => x.code === 'HL7_SEGMENT_CUT');
-    diagnostics.push(...mapped.diagnostics);
+    const cut = diagnostics.length ? diagnostics.filter((x) => x.code === 'HL7_SEGMENT_CUT') : [];
+    for (const d of mapped.diagnostics) diagnostics.push(d);
     if (!mapped.value || cut.length)
       return {
         envelope: { ...base, quarantine: quarantineOf([...cut, ...mapped.diagnostics]) },

@@ -10,6 +10,7 @@
 // unescaping only when the leaf holds the escape character. No field array is built unless
 // `fields` is asked for.
 
+import { isAscii as isAsciiBytes } from 'node:buffer';
 import type { Diagnostic } from '../../appliance/domain/types.js';
 
 /** The five delimiters a message declares in MSH-1 and MSH-2 (HL7 v2.5 §2.5.4). */
@@ -869,6 +870,17 @@ export function firstOfEach(msg: Message, seg: Segment | undefined, n: number): 
   return out;
 }
 
+/** Whether SEG-n has more than one repetition (components() would give it several). */
+export function hasRepetitions(msg: Message, seg: Segment | undefined, n: number): boolean {
+  if (!(seg instanceof SegmentLine)) return repetitions(msg, seg, n).length > 1;
+  if (seg.shift && n <= 2) return false;
+  const f = seg.shift ? n - 1 : n;
+  const e = endsOf(seg);
+  if (!(f >= 0 && f < e.length) || (f | 0) !== f) return false;
+  const at = seg.text.indexOf(msg.delimiters.repetition, f === 0 ? seg.offset : e[f - 1]! + 1);
+  return at >= 0 && at < e[f]!;
+}
+
 /** The i-th (0-based) piece of s split on sep, without allocating the other pieces. */
 function nth(s: string, sep: string, i: number): string {
   let start = 0;
@@ -1006,6 +1018,8 @@ const win1252 = new TextDecoder('windows-1252');
  * systems that send 8-bit text use.
  */
 export function decodeBytes(raw: Buffer): { text: string; charset: 'utf-8' | 'windows-1252' } {
+  // ASCII (most messages) reads the same in every one of these: a check and a copy, no UTF-8 decode.
+  if (isAsciiBytes(raw)) return { text: raw.toString('latin1'), charset: 'utf-8' };
   const text = raw.toString('utf8');
   if (text.indexOf('\uFFFD') < 0) return { text, charset: 'utf-8' };
   return { text: win1252.decode(raw), charset: 'windows-1252' };
