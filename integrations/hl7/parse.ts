@@ -375,7 +375,7 @@ export function parseMessage(
         ? idKey(text, offset)
         : -1;
     let id = key < 0 ? undefined : segmentIds[key];
-    if (id === undefined && key >= 0) segmentIds[key] = id = text.slice(offset, offset + 3);
+    if (id === undefined && key >= 0) segmentIds[key] = id = interned(text.slice(offset, offset + 3));
     if (id === undefined && segments[segments.length - 1]?.id === 'FT1' && text.slice(offset, end).trim()) {
       diagnostics.push(cutCharge(i, offset));
       continue;
@@ -386,8 +386,8 @@ export function parseMessage(
       );
       continue;
     }
-    const shift = id === 'MSH' || id === 'FHS' || id === 'BHS';
-    if (i > 0 && id === 'MSH') {
+    const shift = key === MSH_KEY || key === FHS_KEY || key === BHS_KEY;
+    if (i > 0 && key === MSH_KEY) {
       diagnostics.push(
         warn('HL7_EXTRA_MSH', 'a second MSH starts another message; use splitBatch', `#${i}`, offset),
       );
@@ -472,6 +472,18 @@ function idKey(text: string, at: number): number {
   const c2 = idDigit(text.charCodeAt(at + 2));
   if (c1 < 0 || c2 < 0) return -1;
   return (c0 - 65) * 1296 + c1 * 36 + c2;
+}
+
+const MSH_KEY = idKey('MSH', 0);
+const FHS_KEY = idKey('FHS', 0);
+const BHS_KEY = idKey('BHS', 0);
+
+/**
+ * The same string, internalized (as V8 does with property names): an id compared with a literal
+ * such as 'MSH' or 'FT1' is then equal by identity or unequal at once, the characters unread.
+ */
+function interned(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 // ------------------------------------------------------------------ escapes (HL7 v2.5 §2.7)
