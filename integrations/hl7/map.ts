@@ -435,10 +435,14 @@ function normCode(system: DiagnosisInput['system'], code: string): string {
 /** A message's diagnoses as they are listed, with what addDx() needs to find one again. */
 interface DxList {
   profile: Hl7Profile;
+  /** Listed by normalized code (each one once); a message has a handful: searched, not hashed. */
   diagnoses: DiagnosisInput[];
-  bySeqKey: Map<string, number>;
-  /** FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing. */
-  byRaw: Map<string, number>;
+  /**
+   * FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing
+   * (rawCodes[i] was last listed as seq rawSeqs[i]).
+   */
+  rawCodes: string[];
+  rawSeqs: number[];
   /** Every code of a message usually names the same coding system: look it up once. */
   lastSystem: string;
   lastSys: DiagnosisInput['system'];
@@ -460,21 +464,24 @@ function addDx(l: DxList, code: string, text: string, system: string): number {
       l.lastSys = sys;
     }
   }
-  const seen = l.byRaw.get(code);
+  const raw = l.rawCodes.indexOf(code);
+  const seen = raw < 0 ? undefined : l.rawSeqs[raw]!;
   // A code named without a system (FT1-19) is the DG1 one as sent, whatever its shape says.
   if (seen !== undefined && (system === '' || l.diagnoses[seen - 1]!.system === sys)) return seen;
   const key = normCode(sys, code);
-  const known = l.bySeqKey.get(key);
-  if (known !== undefined) {
-    l.byRaw.set(code, known);
-    return known;
+  let seq = 0;
+  for (let i = 0; i < l.diagnoses.length && !seq; i++) if (l.diagnoses[i]!.code === key) seq = i + 1;
+  if (!seq) {
+    const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
+    if (text) dx.text = text;
+    l.diagnoses.push(dx);
+    seq = dx.seq;
   }
-  const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
-  if (text) dx.text = text;
-  l.diagnoses.push(dx);
-  l.bySeqKey.set(key, dx.seq);
-  l.byRaw.set(code, dx.seq);
-  return dx.seq;
+  if (raw < 0) {
+    l.rawCodes.push(code);
+    l.rawSeqs.push(seq);
+  } else l.rawSeqs[raw] = seq;
+  return seq;
 }
 
 export interface MapResult {
@@ -538,8 +545,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const dxs: DxList = {
     profile,
     diagnoses: [],
-    bySeqKey: new Map<string, number>(),
-    byRaw: new Map<string, number>(),
+    rawCodes: [],
+    rawSeqs: [],
     lastSystem: '',
     lastSys: 'LOCAL',
   };
@@ -639,7 +646,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const links: number[] = [];
     // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
     const rawDx = rawField(ft1, 19);
-    const known = dxTexts.indexOf(rawDx);
+    let known = -1;
+    for (let i = 0; i < dxTexts.length && known < 0; i++) {
+      const t = dxTexts[i]!;
+      if (t.length === rawDx.length && t === rawDx) known = i;
+    }
     let dxReps = known >= 0 ? dxRepsOf[known]! : undefined;
     if (!dxReps) {
       dxReps = components(msg, ft1, 19, Infinity, 3);
