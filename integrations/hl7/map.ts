@@ -307,7 +307,12 @@ function practitioner(msg: Message, seg: Segment | undefined, n: number): Practi
 /** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
 function mrnOf(msg: Message, pid: Segment | undefined): string {
   const reps = components(msg, pid, 3, Infinity, 5);
-  const mr = reps.find((r) => r[4] === 'MR') ?? reps[0];
+  let mr = reps[0];
+  for (let r = 0; r < reps.length; r++)
+    if (reps[r]![4] === 'MR') {
+      mr = reps[r];
+      break;
+    }
   return comp(mr, 1) || get(msg, pid, 2) || get(msg, pid, 4);
 }
 
@@ -517,12 +522,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   patient.mrn = mrn;
   if (pid && !patient.lastName)
     diagnostics.push(q('HL7_NO_PATIENT_NAME', 'PID-5 patient name is empty', 'PID', 'PID-5'));
-  const rawDob = get(msg, pid, 7);
   if (pid && !patient.dob)
     diagnostics.push(
       q(
         'HL7_BAD_DATE',
-        rawDob ? 'PID-7 birth date is not a valid date' : 'PID-7 birth date is empty',
+        get(msg, pid, 7) ? 'PID-7 birth date is not a valid date' : 'PID-7 birth date is empty',
         'PID',
         'PID-7',
       ),
@@ -635,7 +639,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     } else p.units = units;
     // FT1-11 extended amount (CP: MO quantity&denomination ^ ...), else FT1-12 unit amount × units.
     const ext = get(msg, ft1, 11, 1, 1);
-    const unit = get(msg, ft1, 12, 1, 1);
+    // FT1-12 only matters without FT1-11.
+    const unit = ext ? '' : get(msg, ft1, 12, 1, 1);
     const cents = ext ? toCents(ext) : unit ? mulCents(toCents(unit), p.units ?? 1) : undefined;
     if ((ext || unit) && cents === undefined)
       diagnostics.push(

@@ -327,28 +327,14 @@ export function parseMessage(
   }
   text = dataLineFeeds(text, text.charAt(3));
   // Line bounds: with one terminator kind throughout (the usual \r, or \n from files), indexOf
-  // finds them; a mix (CRLF files) goes through the general splitter. Empty lines are dropped.
-  const starts: number[] = [];
-  const stops: number[] = [];
+  // finds them as the lines are read; a mix (CRLF files) goes through the general splitter. Empty
+  // lines are dropped. The text starts with MSH, so the first line is not empty.
   const hasLf = text.indexOf('\n') >= 0;
-  if (hasLf && text.indexOf('\r') >= 0) {
-    for (const l of splitSegments(text)) {
-      starts.push(l.offset);
-      stops.push(l.offset + l.line.length);
-    }
-  } else {
-    const eol = hasLf ? '\n' : '\r';
-    for (let pos = 0; pos < text.length;) {
-      let end = text.indexOf(eol, pos);
-      if (end < 0) end = text.length;
-      if (end > pos) {
-        starts.push(pos);
-        stops.push(end);
-      }
-      pos = end + 1;
-    }
-  }
-  const delims = readDelimiters(text.slice(0, stops[0]));
+  const lines = hasLf && text.indexOf('\r') >= 0 ? splitSegments(text) : undefined;
+  const eol = hasLf ? '\n' : '\r';
+  let firstEnd = lines ? lines[0]!.line.length : text.indexOf(eol);
+  if (firstEnd < 0) firstEnd = text.length;
+  const delims = readDelimiters(text.slice(0, firstEnd));
   if (!delims.value) return { value: undefined, diagnostics: delims.diagnostics };
   const d = delims.value;
   const diagnostics = delims.diagnostics;
@@ -366,9 +352,27 @@ export function parseMessage(
         : bytes.subarray(input.length - text.length)
       : undefined;
   const fsCode = fs.charCodeAt(0);
-  for (let i = 0; i < starts.length; i++) {
-    const offset = starts[i]!;
-    const end = stops[i]!;
+  const n = text.length;
+  // i counts the non-empty lines (the diagnostics name them by it); pos is where the next one is looked for.
+  let pos = 0;
+  for (let i = 0; ; i++) {
+    let offset: number;
+    let end: number;
+    if (lines) {
+      const l = lines[i];
+      if (!l) break;
+      offset = l.offset;
+      end = offset + l.line.length;
+    } else {
+      for (end = pos; pos < n; pos = end + 1) {
+        end = text.indexOf(eol, pos);
+        if (end < 0) end = n;
+        if (end > pos) break;
+      }
+      if (pos >= n) break;
+      offset = pos;
+      pos = end + 1;
+    }
     // The id is what precedes the first field separator: three characters, then fs or the end.
     const key =
       end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
