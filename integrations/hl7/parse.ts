@@ -140,23 +140,19 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   const field = line[3]!;
   let end = line.indexOf(field, 4);
   if (end < 0) end = line.length;
-  const enc = line.slice(4, end);
-  if (enc.length < 4 || enc.length > 5) {
+  // MSH-2 is line[4, end); with MSH-1, the delimiters are line[3, end), each checked in place.
+  const encLength = end - 4;
+  if (encLength < 4 || encLength > 5) {
     diagnostics.push(
-      err(
-        'HL7_BAD_MSH',
-        `MSH-2 must hold 4 or 5 encoding characters, found ${enc.length}`,
-        'MSH',
-        4,
-        'MSH-2',
-      ),
+      err('HL7_BAD_MSH', `MSH-2 must hold 4 or 5 encoding characters, found ${encLength}`, 'MSH', 4, 'MSH-2'),
     );
     return { value: undefined, diagnostics };
   }
-  const all = field + enc;
-  for (let i = 0; i < all.length; i++) {
-    const ch = all[i]!;
-    if (isReservedDelimiter(ch.charCodeAt(0)) || all.indexOf(ch) !== i) {
+  for (let i = 3; i < end; i++) {
+    const c = line.charCodeAt(i);
+    let repeated = false;
+    for (let j = 3; j < i; j++) if (line.charCodeAt(j) === c) repeated = true;
+    if (isReservedDelimiter(c) || repeated) {
       diagnostics.push(
         err('HL7_BAD_DELIMITERS', 'MSH-1/MSH-2 delimiters must be distinct punctuation', 'MSH', 3, 'MSH-2'),
       );
@@ -166,11 +162,11 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   return {
     value: {
       field,
-      component: enc[0]!,
-      repetition: enc[1]!,
-      escape: enc[2]!,
-      subcomponent: enc[3]!,
-      truncation: enc[4] ?? '',
+      component: line[4]!,
+      repetition: line[5]!,
+      escape: line[6]!,
+      subcomponent: line[7]!,
+      truncation: encLength === 5 ? line[8]! : '',
     },
     diagnostics,
   };
@@ -437,8 +433,18 @@ function cutCharge(i: number, offset: number): Diagnostic {
 }
 
 function isAscii(d: Delimiters): boolean {
-  const all = d.field + d.component + d.repetition + d.escape + d.subcomponent + d.truncation;
-  for (let i = 0; i < all.length; i++) if (all.charCodeAt(i) >= 128) return false;
+  return (
+    asciiOnly(d.field) &&
+    asciiOnly(d.component) &&
+    asciiOnly(d.repetition) &&
+    asciiOnly(d.escape) &&
+    asciiOnly(d.subcomponent) &&
+    asciiOnly(d.truncation)
+  );
+}
+
+function asciiOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
   return true;
 }
 
