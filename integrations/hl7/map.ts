@@ -21,6 +21,9 @@ import {
   components,
   decodeBytes,
   first,
+  firstComponents,
+  firstOfEach,
+  hasRepetitions,
   get,
   parseMessage,
   rawField,
@@ -171,14 +174,17 @@ function digits(v: string): string {
 
 // ------------------------------------------------------------------ profile refs
 
-type RefCache = Map<FieldRef, CompiledRef | undefined>;
+/** A compiled ref, with its filter value upper-cased once (readRef compares it with upper() reads). */
+type RefPlan = CompiledRef & { filterValue: string };
+
+type RefCache = Map<FieldRef, RefPlan | undefined>;
 
 // A profile's refs compiled once (keyed by the ref text, so a profile edited in place still reads right).
 const compiled = new WeakMap<Hl7Profile, RefCache>();
 
 function refsOf(profile: Hl7Profile): RefCache {
   let cache = compiled.get(profile);
-  if (!cache) compiled.set(profile, (cache = new Map<FieldRef, CompiledRef | undefined>()));
+  if (!cache) compiled.set(profile, (cache = new Map<FieldRef, RefPlan | undefined>()));
   return cache;
 }
 
@@ -187,6 +193,11 @@ function refsOf(profile: Hl7Profile): RefCache {
  * filtered refs mostly test the same field (OBX-3 for MDM, TOTTIME, VISITTYPE, NURSEVISIT).
  */
 type FilterReads = { segment: string; field: number; values: string[] }[];
+
+function planRef(ref: FieldRef): RefPlan | undefined {
+  const c = compileRef(ref);
+  return c && Object.assign(c, { filterValue: c.filter ? upper(c.filter.value) : '' });
+}
 
 /** Read a profile ref; refs to the scope segment's id read that segment (a charge line's FT1). */
 function readRef(
@@ -198,19 +209,22 @@ function readRef(
 ): string {
   if (!ref) return '';
   let r = refs.get(ref);
-  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = compileRef(ref)));
+  if (r === undefined && !refs.has(ref)) refs.set(ref, (r = planRef(ref)));
   if (!r) return '';
   let seg: Segment | undefined;
   if (scope && scope.id === r.segment) seg = scope;
   else if (r.filter) {
     const f = r.filter;
     const segs = all(msg, r.segment);
-    let reads = memo.find((m) => m.segment === r.segment && m.field === f.field);
+    let reads: FilterReads[number] | undefined;
+    for (let i = 0; i < memo.length && !reads; i++)
+      if (memo[i]!.segment === r.segment && memo[i]!.field === f.field) reads = memo[i];
     if (!reads) {
-      const values = segs.map((s) => upper(get(msg, s, f.field)));
+      const values = new Array<string>(segs.length);
+      for (let i = 0; i < segs.length; i++) values[i] = upper(get(msg, segs[i], f.field));
       memo.push((reads = { segment: r.segment, field: f.field, values }));
     }
-    seg = segs[reads.values.indexOf(upper(f.value))];
+    seg = segs[reads.values.indexOf(r.filterValue)];
   } else seg = first(msg, r.segment);
   return get(msg, seg, r.field, r.component, r.subcomponent).trim();
 }
@@ -226,8 +240,8 @@ function comp(x: string[] | undefined, c: number): string {
  * The first repetition's first `upTo` components of SEG-n (multi-component reads: names, addresses,
  * CE codes); comp() of a later one reads ''.
  */
-function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] | undefined {
-  return components(msg, seg, n, 1, upTo)[0];
+function firstRep(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] {
+  return firstComponents(msg, seg, n, upTo);
 }
 
 function address(msg: Message, seg: Segment | undefined, n: number): Address | undefined {
@@ -243,11 +257,20 @@ function address(msg: Message, seg: Segment | undefined, n: number): Address | u
   return a;
 }
 
-function person(
-  msg: Message,
-  seg: Segment | undefined,
-  f: { name: number; dob: number; sex: number; addr: number; phone?: number },
-): Person {
+/** Where a segment keeps a person's name, birth date, sex, address and phone. */
+interface PersonFields {
+  name: number;
+  dob: number;
+  sex: number;
+  addr: number;
+  phone?: number;
+}
+
+const PID_PERSON: PersonFields = { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 };
+const IN1_INSURED: PersonFields = { name: 16, dob: 18, sex: 43, addr: 19 };
+const GT1_GUARANTOR: PersonFields = { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 };
+
+function person(msg: Message, seg: Segment | undefined, f: PersonFields): Person {
   const name = firstRep(msg, seg, f.name, 3);
   const p: Person = {
     lastName: comp(name, 1),
@@ -260,9 +283,9 @@ function person(
   const a = address(msg, seg, f.addr);
   if (a) p.address = a;
   if (f.phone !== undefined) {
-    // XTN-1 (formatted number), else XTN-12 (unformatted telephone number).
-    const xtn = firstRep(msg, seg, f.phone, 12);
-    const phone = digits(comp(xtn, 1)) || digits(comp(xtn, 12));
+    // XTN-1 (formatted number), else XTN-12 (unformatted telephone number): two leaves read, not
+    // the twelve components made.
+    const phone = digits(get(msg, seg, f.phone, 1)) || digits(get(msg, seg, f.phone, 12));
     if (phone) p.phone = phone;
   }
   return p;
@@ -270,7 +293,8 @@ function person(
 
 /** XCN (id^family^given) → Practitioner, from the repetition that holds the NPI (npi.ts). */
 function practitioner(msg: Message, seg: Segment | undefined, n: number): Practitioner | undefined {
-  const xcn = npiRepetition(msg, seg, n);
+  // One repetition (the usual case): its first three components, with no NPI to look for.
+  const xcn = hasRepetitions(msg, seg, n) ? npiRepetition(msg, seg, n) : firstRep(msg, seg, n, 3);
   const npi = comp(xcn, 1);
   const lastName = comp(xcn, 2);
   if (!npi && !lastName) return undefined;
@@ -283,7 +307,12 @@ function practitioner(msg: Message, seg: Segment | undefined, n: number): Practi
 /** PID-3 (CX, repeating): the MR-typed identifier (CX-5), else the first; PID-2/PID-4 for 2.3 senders. */
 function mrnOf(msg: Message, pid: Segment | undefined): string {
   const reps = components(msg, pid, 3, Infinity, 5);
-  const mr = reps.find((r) => r[4] === 'MR') ?? reps[0];
+  let mr = reps[0];
+  for (let r = 0; r < reps.length; r++)
+    if (reps[r]![4] === 'MR') {
+      mr = reps[r];
+      break;
+    }
   return comp(mr, 1) || get(msg, pid, 2) || get(msg, pid, 4);
 }
 
@@ -339,10 +368,14 @@ function coverages(msg: Message): Coverage[] {
     if (group) c.groupNumber = group;
     const plan = upper(get(msg, in1, 15));
     if (FILING.has(plan)) c.filingIndicator = plan;
-    if (relationship !== 'self') c.subscriber = person(msg, in1, { name: 16, dob: 18, sex: 43, addr: 19 });
+    if (relationship !== 'self') c.subscriber = person(msg, in1, IN1_INSURED);
     out.push(c);
   }
-  return out.sort((a, b) => a.order - b.order);
+  return out.length > 1 ? out.sort(byOrder) : out;
+}
+
+function byOrder(a: Coverage, b: Coverage): number {
+  return a.order - b.order;
 }
 
 const ICD10_SHAPE = /^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
@@ -371,12 +404,16 @@ function codingMethod(msg: Message, dg1: Segment, profile: Hl7Profile): string {
  * (or 0, not ranked) keep their order after the ranked ones.
  */
 function byPriority(msg: Message, dg1s: Segment[]): Segment[] {
-  const ranks = dg1s.map((s) => {
-    const p = Number(get(msg, s, 15));
-    return Number.isInteger(p) && p > 0 ? p : Infinity;
-  });
+  const ranks = new Array<number>(dg1s.length);
+  let inOrder = true;
+  for (let i = 0; i < dg1s.length; i++) {
+    const p = Number(get(msg, dg1s[i], 15));
+    const r = Number.isInteger(p) && p > 0 ? p : Infinity;
+    if (i > 0 && !(ranks[i - 1]! <= r)) inOrder = false;
+    ranks[i] = r;
+  }
   // Already in priority order, or not ranked at all: the usual case, nothing to sort.
-  if (ranks.every((r, i) => i === 0 || ranks[i - 1]! <= r)) return dg1s;
+  if (inOrder) return dg1s;
   return dg1s
     .map((s, i) => ({ s, i, r: ranks[i]! }))
     .sort((a, b) => a.r - b.r || a.i - b.i)
@@ -403,10 +440,14 @@ function normCode(system: DiagnosisInput['system'], code: string): string {
 /** A message's diagnoses as they are listed, with what addDx() needs to find one again. */
 interface DxList {
   profile: Hl7Profile;
+  /** Listed by normalized code (each one once); a message has a handful: searched, not hashed. */
   diagnoses: DiagnosisInput[];
-  bySeqKey: Map<string, number>;
-  /** FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing. */
-  byRaw: Map<string, number>;
+  /**
+   * FT1-19 repeats the DG1 codes on every charge line: remember them as sent, before normalizing
+   * (rawCodes[i] was last listed as seq rawSeqs[i]).
+   */
+  rawCodes: string[];
+  rawSeqs: number[];
   /** Every code of a message usually names the same coding system: look it up once. */
   lastSystem: string;
   lastSys: DiagnosisInput['system'];
@@ -428,21 +469,24 @@ function addDx(l: DxList, code: string, text: string, system: string): number {
       l.lastSys = sys;
     }
   }
-  const seen = l.byRaw.get(code);
+  const raw = l.rawCodes.indexOf(code);
+  const seen = raw < 0 ? undefined : l.rawSeqs[raw]!;
   // A code named without a system (FT1-19) is the DG1 one as sent, whatever its shape says.
   if (seen !== undefined && (system === '' || l.diagnoses[seen - 1]!.system === sys)) return seen;
   const key = normCode(sys, code);
-  const known = l.bySeqKey.get(key);
-  if (known !== undefined) {
-    l.byRaw.set(code, known);
-    return known;
+  let seq = 0;
+  for (let i = 0; i < l.diagnoses.length && !seq; i++) if (l.diagnoses[i]!.code === key) seq = i + 1;
+  if (!seq) {
+    const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
+    if (text) dx.text = text;
+    l.diagnoses.push(dx);
+    seq = dx.seq;
   }
-  const dx: DiagnosisInput = { seq: l.diagnoses.length + 1, system: sys, code: key };
-  if (text) dx.text = text;
-  l.diagnoses.push(dx);
-  l.bySeqKey.set(key, dx.seq);
-  l.byRaw.set(code, dx.seq);
-  return dx.seq;
+  if (raw < 0) {
+    l.rawCodes.push(code);
+    l.rawSeqs.push(seq);
+  } else l.rawSeqs[raw] = seq;
+  return seq;
 }
 
 export interface MapResult {
@@ -473,17 +517,16 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const visitNumber = visitNumberOf(msg, refs, profile, filterReads);
   if (!visitNumber) diagnostics.push(noVisitNumber(msg, profile, ''));
 
-  const patient: Patient = Object.assign(person(msg, pid, { name: 5, dob: 7, sex: 8, addr: 11, phone: 13 }), {
-    mrn,
-  });
+  // mrn last, as Object.assign(person, { mrn }) had it (the key order shows in stored JSON).
+  const patient = person(msg, pid, PID_PERSON) as Patient;
+  patient.mrn = mrn;
   if (pid && !patient.lastName)
     diagnostics.push(q('HL7_NO_PATIENT_NAME', 'PID-5 patient name is empty', 'PID', 'PID-5'));
-  const rawDob = get(msg, pid, 7);
   if (pid && !patient.dob)
     diagnostics.push(
       q(
         'HL7_BAD_DATE',
-        rawDob ? 'PID-7 birth date is not a valid date' : 'PID-7 birth date is empty',
+        get(msg, pid, 7) ? 'PID-7 birth date is not a valid date' : 'PID-7 birth date is empty',
         'PID',
         'PID-7',
       ),
@@ -506,8 +549,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   const dxs: DxList = {
     profile,
     diagnoses: [],
-    bySeqKey: new Map<string, number>(),
-    byRaw: new Map<string, number>(),
+    rawCodes: [],
+    rawSeqs: [],
     lastSystem: '',
     lastSys: 'LOCAL',
   };
@@ -579,12 +622,13 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const text = comp(ce, 2) || get(msg, ft1, 8);
     if (text) p.text = text;
     if (profile.modifierField !== undefined) {
-      const mods: string[] = [];
-      for (const r of components(msg, ft1, profile.modifierField, Infinity, 1)) {
-        const m = comp(r, 1);
-        if (m) mods.push(upper(m));
+      const reps = firstOfEach(msg, ft1, profile.modifierField);
+      let mods: string[] | undefined;
+      for (let r = 0; r < reps.length; r++) {
+        const m = reps[r]!;
+        if (m) (mods ??= []).push(upper(m));
       }
-      if (mods.length) p.modifiers = mods;
+      if (mods) p.modifiers = mods;
     }
     const qty = get(msg, ft1, 10);
     const units = qty ? Number(qty) : 1;
@@ -595,7 +639,8 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     } else p.units = units;
     // FT1-11 extended amount (CP: MO quantity&denomination ^ ...), else FT1-12 unit amount × units.
     const ext = get(msg, ft1, 11, 1, 1);
-    const unit = get(msg, ft1, 12, 1, 1);
+    // FT1-12 only matters without FT1-11.
+    const unit = ext ? '' : get(msg, ft1, 12, 1, 1);
     const cents = ext ? toCents(ext) : unit ? mulCents(toCents(unit), p.units ?? 1) : undefined;
     if ((ext || unit) && cents === undefined)
       diagnostics.push(
@@ -606,7 +651,11 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     const links: number[] = [];
     // Charge lines mostly repeat the same FT1-19 text: read each distinct one once.
     const rawDx = rawField(ft1, 19);
-    const known = dxTexts.indexOf(rawDx);
+    let known = -1;
+    for (let i = 0; i < dxTexts.length && known < 0; i++) {
+      const t = dxTexts[i]!;
+      if (t.length === rawDx.length && t === rawDx) known = i;
+    }
     let dxReps = known >= 0 ? dxRepsOf[known]! : undefined;
     if (!dxReps) {
       dxReps = components(msg, ft1, 19, Infinity, 3);
@@ -693,13 +742,12 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
   if (!finalizedAt)
     diagnostics.push(q('HL7_BAD_DATE', 'EVN-2/MSH-7 timestamp is not a valid date/time', 'MSH', 'MSH-7'));
 
-  if (diagnostics.some((x) => x.severity === 'error') || !dateOfService || !finalizedAt)
-    return { value: undefined, diagnostics };
+  if (hasError(diagnostics) || !dateOfService || !finalizedAt) return { value: undefined, diagnostics };
 
   let placeOfService = profile.defaultPos;
   for (const ref of profile.pos) {
     const v = upper(readRef(msg, refs, filterReads, ref, firstFt1));
-    const pos = /^\d{2}$/.test(v) ? v : profile.posMap[v];
+    const pos = v.length === 2 && digitsAt(v, 0, 2) >= 0 ? v : profile.posMap[v];
     if (pos) {
       placeOfService = pos;
       break;
@@ -725,7 +773,7 @@ export function mapDft(msg: Message, profile: Hl7Profile): MapResult {
     if (badReferring) diagnostics.push(badReferring);
   }
   const gt1 = first(msg, 'GT1');
-  if (gt1) enc.guarantor = person(msg, gt1, { name: 3, dob: 8, sex: 9, addr: 5, phone: 6 });
+  if (gt1) enc.guarantor = person(msg, gt1, GT1_GUARANTOR);
   const end = hl7Date(get(msg, pv1, 45));
   if (end && end !== dateOfService) enc.endDate = end;
   if (placeOfService === '02' || placeOfService === '10') enc.telehealth = true;
@@ -782,6 +830,11 @@ function typeName(type: string): string {
   const names: Record<string, string> = { CD: 'credit', PY: 'payment', AJ: 'adjustment', CO: 'co-payment' };
   const name = names[type];
   return name ? `is a ${name}, not CG (charge)` : 'is not CG (charge)';
+}
+
+function hasError(diagnostics: Diagnostic[]): boolean {
+  for (let i = 0; i < diagnostics.length; i++) if (diagnostics[i]!.severity === 'error') return true;
+  return false;
 }
 
 function mulCents(c: number | undefined, units: number): number | undefined {
@@ -888,8 +941,8 @@ export function toEnvelope(raw: Buffer, channel: IntakeChannel, profile: Hl7Prof
       };
     const mapped = mapDft(msg, profile);
     // A cut FT1 (parse.ts HL7_SEGMENT_CUT) lost charge data the mapper cannot see: quarantine.
-    const cut = diagnostics.filter((x) => x.code === 'HL7_SEGMENT_CUT');
-    diagnostics.push(...mapped.diagnostics);
+    const cut = diagnostics.length ? diagnostics.filter((x) => x.code === 'HL7_SEGMENT_CUT') : [];
+    for (const d of mapped.diagnostics) diagnostics.push(d);
     if (!mapped.value || cut.length)
       return {
         envelope: { ...base, quarantine: quarantineOf([...cut, ...mapped.diagnostics]) },

@@ -15,7 +15,8 @@ const NPI_OID = '2.16.840.1.113883.4.6';
  * and the NPI in a later repetition.
  */
 export function npiRepetition(msg: Message, seg: Segment | undefined, n: number): string[] | undefined {
-  const reps = components(msg, seg, n);
+  // XCN-13 is the last component read here (and by the mapper): the rest are not made.
+  const reps = components(msg, seg, n, Infinity, 13);
   if (reps.length <= 1) return reps[0];
   for (let r = 0; r < reps.length; r++) {
     const x = reps[r]!;

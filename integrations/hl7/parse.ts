@@ -10,6 +10,7 @@
 // unescaping only when the leaf holds the escape character. No field array is built unless
 // `fields` is asked for.
 
+import { isAscii as isAsciiBytes } from 'node:buffer';
 import type { Diagnostic } from '../../appliance/domain/types.js';
 
 /** The five delimiters a message declares in MSH-1 and MSH-2 (HL7 v2.5 §2.5.4). */
@@ -56,8 +57,8 @@ export interface Message {
   controlId: string;
   /** MSH-12 version id, e.g. '2.5.1'. */
   version: string;
-  /** Segments by id, in message order, built once. */
-  byId: Map<string, Segment[]>;
+  /** Segments by id, in message order (built on first use: first() and all() do not need it). */
+  readonly byId: Map<string, Segment[]>;
   /** Char codes of repetition, component, subcomponent and escape, for the one-pass read in get(). */
   codes: { rep: number; comp: number; sub: number; esc: number };
 }
@@ -113,7 +114,7 @@ function dataLineFeeds(text: string, fs: string): string {
     const next = text.charCodeAt(at + 1);
     const endsLine = at + 1 === text.length || next === CR || next === LF;
     const startsSegment =
-      segmentId(text, at + 1) !== undefined &&
+      idKey(text, at + 1) >= 0 &&
       (at + 4 === text.length || text[at + 4] === fs || text.charCodeAt(at + 4) === CR);
     if (endsLine || startsSegment) continue;
     out += text.slice(from, at) + ' ';
@@ -139,23 +140,19 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   const field = line[3]!;
   let end = line.indexOf(field, 4);
   if (end < 0) end = line.length;
-  const enc = line.slice(4, end);
-  if (enc.length < 4 || enc.length > 5) {
+  // MSH-2 is line[4, end); with MSH-1, the delimiters are line[3, end), each checked in place.
+  const encLength = end - 4;
+  if (encLength < 4 || encLength > 5) {
     diagnostics.push(
-      err(
-        'HL7_BAD_MSH',
-        `MSH-2 must hold 4 or 5 encoding characters, found ${enc.length}`,
-        'MSH',
-        4,
-        'MSH-2',
-      ),
+      err('HL7_BAD_MSH', `MSH-2 must hold 4 or 5 encoding characters, found ${encLength}`, 'MSH', 4, 'MSH-2'),
     );
     return { value: undefined, diagnostics };
   }
-  const all = field + enc;
-  for (let i = 0; i < all.length; i++) {
-    const ch = all[i]!;
-    if (isReservedDelimiter(ch.charCodeAt(0)) || all.indexOf(ch) !== i) {
+  for (let i = 3; i < end; i++) {
+    const c = line.charCodeAt(i);
+    let repeated = false;
+    for (let j = 3; j < i; j++) if (line.charCodeAt(j) === c) repeated = true;
+    if (isReservedDelimiter(c) || repeated) {
       diagnostics.push(
         err('HL7_BAD_DELIMITERS', 'MSH-1/MSH-2 delimiters must be distinct punctuation', 'MSH', 3, 'MSH-2'),
       );
@@ -165,11 +162,11 @@ export function readDelimiters(line: string): { value: Delimiters | undefined; d
   return {
     value: {
       field,
-      component: enc[0]!,
-      repetition: enc[1]!,
-      escape: enc[2]!,
-      subcomponent: enc[3]!,
-      truncation: enc[4] ?? '',
+      component: line[4]!,
+      repetition: line[5]!,
+      escape: line[6]!,
+      subcomponent: line[7]!,
+      truncation: encLength === 5 ? line[8]! : '',
     },
     diagnostics,
   };
@@ -248,6 +245,45 @@ class SegmentLine implements Segment {
   }
 }
 
+/** A parsed message; byId is made on first use, first() and all() scan the segment id keys. */
+class ParsedMessage implements Message {
+  private map: Map<string, Segment[]> | undefined = undefined;
+  readonly codes: Message['codes'];
+  /** all()'s last answer, for a run of calls with one id. */
+  lastId = '';
+  lastAll: Segment[] = [];
+  constructor(
+    public delimiters: Delimiters,
+    public segments: Segment[],
+    public messageCode: string,
+    public triggerEvent: string,
+    public controlId: string,
+    public version: string,
+    /** idKey() of each segment's id, in segment order. */
+    readonly keys: number[],
+  ) {
+    this.codes = {
+      rep: delimiters.repetition.charCodeAt(0),
+      comp: delimiters.component.charCodeAt(0),
+      sub: delimiters.subcomponent.charCodeAt(0),
+      esc: delimiters.escape.charCodeAt(0),
+    };
+  }
+
+  get byId(): Map<string, Segment[]> {
+    if (!this.map) {
+      const map = new Map<string, Segment[]>();
+      for (const seg of this.segments) {
+        const list = map.get(seg.id);
+        if (list) list.push(seg);
+        else map.set(seg.id, [seg]);
+      }
+      this.map = map;
+    }
+    return this.map;
+  }
+}
+
 /**
  * Field ends of a segment, found on its first read: one indexOf pass, with a look at the next
  * character first, since half the fields of a charge message are empty (an indexOf call costs
@@ -287,33 +323,19 @@ export function parseMessage(
   }
   text = dataLineFeeds(text, text.charAt(3));
   // Line bounds: with one terminator kind throughout (the usual \r, or \n from files), indexOf
-  // finds them; a mix (CRLF files) goes through the general splitter. Empty lines are dropped.
-  const starts: number[] = [];
-  const stops: number[] = [];
+  // finds them as the lines are read; a mix (CRLF files) goes through the general splitter. Empty
+  // lines are dropped. The text starts with MSH, so the first line is not empty.
   const hasLf = text.indexOf('\n') >= 0;
-  if (hasLf && text.indexOf('\r') >= 0) {
-    for (const l of splitSegments(text)) {
-      starts.push(l.offset);
-      stops.push(l.offset + l.line.length);
-    }
-  } else {
-    const eol = hasLf ? '\n' : '\r';
-    for (let pos = 0; pos < text.length;) {
-      let end = text.indexOf(eol, pos);
-      if (end < 0) end = text.length;
-      if (end > pos) {
-        starts.push(pos);
-        stops.push(end);
-      }
-      pos = end + 1;
-    }
-  }
-  const delims = readDelimiters(text.slice(0, stops[0]));
+  const lines = hasLf && text.indexOf('\r') >= 0 ? splitSegments(text) : undefined;
+  const eol = hasLf ? '\n' : '\r';
+  let firstEnd = lines ? lines[0]!.line.length : text.indexOf(eol);
+  if (firstEnd < 0) firstEnd = text.length;
+  const delims = readDelimiters(text.slice(0, firstEnd));
   if (!delims.value) return { value: undefined, diagnostics: delims.diagnostics };
   const d = delims.value;
   const diagnostics = delims.diagnostics;
   const segments: Segment[] = [];
-  const byId = new Map<string, Segment[]>();
+  const keys: number[] = [];
   const fs = d.field;
   // decodeBytes() gives one char per byte only for ASCII (UTF-8 without multi-byte sequences) or
   // windows-1252, where bytes below 0x80 are those ASCII chars and no other byte decodes to one.
@@ -326,14 +348,34 @@ export function parseMessage(
         : bytes.subarray(input.length - text.length)
       : undefined;
   const fsCode = fs.charCodeAt(0);
-  for (let i = 0; i < starts.length; i++) {
-    const offset = starts[i]!;
-    const end = stops[i]!;
+  const n = text.length;
+  // i counts the non-empty lines (the diagnostics name them by it); pos is where the next one is looked for.
+  let pos = 0;
+  for (let i = 0; ; i++) {
+    let offset: number;
+    let end: number;
+    if (lines) {
+      const l = lines[i];
+      if (!l) break;
+      offset = l.offset;
+      end = offset + l.line.length;
+    } else {
+      for (end = pos; pos < n; pos = end + 1) {
+        end = text.indexOf(eol, pos);
+        if (end < 0) end = n;
+        if (end > pos) break;
+      }
+      if (pos >= n) break;
+      offset = pos;
+      pos = end + 1;
+    }
     // The id is what precedes the first field separator: three characters, then fs or the end.
-    const id =
+    const key =
       end - offset === 3 || (end - offset > 3 && text.charCodeAt(offset + 3) === fsCode)
-        ? segmentId(text, offset)
-        : undefined;
+        ? idKey(text, offset)
+        : -1;
+    let id = key < 0 ? undefined : segmentIds[key];
+    if (id === undefined && key >= 0) segmentIds[key] = id = interned(text.slice(offset, offset + 3));
     if (id === undefined && segments[segments.length - 1]?.id === 'FT1' && text.slice(offset, end).trim()) {
       diagnostics.push(cutCharge(i, offset));
       continue;
@@ -344,36 +386,27 @@ export function parseMessage(
       );
       continue;
     }
-    const shift = id === 'MSH' || id === 'FHS' || id === 'BHS';
-    if (i > 0 && id === 'MSH') {
+    const shift = key === MSH_KEY || key === FHS_KEY || key === BHS_KEY;
+    if (i > 0 && key === MSH_KEY) {
       diagnostics.push(
         warn('HL7_EXTRA_MSH', 'a second MSH starts another message; use splitBatch', `#${i}`, offset),
       );
       break;
     }
-    const seg = new SegmentLine(id, segments.length, offset, end, text, fs, shift, view);
-    segments.push(seg);
-    const list = byId.get(id);
-    if (list) list.push(seg);
-    else byId.set(id, [seg]);
+    segments.push(new SegmentLine(id, segments.length, offset, end, text, fs, shift, view));
+    keys.push(key);
   }
   const msh = segments[0]!;
   const type = rawField(msh, 9);
-  const message: Message = {
-    delimiters: d,
+  const message = new ParsedMessage(
+    d,
     segments,
-    messageCode: nth(type, d.component, 0),
-    triggerEvent: nth(type, d.component, 1),
-    controlId: rawField(msh, 10),
-    version: nth(rawField(msh, 12), d.component, 0),
-    byId,
-    codes: {
-      rep: d.repetition.charCodeAt(0),
-      comp: d.component.charCodeAt(0),
-      sub: d.subcomponent.charCodeAt(0),
-      esc: d.escape.charCodeAt(0),
-    },
-  };
+    nth(type, d.component, 0),
+    nth(type, d.component, 1),
+    rawField(msh, 10),
+    nth(rawField(msh, 12), d.component, 0),
+    keys,
+  );
   if (!message.messageCode)
     diagnostics.push(err('HL7_NO_TYPE', 'MSH-9 message type is empty', 'MSH', msh.offset, 'MSH-9'));
   if (!message.controlId)
@@ -400,8 +433,18 @@ function cutCharge(i: number, offset: number): Diagnostic {
 }
 
 function isAscii(d: Delimiters): boolean {
-  const all = d.field + d.component + d.repetition + d.escape + d.subcomponent + d.truncation;
-  for (let i = 0; i < all.length; i++) if (all.charCodeAt(i) >= 128) return false;
+  return (
+    asciiOnly(d.field) &&
+    asciiOnly(d.component) &&
+    asciiOnly(d.repetition) &&
+    asciiOnly(d.escape) &&
+    asciiOnly(d.subcomponent) &&
+    asciiOnly(d.truncation)
+  );
+}
+
+function asciiOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
   return true;
 }
 
@@ -419,23 +462,38 @@ function isSupportedVersion(v: string): boolean {
   return true;
 }
 
-/** Three characters: an upper-case letter, then upper-case letters or digits. */
-// Segment ids seen so far, by their three char codes: one shared string per id, so that building
-// and reading byId hashes a string once, not a fresh slice per segment. At most 26 × 36 × 36 entries.
-const segmentIds = new Map<number, string>();
+// Segment ids seen so far, one shared string per id, indexed by idKey(): an array read, not a hash
+// of a fresh slice per segment. 26 × 36 × 36 slots.
+const segmentIds: (string | undefined)[] = new Array<string | undefined>(26 * 36 * 36).fill(undefined);
 
-/** The id at text[at, at + 3) if it is a valid one, else undefined. */
-function segmentId(text: string, at: number): string | undefined {
-  let key = 0;
-  for (let k = 0; k < 3; k++) {
-    const c = text.charCodeAt(at + k);
-    const upper = c >= 65 && c <= 90;
-    if (!(upper || (k > 0 && c >= 48 && c <= 57))) return undefined;
-    key = (key << 8) | c;
-  }
-  let id = segmentIds.get(key);
-  if (id === undefined) segmentIds.set(key, (id = text.slice(at, at + 3)));
-  return id;
+/** 0-35 for a digit or an upper-case letter, else -1. */
+function idDigit(c: number): number {
+  return c >= 65 && c <= 90 ? c - 55 : c >= 48 && c <= 57 ? c - 48 : -1;
+}
+
+/**
+ * A number for the segment id at text[at, at + 3): an upper-case letter, then upper-case letters
+ * or digits (0 to 26 × 36 × 36 - 1); -1 if it is not a valid id.
+ */
+function idKey(text: string, at: number): number {
+  const c0 = text.charCodeAt(at);
+  if (!(c0 >= 65 && c0 <= 90)) return -1;
+  const c1 = idDigit(text.charCodeAt(at + 1));
+  const c2 = idDigit(text.charCodeAt(at + 2));
+  if (c1 < 0 || c2 < 0) return -1;
+  return (c0 - 65) * 1296 + c1 * 36 + c2;
+}
+
+const MSH_KEY = idKey('MSH', 0);
+const FHS_KEY = idKey('FHS', 0);
+const BHS_KEY = idKey('BHS', 0);
+
+/**
+ * The same string, internalized (as V8 does with property names): an id compared with a literal
+ * such as 'MSH' or 'FT1' is then equal by identity or unequal at once, the characters unread.
+ */
+function interned(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 // ------------------------------------------------------------------ escapes (HL7 v2.5 §2.7)
@@ -723,6 +781,128 @@ export function components(
   }
 }
 
+/**
+ * The first `upTo` components of SEG-n's first repetition (the first subcomponent of each,
+ * unescaped), '' past the end: firstComponents(msg, seg, n, upTo)[c - 1] is get(msg, seg, n, c),
+ * as components(msg, seg, n, 1, upTo)[0] padded to upTo. One walk, one array of upTo strings, for
+ * the multi-component reads of a mapper (names, addresses, CE codes).
+ */
+export function firstComponents(msg: Message, seg: Segment | undefined, n: number, upTo: number): string[] {
+  const out = new Array<string>(upTo);
+  let k = 0;
+  if (seg instanceof SegmentLine && !(seg.shift && n <= 2)) {
+    const f = seg.shift ? n - 1 : n;
+    const e = endsOf(seg);
+    if (f >= 0 && f < e.length && (f | 0) === f) {
+      const a = f === 0 ? seg.offset : e[f - 1]! + 1;
+      const b = e[f]!;
+      if (a < b) k = leavesInto(msg, seg.text, seg.bytes, a, b, out, upTo);
+    }
+  } else {
+    const x = components(msg, seg, n, 1, upTo)[0];
+    if (x) for (; k < x.length; k++) out[k] = x[k]!;
+  }
+  for (; k < upTo; k++) out[k] = '';
+  return out;
+}
+
+/**
+ * components()' walk for one repetition: the leaves of the components of text[a, b) (a < b) from
+ * the first, into out, up to upTo of them or the repetition's end; how many it wrote.
+ */
+function leavesInto(
+  msg: Message,
+  text: string,
+  bytes: Uint8Array | undefined,
+  a: number,
+  b: number,
+  out: string[],
+  upTo: number,
+): number {
+  const { rep: R, comp: C, sub: S, esc: E } = msg.codes;
+  let k = 0;
+  let start = a;
+  // End of the current component's first subcomponent, once a subcomponent separator was seen.
+  let end = -1;
+  let escaped = false;
+  for (let i = a; ; i++) {
+    let ch = -1;
+    if (bytes)
+      for (; i < b; i++) {
+        const x = bytes[i]!;
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
+      }
+    else
+      for (; i < b; i++) {
+        const x = text.charCodeAt(i);
+        if (x === C || x === R || x === S || x === E) {
+          ch = x;
+          break;
+        }
+      }
+    if (ch === C || ch === R || ch === -1) {
+      out[k++] = leafValue(msg, text, start, end < 0 ? i : end, escaped);
+      if (ch !== C || k >= upTo) return k;
+      start = i + 1;
+      end = -1;
+      escaped = false;
+    } else if (ch === S) {
+      if (end < 0) end = i;
+    } else if (end < 0) escaped = true;
+  }
+}
+
+/**
+ * The first leaf (component 1, subcomponent 1, unescaped) of every repetition of SEG-n, as
+ * components(msg, seg, n, Infinity, 1).map((r) => r[0]): repeating single-value fields (modifiers).
+ */
+export function firstOfEach(msg: Message, seg: Segment | undefined, n: number): string[] {
+  const out: string[] = [];
+  if (!(seg instanceof SegmentLine) || (seg.shift && n <= 2)) {
+    for (const r of components(msg, seg, n, Infinity, 1)) out.push(r[0] ?? '');
+    return out;
+  }
+  const f = seg.shift ? n - 1 : n;
+  const e = endsOf(seg);
+  if (!(f >= 0 && f < e.length) || (f | 0) !== f) return out;
+  const { text, bytes } = seg;
+  const b = e[f]!;
+  const { rep: R, comp: C, sub: S, esc: E } = msg.codes;
+  for (let i = f === 0 ? seg.offset : e[f - 1]! + 1; i < b; i++) {
+    // The leaf ends at the first separator of any level; the rest of the repetition is skipped.
+    const start = i;
+    let ch = -1;
+    let escaped = false;
+    for (; i < b; i++) {
+      const x = bytes ? bytes[i]! : text.charCodeAt(i);
+      if (x === R || x === C || x === S) {
+        ch = x;
+        break;
+      }
+      if (x === E) escaped = true;
+    }
+    out.push(leafValue(msg, text, start, i, escaped));
+    if (ch !== R) for (; i < b && text.charCodeAt(i) !== R; i++);
+    // A repetition separator that ends the field starts one more (empty) repetition.
+    if (i === b - 1) out.push('');
+  }
+  return out;
+}
+
+/** Whether SEG-n has more than one repetition (components() would give it several). */
+export function hasRepetitions(msg: Message, seg: Segment | undefined, n: number): boolean {
+  if (!(seg instanceof SegmentLine)) return repetitions(msg, seg, n).length > 1;
+  if (seg.shift && n <= 2) return false;
+  const f = seg.shift ? n - 1 : n;
+  const e = endsOf(seg);
+  if (!(f >= 0 && f < e.length) || (f | 0) !== f) return false;
+  const at = seg.text.indexOf(msg.delimiters.repetition, f === 0 ? seg.offset : e[f - 1]! + 1);
+  return at >= 0 && at < e[f]!;
+}
+
 /** The i-th (0-based) piece of s split on sep, without allocating the other pieces. */
 function nth(s: string, sep: string, i: number): string {
   let start = 0;
@@ -743,11 +923,25 @@ export function leaf(rep: string, c: number, s: number, d: Delimiters): string {
 }
 
 export function first(msg: Message, id: string): Segment | undefined {
-  return msg.byId.get(id)?.[0];
+  if (!(msg instanceof ParsedMessage)) return msg.byId.get(id)?.[0];
+  const keys = msg.keys;
+  const key = id.length === 3 ? idKey(id, 0) : -1;
+  if (key < 0) return undefined;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) return msg.segments[i];
+  return undefined;
 }
 
 export function all(msg: Message, id: string): Segment[] {
-  return msg.byId.get(id) ?? [];
+  if (!(msg instanceof ParsedMessage)) return msg.byId.get(id) ?? [];
+  // The last list made is kept: profile refs with a filter ask for the same segments in a row.
+  if (id === msg.lastId) return msg.lastAll;
+  const keys = msg.keys;
+  const key = id.length === 3 ? idKey(id, 0) : -1;
+  const out: Segment[] = [];
+  if (key >= 0) for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(msg.segments[i]!);
+  msg.lastId = id;
+  msg.lastAll = out;
+  return out;
 }
 
 // ------------------------------------------------------------------ batches (HL7 v2.5 §2.10.3)
@@ -846,6 +1040,8 @@ const win1252 = new TextDecoder('windows-1252');
  * systems that send 8-bit text use.
  */
 export function decodeBytes(raw: Buffer): { text: string; charset: 'utf-8' | 'windows-1252' } {
+  // ASCII (most messages) reads the same in every one of these: a check and a copy, no UTF-8 decode.
+  if (isAsciiBytes(raw)) return { text: raw.toString('latin1'), charset: 'utf-8' };
   const text = raw.toString('utf8');
   if (text.indexOf('\uFFFD') < 0) return { text, charset: 'utf-8' };
   return { text: win1252.decode(raw), charset: 'windows-1252' };
