@@ -688,6 +688,36 @@ function leafValue(msg: Message, text: string, start: number, end: number, escap
 }
 
 /**
+ * Where the next repetition, component or subcomponent separator or escape character lies in
+ * text[i, b), else b. A tight loop over the bytes when given (byte i is char i: indexing them is
+ * about twice as fast as charCodeAt), else over the chars; the walks of components() and
+ * leavesInto() skip plain characters with it.
+ */
+function nextMark(
+  text: string,
+  bytes: Uint8Array | undefined,
+  i: number,
+  b: number,
+  R: number,
+  C: number,
+  S: number,
+  E: number,
+): number {
+  if (bytes) {
+    for (; i < b; i++) {
+      const x = bytes[i]!;
+      if (x === C || x === R || x === S || x === E) return i;
+    }
+  } else {
+    for (; i < b; i++) {
+      const x = text.charCodeAt(i);
+      if (x === C || x === R || x === S || x === E) return i;
+    }
+  }
+  return b;
+}
+
+/**
  * Every repetition of SEG-n as its list of components (the first subcomponent of each, unescaped),
  * in one walk over the field: components(msg, seg, n)[rep][c - 1] is get(msg, seg, n, c, 1, rep),
  * and a component past the end of its list reads ''. An empty field has no repetitions. maxReps
@@ -734,24 +764,8 @@ export function components(
   let end = -1;
   let escaped = false;
   for (let i = a; ; i++) {
-    // Skip plain characters in a tight loop; stop on any delimiter or the escape character.
-    let ch = -1;
-    if (bytes)
-      for (; i < b; i++) {
-        const x = bytes[i]!;
-        if (x === C || x === R || x === S || x === E) {
-          ch = x;
-          break;
-        }
-      }
-    else
-      for (; i < b; i++) {
-        const x = text.charCodeAt(i);
-        if (x === C || x === R || x === S || x === E) {
-          ch = x;
-          break;
-        }
-      }
+    i = nextMark(text, bytes, i, b, R, C, S, E);
+    let ch = i < b ? (bytes ? bytes[i]! : text.charCodeAt(i)) : -1;
     if (ch === C || ch === R || ch === -1) {
       comps[k++] = leafValue(msg, text, start, end < 0 ? i : end, escaped);
       start = i + 1;
@@ -826,23 +840,8 @@ function leavesInto(
   let end = -1;
   let escaped = false;
   for (let i = a; ; i++) {
-    let ch = -1;
-    if (bytes)
-      for (; i < b; i++) {
-        const x = bytes[i]!;
-        if (x === C || x === R || x === S || x === E) {
-          ch = x;
-          break;
-        }
-      }
-    else
-      for (; i < b; i++) {
-        const x = text.charCodeAt(i);
-        if (x === C || x === R || x === S || x === E) {
-          ch = x;
-          break;
-        }
-      }
+    i = nextMark(text, bytes, i, b, R, C, S, E);
+    const ch = i < b ? (bytes ? bytes[i]! : text.charCodeAt(i)) : -1;
     if (ch === C || ch === R || ch === -1) {
       out[k++] = leafValue(msg, text, start, end < 0 ? i : end, escaped);
       if (ch !== C || k >= upTo) return k;
