@@ -16,20 +16,12 @@ import { toEnvelope } from './map.js';
 import { all, components, first, get, parseMessage, rawField, repetitions, type Message } from './parse.js';
 import { dentalGeneric, generic25, type Hl7Profile } from './profiles.js';
 import { sampleBatch, sampleDft, sampleMdm, type SampleOptions } from './sample.js';
+import { mulberry32 } from '../../test/helpers/prng.js';
 
 const DIGEST = '7d71619abe0f580279100e3cb786fb282526789dcdf7456d090b13e9ce3a358a';
 
-/** mulberry32: a small seeded generator, so that the corpus is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The corpus is the same on every run. */
+const rng = mulberry32;
 
 function fixtures(dir: string): string[] {
   const out: string[] = [];

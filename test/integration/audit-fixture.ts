@@ -11,6 +11,7 @@ import { defaultConfig } from '../../appliance/config.js';
 import { AUDIT_EVENTS, type AuditInput } from '../../appliance/domain/audit.js';
 import { silentLogger } from '../../appliance/log.js';
 import { openStore } from '../../appliance/store/open.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 export interface AuditFixture {
   dir: string;
@@ -25,17 +26,8 @@ export interface AuditFixture {
 
 export const T0 = Date.UTC(2026, 9, 1, 8, 0, 0);
 
-/** Deterministic PRNG (mulberry32): tamper targets are random but repeatable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: tamper targets are random but repeatable. */
+export const prng = mulberry32;
 
 export function sampleEntry(i: number): AuditInput {
   return {

@@ -12,21 +12,13 @@ import {
   type SandboxChild,
   type Status,
 } from '../helpers/outage-procs.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const COUNT = 300;
 const FINAL = ['accepted', 'paid', 'partially_paid', 'denied', 'rejected'];
 
-/** mulberry32: the kill schedule is reproducible from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The kill schedule is reproducible from the seed. */
+const rng = mulberry32;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const sum = (r: Record<string, number>, keys: string[]) => keys.reduce((a, k) => a + (r[k] ?? 0), 0);
