@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,45 @@ describe('background WAL checkpointer', () => {
     expect(copy.prepare('SELECT count(DISTINCT v) FROM t').pluck().get()).toBe(40);
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     copy.close();
+  });
+
+  it('leaves the WAL as it was when the disk would keep too little free room', () => {
+    dir = mkdtempSync(join(tmpdir(), 'claimbox-wal-'));
+    store = openStore(join(dir, 'c.db'));
+    const before = statSync(join(dir, 'c.db-wal')).size;
+    expect(() => preallocateWal(store, 200, () => 1_000_000)).toThrow(/WAL not preallocated: 1 MB free/);
+    expect(statSync(join(dir, 'c.db-wal')).size).toBe(before);
+    // The write lock was given back: the store still commits.
+    store.sqlite.exec('CREATE TABLE t (v)');
+    const grown = statSync(join(dir, 'c.db-wal')).size;
+    expect(preallocateWal(store, 200, () => 1e12)).toBe(32 + 200 * (24 + 4096) - grown);
+  });
+
+  it('gives the room back when the disk fills up while it writes', (ctx) => {
+    dir = mkdtempSync(join(tmpdir(), 'claimbox-wal-'));
+    const small = join(dir, 'small');
+    mkdirSync(small);
+    try {
+      // A real full disk: a 3 MB tmpfs (needs root, as in CI; skipped elsewhere).
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', small], { stdio: 'ignore' });
+    } catch {
+      ctx.skip();
+    }
+    try {
+      const s = openStore(join(small, 'c.db'));
+      try {
+        const before = statSync(join(small, 'c.db-wal')).size;
+        // The free-room check is told there is plenty, so the writes themselves hit ENOSPC.
+        expect(() => preallocateWal(s, 2_000, () => 1e12)).toThrow(/ENOSPC/);
+        expect(statSync(join(small, 'c.db-wal')).size).toBe(before);
+        s.sqlite.exec('CREATE TABLE t (v)');
+        s.sqlite.prepare('INSERT INTO t VALUES (1)').run();
+        expect(s.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+      } finally {
+        s.close();
+      }
+    } finally {
+      execFileSync('umount', [small]);
+    }
   });
 });

@@ -13,7 +13,8 @@
 // Zeros past the last frame are safe: recovery stops at the first frame whose salt and checksum
 // do not match the WAL header (sqlite.org/fileformat2.html#walformat), as it does at the stale
 // frames SQLite itself leaves behind a restarted WAL.
-import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, statfsSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Store } from './open.js';
@@ -34,11 +35,21 @@ const FRAME_HEADER = 24;
 
 /**
  * Writes zeros past the end of the store's WAL file until it can hold `frames` frames, then fsyncs
- * it, so that commits overwrite allocated blocks instead of growing the file. Never shortens the
- * file or touches bytes already in it; holds the write lock meanwhile, so no commit appends at the
- * same time. Returns the bytes added (0 when the file is already that large or has no WAL).
+ * it, so that commits overwrite allocated blocks instead of growing the file. Never touches bytes
+ * already in the file; holds the write lock meanwhile, so no commit appends at the same time.
+ * Refuses (throws, file unchanged) when the file system would keep less than four times the
+ * preallocation free: the database needs the room more than the speed. A write that fails midway
+ * (a full disk) cuts the file back to its old size before it throws. Returns the bytes added (0
+ * when the file is already that large or there is no WAL file yet).
  */
-export function preallocateWal(store: Store, frames = SAFETY_NET_PAGES): number {
+export function preallocateWal(
+  store: Store,
+  frames = SAFETY_NET_PAGES,
+  freeBytes: (dir: string) => number = (dir) => {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  },
+): number {
   if (store.path === ':memory:' || store.sqlite.readonly) return 0;
   const pageSize = Number(store.sqlite.pragma('page_size', { simple: true }));
   const want = WAL_HEADER + frames * (FRAME_HEADER + pageSize);
@@ -54,13 +65,26 @@ export function preallocateWal(store: Store, frames = SAFETY_NET_PAGES): number 
       throw err;
     }
     try {
+      const size = fstatSync(fd).size;
+      if (size >= want) return 0;
+      const free = freeBytes(dirname(store.path));
+      if (free < 4 * (want - size))
+        throw new Error(
+          `WAL not preallocated: ${Math.round(free / 1e6)} MB free, under four times the ${Math.round((want - size) / 1e6)} MB it would take`,
+        );
       const zeros = Buffer.alloc(1 << 20);
-      for (let at = fstatSync(fd).size; at < want;) {
-        const n = writeSync(fd, zeros, 0, Math.min(zeros.length, want - at), at);
-        at += n;
-        added += n;
+      try {
+        for (let at = size; at < want;) {
+          const n = writeSync(fd, zeros, 0, Math.min(zeros.length, want - at), at);
+          at += n;
+          added += n;
+        }
+        fsyncSync(fd);
+      } catch (err) {
+        // Give the room back: only our zeros lie past the old size.
+        ftruncateSync(fd, size);
+        throw err;
       }
-      if (added > 0) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
