@@ -74,6 +74,27 @@ describe('tokenize', () => {
         .diagnostics[0]!.code,
     ).toBe('X12_ISA_WIDTH');
   });
+
+  it('an ISA off its fixed widths is an error, and its separators are found by counting its elements', () => {
+    // Padding collapsed (ISA02, ISA04, ISA06 and ISA08 too short) and an over-wide one, each with
+    // other separators than the fixed positions would give.
+    const collapsed =
+      'ISA*00* *00* *ZZ*SENDER *ZZ*RECEIVER *261102*0930*{*00501*000000101*0*T*>!\n' +
+      'GS*HC*SENDER*RECEIVER*20261102*0930*101*X*005010X222A1!\n';
+    const c = detectSeparators(collapsed);
+    expect(c.diagnostics.map((d) => d.code)).toEqual(['X12_ISA_WIDTH']);
+    expect(c.separators).toEqual({ element: '*', component: '>', repetition: '{', segment: '!\n' });
+    const wide = text.slice(0, 106).replace('*CLAIMBOXTEST   *', '*CLAIMBOXTEST      *') + 'GS*HC~';
+    const w = detectSeparators(wide);
+    expect(w.diagnostics.map((d) => d.code)).toEqual(['X12_ISA_WIDTH']);
+    expect(w.separators).toEqual({ element: '*', component: ':', repetition: '^', segment: '~' });
+    // A whole 837 with a short ISA06 is cut into its real segments: no made-up terminator errors.
+    const short = text.replace('*CLAIMBOXTEST   *', '*CLAIMBOXTEST*');
+    const t = tokenize(short);
+    expect(t.diagnostics.map((d) => d.code)).toEqual(['X12_ISA_WIDTH']);
+    expect(t.segments.length).toBe(tokenize(text).segments.length);
+    expect(t.segments[1]!.el[0]).toBe('GS');
+  });
 });
 
 describe('SegCursor', () => {

@@ -23,18 +23,10 @@ export function detectSeparators(isa: string): { separators?: Separators; diagno
     };
   }
   const element = isa[3]!;
-  const repetition = isa[82]!;
-  const component = isa[104]!;
-  const term = isa[105]!;
-  // A newline right after the ISA terminator means the file is wrapped one segment per line.
-  const segment =
-    term === '\n'
-      ? term
-      : isa.startsWith('\r\n', 106)
-        ? term + '\r\n'
-        : isa[106] === '\n'
-          ? term + '\n'
-          : term;
+  let repetition = isa[82]!;
+  let component = isa[104]!;
+  let term = isa[105]!;
+  let after = 106;
   const diagnostics: Diagnostic[] = [];
   // Every ISA element has a fixed width, so the separators sit at fixed positions.
   const fixed = [3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103];
@@ -46,7 +38,22 @@ export function detectSeparators(isa: string): { separators?: Separators; diagno
       segment: 'ISA',
       position: 1,
     });
+    // Still an error, but read on as translators do: the separators by counting ISA's elements
+    // (ISA16 is one character, the terminator follows it), so that the rest of the file is checked
+    // with the separators its sender meant and its findings are real ones, not made up by the
+    // wrong terminator.
+    const counted = countedIsa(isa, element);
+    if (counted) ({ repetition, component, term, after } = counted);
   }
+  // A newline right after the ISA terminator means the file is wrapped one segment per line.
+  const segment =
+    term === '\n'
+      ? term
+      : isa.startsWith('\r\n', after)
+        ? term + '\r\n'
+        : isa[after] === '\n'
+          ? term + '\n'
+          : term;
   const set = new Set([element, component, term]);
   if (set.size < 3 || /[A-Za-z0-9 ]/.test(element + component + term)) {
     diagnostics.push({
@@ -58,6 +65,29 @@ export function detectSeparators(isa: string): { separators?: Separators; diagno
     });
   }
   return { separators: { element, component, repetition, segment }, diagnostics };
+}
+
+/**
+ * ISA16 and the terminator of an ISA whose elements are not at their fixed widths, found by
+ * counting its 16 element separators; the repetition separator is ISA11's first character, as at ISA
+ * position 82 in a fixed-width one.
+ */
+function countedIsa(
+  isa: string,
+  element: string,
+): { repetition: string; component: string; term: string; after: number } | undefined {
+  let at = 3;
+  let isa11 = '';
+  for (let n = 2; n <= 16; n++) {
+    const next = isa.indexOf(element, at + 1);
+    if (next < 0) return undefined;
+    if (n === 12) isa11 = isa.slice(at + 1, next);
+    at = next;
+  }
+  const component = isa[at + 1];
+  const term = isa[at + 2];
+  if (component === undefined || term === undefined) return undefined;
+  return { repetition: isa11.charAt(0) || '^', component, term, after: at + 3 };
 }
 
 function stripLead(text: string): string {
@@ -118,7 +148,7 @@ export function cut(input: string): Cuts {
     diagnostics.push(...detectSeparators(src).diagnostics);
     return none;
   }
-  const d = detectSeparators(src.slice(0, ISA_LENGTH + 2));
+  const d = detectSeparators(src.slice(0, 2 * ISA_LENGTH));
   diagnostics.push(...d.diagnostics);
   const separators = d.separators;
   if (!separators) return none;
@@ -472,7 +502,7 @@ export class X12Tokenizer {
     if (trimmed.length < need) return false;
     this.buf = trimmed;
     this.started = true;
-    const d = detectSeparators(trimmed.slice(0, ISA_LENGTH + 2));
+    const d = detectSeparators(trimmed.slice(0, 2 * ISA_LENGTH));
     this.diagnostics.push(...d.diagnostics);
     this.separators = d.separators;
     return true;
