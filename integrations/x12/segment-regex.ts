@@ -3,7 +3,8 @@
 // checked by one native regex run instead of a JavaScript loop over its elements, and the validator
 // builds findings (its general path) only for a segment the regex does not match. Whatever the regex
 // cannot express exactly (DTP date ranges, 29 February, combined component rules) it leaves out: a
-// clean segment sent down the general path costs time, never a finding.
+// clean segment sent down the general path costs time, never a finding. A segment the regex matches
+// also holds no control character, so the validator's search for them skips it.
 import type { ElDef } from './dictionary.js';
 import type { Separators } from './types.js';
 
@@ -20,6 +21,12 @@ export interface PositionRules {
   /** Codes of one component (1-based), or of every component ('*'). */
   parts: { j: number | '*'; codes: readonly string[] }[];
 }
+
+/**
+ * The control characters X12_BAD_CHARACTER reports (C0 but tab, LF and CR; DEL), as class ranges: the
+ * same set as `CONTROL_CHARACTER` in the validator.
+ */
+const CONTROL_RANGES = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f';
 
 /** `ch` as a regex atom that matches only that character (inside or outside a class). */
 function esc(ch: string): string {
@@ -112,7 +119,10 @@ export function segmentRegex(
   const seps = [sep.element, sep.component, sep.repetition, sep.segment[0] ?? ''].filter((s) => s !== '');
   if (seps.some((s) => s.length !== 1)) return undefined;
   const [e, c] = [esc(sep.element), esc(sep.component)];
-  const ex = (chars: string[]) => `[^${[...new Set([...chars, '\r', '\n'])].map(esc).join('')}]`;
+  // No class admits a control character the validator reports (X12_BAD_CHARACTER): a segment the regex
+  // matches holds none, and the validator looks for them only in the segments it did not match.
+  const ex = (chars: string[]) =>
+    `[^${[...new Set([...chars, '\r', '\n'])].map(esc).join('')}${CONTROL_RANGES}]`;
   /** A simple element's character: no separator at all. */
   const x = ex(seps);
   const bad = new RegExp(x.replace('[^', '['));

@@ -428,4 +428,34 @@ describe('validateX12 characters', () => {
     );
     expect(validateX12(odd).errors).toEqual([]);
   });
+
+  // Segments their regex matched are not searched (the regexes admit no control character); these are
+  // the places that are: envelope segments, segments the regex turned down, and after the last segment.
+  it('finds control characters in envelope segments, in segments with other findings and after the last segment, first among the findings', () => {
+    const t = write837(syntheticClaims('medical', 1), syntheticEnvelope());
+    const bad = (text: string) =>
+      validateX12(text)
+        .errors.filter((e) => e.code === 'X12_BAD_CHARACTER')
+        .map((e) => e.message);
+    expect(bad(t.replace('GS*HC*', 'GS*HC\x01*'))).toEqual([
+      'segment 2 (GS): contains control character 0x01',
+    ]);
+    expect(bad(`${t}\x0c\n`)).toEqual([
+      `segment ${t.split('~').length - 1} (IEA): contains control character 0x0c`,
+    ]);
+    // A bad state code (the regex does not match) and a control character in the same N4.
+    const both = validateX12(t.replace('*Springfield*IL*', '*Spring\x7ffield*I1*'));
+    expect(both.errors.map((e) => e.code)).toEqual(['X12_BAD_CHARACTER', 'X12_BAD_CODE']);
+    expect(both.errors[0]!.message).toMatch(/^segment \d+ \(N4\): contains control character 0x7f$/);
+  });
+
+  it('reports at most 20 control characters, in file order', () => {
+    const t = write837(syntheticClaims('medical', 30), syntheticEnvelope());
+    const r = validateX12(t.replaceAll('*Springfield*', '*Spring\x02field*'));
+    const found = r.errors.filter((e) => e.code === 'X12_BAD_CHARACTER');
+    expect(found).toHaveLength(20);
+    expect(r.errors.slice(0, 20)).toEqual(found);
+    const at = found.map((e) => e.position!);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
 });

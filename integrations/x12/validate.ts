@@ -161,6 +161,8 @@ interface Doc {
   counts: Map<LoopNode, Counts>;
   /** sepSetIndex of the file's separators. */
   sepSet: number;
+  /** Per segment: 1 when its segment regex matched it (then it holds no control character). */
+  verified: Uint8Array;
 }
 
 /** Offset of the next component (which 0) or repetition (1) separator at or after `at`, src.length if none. */
@@ -231,8 +233,11 @@ export function validateX12(text: string): ValidationResult {
     next: [-1, -1],
     counts: new Map(),
     sepSet: sepSetIndex(sep),
+    verified: new Uint8Array(c.count),
   };
-  controlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, doc, r);
+  // Control characters are looked for after the walk (which marks the segments its regexes matched),
+  // their findings put here.
+  const controlsAt = r.errors.length;
   let i = 0;
   let interchanges = 0;
   while (i < c.count) {
@@ -246,6 +251,7 @@ export function validateX12(text: string): ValidationResult {
     i = interchange(doc, i, r);
   }
   if (interchanges === 0) r.err('X12_NO_ISA', undefined, 'no interchange found');
+  controlCharacters(doc, r, controlsAt);
   return done(r);
 }
 
@@ -828,32 +834,49 @@ function baseMandatory(node: SegNode, dict: ElDef[]): number[] {
   return m;
 }
 
-/** One pass over the whole text for control characters other than the CR/LF that may wrap segments. */
-function controlCharacters(text: string, d: Doc, r: Report) {
+/** Whether X12_BAD_CHARACTER reports this character code: C0 controls but tab, LF and CR; DEL. */
+function controlCode(ch: number): boolean {
+  return (ch < 32 && ch !== 9 && ch !== 10 && ch !== 13) || ch === 127;
+}
+
+/**
+ * Control characters other than the CR/LF that may wrap segments (at most 20 findings, delimiters
+ * excepted). A segment its segment regex matched holds none (the regex admits none: segment-regex.ts),
+ * so only the others are searched (envelope segments and any the regex turned down: few, and short),
+ * and the text after the last segment; between two segments there is only a terminator and line breaks
+ * or blanks. The findings go in at `at`, where a search of the whole text run before the walk would
+ * have put them.
+ */
+function controlCharacters(d: Doc, r: Report, at: number) {
+  const { src, start, end, count } = d.c;
   const sep = d.sep;
   const delimiters = new Set([sep.element, sep.component, sep.repetition, sep.segment[0]]);
-  // eslint-disable-next-line no-control-regex
-  const re = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
-  let m: RegExpExecArray | null;
-  let reported = 0;
-  while ((m = re.exec(text)) && reported < 20) {
-    const at = m.index;
-    // The segment holding this offset (last segment starting at or before it).
-    let lo = 0;
-    let hi = d.c.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (d.c.start[mid]! <= at) lo = mid;
-      else hi = mid - 1;
+  const found = new Report(20);
+  for (let i = 0; i <= count && found.errors.length < 20; i++) {
+    let a: number;
+    let b: number;
+    if (i < count) {
+      if (d.verified[i]) continue;
+      a = start[i]!;
+      b = end[i]!;
+    } else {
+      a = count > 0 ? end[count - 1]! : 0;
+      b = src.length;
     }
-    if (delimiters.has(text[at])) continue;
-    r.err(
-      'X12_BAD_CHARACTER',
-      lo < d.c.count ? seg(d, lo) : undefined,
-      `contains control character 0x${text.charCodeAt(at).toString(16).padStart(2, '0')}`,
-    );
-    reported++;
+    for (let p = a; p < b; p++) {
+      const ch = src.charCodeAt(p);
+      if (!controlCode(ch) || delimiters.has(src[p])) continue;
+      const owner = i < count ? i : count - 1;
+      found.err(
+        'X12_BAD_CHARACTER',
+        owner >= 0 ? seg(d, owner) : undefined,
+        `contains control character 0x${ch.toString(16).padStart(2, '0')}`,
+      );
+    }
   }
+  if (found.errors.length === 0) return;
+  r.errors.splice(at, 0, ...found.errors);
+  if (r.errors.length > r.limit) r.errors.length = r.limit;
 }
 
 interface CodeRule {
@@ -1167,7 +1190,10 @@ function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Repo
     const end = s.segmentEnd;
     re.lastIndex = s.segmentStart;
     // Matched to its end, and not ending in an element separator (a trailing empty element): clean.
-    if (re.test(s.src) && re.lastIndex === end && s.src.charCodeAt(end - 1) !== d.elCode) return;
+    if (re.test(s.src) && re.lastIndex === end && s.src.charCodeAt(end - 1) !== d.elCode) {
+      d.verified[s.n - 1] = 1;
+      return;
+    }
   }
   if (clean(rules.fast, s, d)) return;
   const sep = d.sep;
@@ -1293,6 +1319,28 @@ function list(codes: readonly string[]): string {
 
 // ------------------------------------------------------------------ business rules
 
+/** Slot (see segmentIdSlot) of a segment id the rules dispatch on; every one is in the dictionary. */
+function slotOf(id: string): number {
+  const h = segmentIdSlot(id);
+  if (h < 0) throw new Error(`segment id ${id} has no slot`);
+  return h;
+}
+const S_HL = slotOf('HL');
+const S_SBR = slotOf('SBR');
+const S_N3 = slotOf('N3');
+const S_N4 = slotOf('N4');
+const S_DMG = slotOf('DMG');
+const S_NM1 = slotOf('NM1');
+const S_N1 = slotOf('N1');
+const S_CLM = slotOf('CLM');
+const S_REF = slotOf('REF');
+const S_DTP = slotOf('DTP');
+const S_HI = slotOf('HI');
+const S_LX = slotOf('LX');
+const S_SV1 = slotOf('SV1');
+const S_SV3 = slotOf('SV3');
+const S_TOO = slotOf('TOO');
+
 /** What a guide checks across a transaction set, fed its placed segments in order. */
 interface GuideRules {
   /** `s` is the walk's cursor: read it now; keep `s.segment()` for findings reported later. */
@@ -1314,7 +1362,7 @@ class Rules {
   constructor(version: string, sep: Separators) {
     this.guide =
       version === '005010X222A1' || version === '005010X224A2'
-        ? claims837(version === '005010X224A2', sep, this.set)
+        ? new Claims837(version === '005010X224A2', sep, this.set)
         : version === '005010X221A1'
           ? balance835(sep, this.set)
           : version === '005010X231A1'
@@ -1323,40 +1371,62 @@ class Rules {
   }
 
   step(s: SegCursor, node: SegNode, loop: string) {
-    const id = s.id;
     const src = s.src;
-    if (id === 'HL') this.hls.push({ n: s.n, id: s.at(1), parent: s.at(2), level: s.at(3), child: s.at(4) });
     // Values are checked in place and sliced only for a message.
-    if (id === 'NM1' && s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
-      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`, 9);
-    if (id === 'N1' && s.is(3, 'XX') && s.len(4) > 0 && !npiAt(src, s.start(4), s.end(4)))
-      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(4)!}' fails the check digit (Luhn with prefix 80840)`, 4);
-    if (id === 'DTP' && s.len(3) > 0 && !(s.is(2, 'D8') && dateAt(src, s.start(3), s.end(3)))) {
-      const v = s.at(3)!;
-      const fmt = s.at(2);
-      const ok =
-        fmt === 'D8'
-          ? dateValid(v)
-          : fmt === 'RD8'
-            ? /^\d{8}-\d{8}$/.test(v) &&
-              dateValid(v.slice(0, 8)) &&
-              dateValid(v.slice(9)) &&
-              v.slice(0, 8) <= v.slice(9)
-            : true;
-      if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
-    }
-    if (id === 'N4') {
-      // /^[A-Z]{2}$/ and /^\d{5}(\d{4})?$/ as char-code checks.
-      const a2 = s.start(2);
-      if (s.len(2) > 0 && !(s.len(2) === 2 && upper(src.charCodeAt(a2)) && upper(src.charCodeAt(a2 + 1))))
-        this.each.err('X12_BAD_CODE', s, `state '${s.at(2)!}' must be a two-letter code`, 2);
-      if (
-        s.len(3) > 0 &&
-        s.len(4) === 0 &&
-        !digitsAt(src, s.start(3), s.end(3), 5) &&
-        !digitsAt(src, s.start(3), s.end(3), 9)
-      )
-        this.each.err('X12_BAD_ZIP', s, `US postal code '${s.at(3)!}' must be 5 or 9 digits`, 3);
+    switch (s.slot) {
+      case S_HL:
+        this.hls.push({ n: s.n, id: s.at(1), parent: s.at(2), level: s.at(3), child: s.at(4) });
+        break;
+      case S_NM1:
+        if (s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
+          this.each.err(
+            'X12_BAD_NPI',
+            s,
+            `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`,
+            9,
+          );
+        break;
+      case S_N1:
+        if (s.is(3, 'XX') && s.len(4) > 0 && !npiAt(src, s.start(4), s.end(4)))
+          this.each.err(
+            'X12_BAD_NPI',
+            s,
+            `NPI '${s.at(4)!}' fails the check digit (Luhn with prefix 80840)`,
+            4,
+          );
+        break;
+      case S_DTP:
+        if (s.len(3) > 0 && !(s.is(2, 'D8') && dateAt(src, s.start(3), s.end(3)))) {
+          const v = s.at(3)!;
+          const fmt = s.at(2);
+          const ok =
+            fmt === 'D8'
+              ? dateValid(v)
+              : fmt === 'RD8'
+                ? /^\d{8}-\d{8}$/.test(v) &&
+                  dateValid(v.slice(0, 8)) &&
+                  dateValid(v.slice(9)) &&
+                  v.slice(0, 8) <= v.slice(9)
+                : true;
+          if (!ok) this.each.err('X12_BAD_DATE', s, `'${v}' is not a valid ${fmt ?? ''} date`, 3);
+        }
+        break;
+      case S_N4: {
+        // /^[A-Z]{2}$/ and /^\d{5}(\d{4})?$/ as char-code checks.
+        const a2 = s.start(2);
+        if (s.len(2) > 0 && !(s.len(2) === 2 && upper(src.charCodeAt(a2)) && upper(src.charCodeAt(a2 + 1))))
+          this.each.err('X12_BAD_CODE', s, `state '${s.at(2)!}' must be a two-letter code`, 2);
+        if (
+          s.len(3) > 0 &&
+          s.len(4) === 0 &&
+          !digitsAt(src, s.start(3), s.end(3), 5) &&
+          !digitsAt(src, s.start(3), s.end(3), 9)
+        )
+          this.each.err('X12_BAD_ZIP', s, `US postal code '${s.at(3)!}' must be 5 or 9 digits`, 3);
+        break;
+      }
+      default:
+        break;
     }
     this.guide?.step(s, node, loop);
   }
@@ -1495,32 +1565,6 @@ const ORAL_CAVITY_CODES: ReadonlySet<string> = new Set([
   '40',
 ]);
 
-/** /^[A-Z][0-9][0-9A-Z]{1,5}$/ (ICD-10-CM without the dot) as a char-code scan: it runs on every diagnosis. */
-function icd10(code: string): boolean {
-  const n = code.length;
-  if (n < 3 || n > 7) return false;
-  const c0 = code.charCodeAt(0);
-  const c1 = code.charCodeAt(1);
-  if (c0 < 65 || c0 > 90 || c1 < 48 || c1 > 57) return false;
-  for (let i = 2; i < n; i++) {
-    const ch = code.charCodeAt(i);
-    if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90))) return false;
-  }
-  return true;
-}
-
-/** `v.split(c)[j]` without the array. */
-function nth(v: string, c: string, j: number): string | undefined {
-  let a = 0;
-  for (let x = 0; x < j; x++) {
-    const p = v.indexOf(c, a);
-    if (p < 0) return undefined;
-    a = p + 1;
-  }
-  const p = v.indexOf(c, a);
-  return v.slice(a, p < 0 ? v.length : p);
-}
-
 /** `(el[k] ?? '').split(component).filter((x) => x !== '')`, found with indexOf inside the element. */
 function nonEmptyParts(s: SegCursor, k: number, component: string): string[] {
   const out: string[] = [];
@@ -1615,116 +1659,152 @@ function posAt(s: SegCursor, k: number): boolean {
   return p >= 0 ? POS_PACKED.has(p) : !POS_PACKED.allPacked && POS.has(s.src.slice(a, b));
 }
 
-function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
-  /** The claim's CLM (its id and number only, for findings), CLM02 and CLM05 as text. */
-  let clm: Segment | undefined;
-  let clmTotal = '';
-  let clmComposite = '';
-  let sum = 0;
-  let lines = 0;
-  let dxCount = 0;
-  let claimDate = false;
-  let lineDate = true;
+const DX_PRINCIPAL_PACKED = new PackedCodes(DX_PRINCIPAL);
+const DX_OTHER_PACKED = new PackedCodes(DX_OTHER);
+const ICD9_PACKED = new PackedCodes(['BK', 'BF']);
+
+/** /^[A-Z][0-9][0-9A-Z]{1,5}$/ (ICD-10-CM without the dot) over src[a, b), as a char-code scan. */
+function icd10At(src: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 3 || n > 7) return false;
+  const c0 = src.charCodeAt(a);
+  const c1 = src.charCodeAt(a + 1);
+  if (c0 < 65 || c0 > 90 || c1 < 48 || c1 > 57) return false;
+  for (let i = a + 2; i < b; i++) {
+    const ch = src.charCodeAt(i);
+    if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90))) return false;
+  }
+  return true;
+}
+
+/** Offset of the first `comp` in src[a, b), or b. */
+function compEnd(src: string, a: number, b: number, comp: number): number {
+  while (a < b && src.charCodeAt(a) !== comp) a++;
+  return a;
+}
+
+/**
+ * The 837P/837D claim rules, fed the placed segments in order: CLM02 against the line charges, CLM05,
+ * REF*F8 for replacements and voids, HI qualifiers and ICD-10 form, LX sequence, SV1/SV3 pointers, units
+ * and POS, the SBR02/HL agreement and the 2010AA address and ids. A class with its state in fields and
+ * one integer dispatch on the segment's id slot: values are read in place and sliced only for a message.
+ */
+class Claims837 implements GuideRules {
+  /** The claim's CLM (its id and number only, for findings). */
+  private clm: Segment | undefined = undefined;
+  /** CLM02 as offsets into the text (sliced only for a message) and in cents. */
+  private totalA = 0;
+  private totalB = 0;
+  private total: number | undefined = undefined;
+  /** CLM05-3 when it is 7 or 8 (replacement or void), else ''. */
+  private freq = '';
+  private sum = 0;
+  private lines = 0;
+  private dxCount = 0;
+  private claimDate = false;
+  private lineDate = true;
   /** The claim has a 2300 REF*F8 (payer claim control number). */
-  let f8 = false;
-  let sbrSelf: boolean | undefined;
-  let subscriberHl: Segment | undefined;
-  /** HL04 of the subscriber HL. */
-  let subscriberChild: string | undefined;
+  private f8 = false;
+  private sbrSelf: boolean | undefined = undefined;
+  private subscriberHl: Segment | undefined = undefined;
+  /** HL04 of the subscriber HL is '0'. */
+  private subscriberLeaf = false;
   /** Which of N3, N4, DMG (bits 1, 2, 4) 2010BA has. */
-  let subscriberParts = 0;
-  const finishSubscriber = () => {
-    if (subscriberHl && sbrSelf) {
+  private subscriberParts = 0;
+  private readonly comp: number;
+  /** The text the offsets above index into (the cursor's). */
+  private text = '';
+
+  constructor(
+    private readonly dental: boolean,
+    private readonly sep: Separators,
+    private readonly r: Report,
+  ) {
+    this.comp = sep.component.charCodeAt(0);
+  }
+
+  private finishSubscriber() {
+    if (this.subscriberHl && this.sbrSelf) {
       for (const need of ['N3', 'N4', 'DMG'])
-        if (!(subscriberParts & PART_BIT[need]!))
-          r.err(
+        if (!(this.subscriberParts & PART_BIT[need]!))
+          this.r.err(
             'X12_MISSING_SEGMENT',
-            subscriberHl,
+            this.subscriberHl,
             `${need} is required in 2010BA when the subscriber is the patient (SBR02 = 18)`,
           );
     }
-  };
-  const finishLine = (at: Where) => {
-    if (dental && at && lines > 0 && !lineDate && !claimDate)
-      r.err(
+  }
+
+  private finishLine(at: Where) {
+    if (this.dental && at && this.lines > 0 && !this.lineDate && !this.claimDate)
+      this.r.err(
         'X12_MISSING_SEGMENT',
         at,
         'service date DTP*472 is required on the line when the claim has none (2300 DTP*472)',
       );
-  };
-  const finishClaim = () => {
+  }
+
+  private finishClaim() {
+    const clm = this.clm;
     if (!clm) return;
-    finishLine(clm);
-    const total = parseCents(clmTotal);
-    if (total !== undefined && lines > 0 && total !== sum)
-      r.err(
+    this.finishLine(clm);
+    const total = this.total;
+    if (total !== undefined && this.lines > 0 && total !== this.sum)
+      this.r.err(
         'X12_CLM02_SUM',
         clm,
-        `total charge ${clmTotal} does not equal the sum of line charges ${(sum / 100).toFixed(2)}`,
+        `total charge ${this.text.slice(this.totalA, this.totalB)} does not equal the sum of line charges ${(this.sum / 100).toFixed(2)}`,
         2,
       );
-    const freq = nth(clmComposite, sep.component, 2);
-    if ((freq === '7' || freq === '8') && !f8)
-      r.err(
+    const freq = this.freq;
+    if (freq !== '' && !this.f8)
+      this.r.err(
         'X12_MISSING_F8',
         clm,
         `frequency ${freq} (replacement/void) needs REF*F8 with the payer's original claim number`,
         5,
         3,
       );
-    clm = undefined;
-  };
-  const step = (s: SegCursor, node: SegNode, loop: string) => {
-    const component = sep.component;
-    const id = s.id;
-    switch (id) {
-      case 'HL':
-        finishClaim();
+    this.clm = undefined;
+  }
+
+  step(s: SegCursor, node: SegNode, loop: string) {
+    const slot = s.slot;
+    const r = this.r;
+    switch (slot) {
+      case S_HL:
+        this.finishClaim();
         if (s.is(3, '22')) {
-          finishSubscriber();
-          subscriberHl = { el: ['HL'], n: s.n, offset: 0 };
-          subscriberChild = s.at(4);
-          subscriberParts = 0;
-          sbrSelf = undefined;
-        } else if (s.is(3, '23') && sbrSelf === true)
+          this.finishSubscriber();
+          this.subscriberHl = { el: ['HL'], n: s.n, offset: 0 };
+          this.subscriberLeaf = s.is(4, '0');
+          this.subscriberParts = 0;
+          this.sbrSelf = undefined;
+        } else if (s.is(3, '23') && this.sbrSelf === true)
           r.err(
             'X12_SBR02',
             s,
             'a patient HL follows a subscriber whose SBR02 says the subscriber is the patient (18)',
           );
         break;
-      case 'SBR':
-        sbrSelf = s.is(2, '18');
-        if (subscriberHl && (subscriberChild === '0') !== sbrSelf && loop === '2000B')
+      case S_SBR: {
+        const self = s.is(2, '18');
+        this.sbrSelf = self;
+        if (this.subscriberHl && this.subscriberLeaf !== self && loop === '2000B')
           r.err(
             'X12_SBR02',
             s,
-            subscriberChild === '0'
+            this.subscriberLeaf
               ? 'SBR02 must be 18 when the subscriber is the patient (no 2000C patient HL)'
               : 'SBR02 must be empty when a 2000C patient HL follows',
             2,
           );
         break;
-      case 'N3':
-      case 'N4':
-      case 'DMG': {
-        if (loop === '2010BA') subscriberParts |= id === 'N3' ? 1 : id === 'N4' ? 2 : 4;
-        // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
-        // (zip && ZIP9_LOOPS.has(loop) && !N404 && !/^\d{9}$/.test(zip)), read in place.
-        if (
-          id === 'N4' &&
-          s.len(3) > 0 &&
-          ZIP9_LOOPS.has(loop) &&
-          s.len(4) === 0 &&
-          !digitsAt(s.src, s.start(3), s.end(3), 9)
-        )
-          r.err('X12_ZIP9', s, `ZIP code '${s.at(3)!}' must be the full nine digits in loop ${loop}`, 3);
+      }
+      case S_N3:
+        if (loop === '2010BA') this.subscriberParts |= 1;
         // 2010AA billing provider address must be a street address (a PO box goes in 2010AB pay-to).
-        if (
-          id === 'N3' &&
-          loop === '2010AA' &&
-          /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${s.get(1)} ${s.get(2)}`)
-        )
+        if (loop === '2010AA' && /\bP\.?\s*O\.?\s*BOX\b|\bPOST OFFICE BOX\b/i.test(`${s.get(1)} ${s.get(2)}`))
           r.err(
             'X12_BILLING_PO_BOX',
             s,
@@ -1732,40 +1812,31 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             1,
           );
         break;
-      }
-      case 'NM1':
+      case S_N4:
+        if (loop === '2010BA') this.subscriberParts |= 2;
+        // 2010AA / 2310C / 2420C: a US address needs the full nine-digit ZIP code.
+        // (zip && ZIP9_LOOPS.has(loop) && !N404 && !/^\d{9}$/.test(zip)), read in place.
+        if (
+          s.len(3) > 0 &&
+          ZIP9_LOOPS.has(loop) &&
+          s.len(4) === 0 &&
+          !digitsAt(s.src, s.start(3), s.end(3), 9)
+        )
+          r.err('X12_ZIP9', s, `ZIP code '${s.at(3)!}' must be the full nine digits in loop ${loop}`, 3);
+        break;
+      case S_DMG:
+        if (loop === '2010BA') this.subscriberParts |= 4;
+        break;
+      case S_NM1:
         if (loop === '2010AA' && s.is(2, '2') && !s.is(8, 'XX'))
           r.err('X12_BAD_CODE', s, 'billing provider must be identified by NPI (NM108 XX)', 8);
         break;
-      case 'CLM': {
-        finishClaim();
-        clm = { el: ['CLM'], n: s.n, offset: 0 };
-        clmTotal = s.get(2);
-        clmComposite = s.get(5);
-        sum = 0;
-        lines = 0;
-        claimDate = false;
-        lineDate = true;
-        f8 = false;
-        dxCount = 0;
-        const pcn = s.len(1);
-        if (pcn > 20)
-          r.err(
-            'X12_CLM01_LENGTH',
-            s,
-            `patient control number is ${pcn} characters; receivers keep at most 20`,
-            1,
-          );
-        const pos = s.part(5, 1, component);
-        if (pos && !POS.has(pos))
-          r.err('X12_BAD_POS', s, `'${pos}' is not a CMS place of service code`, 5, 1);
-        if (!s.part(5, 2, component) || !s.part(5, 3, component))
-          r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
+      case S_CLM:
+        this.claim(s);
         break;
-      }
-      case 'REF':
-        if (clm && loop === '2300' && s.is(1, 'F8')) f8 = true;
-        if (loop === '2010AA' && s.at(1) === 'EI' && !/^\d{9}$/.test(s.get(2)))
+      case S_REF:
+        if (this.clm && loop === '2300' && s.is(1, 'F8')) this.f8 = true;
+        if (loop === '2010AA' && s.is(1, 'EI') && !/^\d{9}$/.test(s.get(2)))
           r.err(
             'X12_BAD_EIN',
             s,
@@ -1773,95 +1844,29 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
             2,
           );
         break;
-      case 'DTP':
-        if (clm && s.is(1, '472')) {
-          if (loop === '2300') claimDate = true;
-          else if (loop === '2400') lineDate = true;
+      case S_DTP:
+        if (this.clm && s.is(1, '472')) {
+          if (loop === '2300') this.claimDate = true;
+          else if (loop === '2400') this.lineDate = true;
         }
         break;
-      case 'HI':
-        if (clm && node.q?.codes.includes('ABK')) {
-          dxCount = s.count;
-          for (let k = 1; k <= s.count; k++) {
-            const q = s.part(k, 1, component);
-            const code = s.part(k, 2, component) ?? '';
-            const want = k === 1 ? DX_PRINCIPAL : DX_OTHER;
-            if (q && !want.includes(q))
-              r.err('X12_BAD_CODE', s, `diagnosis qualifier '${q}' must be ${want[0] ?? ''} here`, k, 1);
-            if (q === 'BK' || q === 'BF')
-              r.err(
-                'X12_ICD9',
-                s,
-                'ICD-9 qualifiers BK/BF are not valid for dates of service after 2015-09-30; use ABK/ABF',
-                k,
-                1,
-              );
-            if (!icd10(code))
-              r.err('X12_BAD_ICD10', s, `'${code}' is not an ICD-10-CM code without the dot`, k, 2);
-          }
+      case S_HI:
+        if (this.clm && node.q?.codes.includes('ABK')) this.diagnoses(s);
+        break;
+      case S_LX:
+        if (this.clm) {
+          this.finishLine(s);
+          this.lines++;
+          this.lineDate = false;
+          if (!(s.count >= 1 && equalsDecimal(s.src, s.start(1), s.end(1), this.lines)))
+            r.err('X12_LX_SEQUENCE', s, `LX01 '${s.at(1) ?? ''}' should be ${this.lines}`, 1);
         }
         break;
-      case 'LX':
-        if (clm) {
-          finishLine(s);
-          lines++;
-          lineDate = false;
-          if (!(s.count >= 1 && equalsDecimal(s.src, s.start(1), s.end(1), lines)))
-            r.err('X12_LX_SEQUENCE', s, `LX01 '${s.at(1) ?? ''}' should be ${lines}`, 1);
-        }
+      case S_SV1:
+      case S_SV3:
+        if (this.clm) this.line(s, slot === S_SV1);
         break;
-      case 'SV1':
-      case 'SV3': {
-        if (!clm) break;
-        const sv1 = id === 'SV1';
-        const amt = s.len(2) > 0 ? parseCentsAt(s.src, s.start(2), s.end(2)) : undefined;
-        if (amt !== undefined) sum += amt;
-        // SV101-2 / SV301-2: the 837P needs it present; the 837D also reads it (a CDT code).
-        const proc = sv1 ? undefined : s.part(1, 2, component);
-        if (sv1 ? !secondPartPresent(s, 1, component.charCodeAt(0)) : !proc)
-          r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
-        if (!sv1 && proc && !/^D\d{4}$/.test(proc))
-          r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
-        const ptrEl = sv1 ? 7 : 11;
-        // The findings below need the pointers as strings only when one of them is wrong.
-        const ptrs = pointersClean(s, ptrEl, component.charCodeAt(0), dxCount || 12)
-          ? []
-          : nonEmptyParts(s, ptrEl, component);
-        if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
-        for (let j = 0; j < ptrs.length; j++) {
-          const x = ptrs[j]!;
-          const n = Number(x);
-          if (!Number.isInteger(n) || n < 1 || n > (dxCount || 12))
-            r.err(
-              'X12_POINTERS',
-              s,
-              `diagnosis pointer '${x}' does not point at one of the ${dxCount} diagnosis codes`,
-              ptrEl,
-              j + 1,
-            );
-        }
-        for (let j = 1; j < ptrs.length; j++)
-          if (ptrs.indexOf(ptrs[j]!) !== j) {
-            r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
-            break;
-          }
-        const unitsEl = sv1 ? 4 : 6;
-        if (!positiveAt(s, unitsEl) && !(Number(s.at(unitsEl)) > 0))
-          r.err('X12_UNITS', s, 'units must be greater than zero', unitsEl);
-        const posEl = sv1 ? 5 : 3;
-        if (s.len(posEl) > 0 && !posAt(s, posEl))
-          r.err('X12_BAD_POS', s, `'${s.at(posEl)!}' is not a CMS place of service code`, posEl);
-        if (!sv1 && s.at(4)) {
-          const areas = s.get(4).split(component);
-          for (let j = 0; j < areas.length; j++) {
-            const a = areas[j]!;
-            if (a && !ORAL_CAVITY_CODES.has(a))
-              r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
-          }
-        }
-        break;
-      }
-      case 'TOO': {
+      case S_TOO: {
         const tooth = s.at(2);
         if (tooth && !/^([1-9]|[1-2][0-9]|3[0-2]|[A-T]|5[1-9]|[6-7][0-9]|8[0-2]|[A-T]S)$/.test(tooth))
           r.err('X12_BAD_TOOTH', s, `'${tooth}' is not a tooth number (1-32, A-T, 51-82, AS-TS)`, 2);
@@ -1870,14 +1875,152 @@ function claims837(dental: boolean, sep: Separators, r: Report): GuideRules {
       default:
         break;
     }
-  };
-  return {
-    step,
-    end: () => {
-      finishClaim();
-      finishSubscriber();
-    },
-  };
+  }
+
+  private claim(s: SegCursor) {
+    const src = s.src;
+    const r = this.r;
+    const comp = this.comp;
+    this.finishClaim();
+    this.text = src;
+    this.clm = { el: ['CLM'], n: s.n, offset: 0 };
+    if (s.count >= 2) {
+      this.totalA = s.start(2);
+      this.totalB = s.end(2);
+    } else this.totalA = this.totalB = 0;
+    this.total = parseCentsAt(src, this.totalA, this.totalB);
+    this.sum = 0;
+    this.lines = 0;
+    this.claimDate = false;
+    this.lineDate = true;
+    this.f8 = false;
+    this.dxCount = 0;
+    const pcn = s.len(1);
+    if (pcn > 20)
+      r.err(
+        'X12_CLM01_LENGTH',
+        s,
+        `patient control number is ${pcn} characters; receivers keep at most 20`,
+        1,
+      );
+    // CLM05: place of service, facility code qualifier and frequency code, read in place.
+    let a1 = 0;
+    let b1 = 0;
+    let b2 = -1;
+    let b3 = -1;
+    if (s.count >= 5) {
+      const b = s.end(5);
+      a1 = s.start(5);
+      b1 = compEnd(src, a1, b, comp);
+      if (b1 < b) b2 = compEnd(src, b1 + 1, b, comp);
+      if (b2 >= 0 && b2 < b) b3 = compEnd(src, b2 + 1, b, comp);
+    }
+    if (b1 > a1) {
+      const p = pack(src, a1, b1);
+      if (!(p >= 0 ? POS_PACKED.has(p) : !POS_PACKED.allPacked && POS.has(src.slice(a1, b1))))
+        r.err('X12_BAD_POS', s, `'${src.slice(a1, b1)}' is not a CMS place of service code`, 5, 1);
+    }
+    // CLM05-2 and CLM05-3 present and not empty.
+    if (!(b2 > b1 + 1) || !(b3 > b2 + 1))
+      r.err('X12_REQUIRED_ELEMENT', s, 'CLM05 needs place of service, qualifier B and frequency code', 5);
+    const f = b3 === b2 + 2 ? src.charCodeAt(b2 + 1) : 0;
+    this.freq = f === 55 ? '7' : f === 56 ? '8' : '';
+  }
+
+  private diagnoses(s: SegCursor) {
+    const src = s.src;
+    const r = this.r;
+    const comp = this.comp;
+    const n = s.count;
+    this.dxCount = n;
+    for (let k = 1; k <= n; k++) {
+      const a = s.start(k);
+      const b = s.end(k);
+      const z = compEnd(src, a, b, comp);
+      // Component 2 (the code): up to the next component separator; none at all is ''.
+      const ca = z < b ? z + 1 : b;
+      const cb = z < b ? compEnd(src, ca, b, comp) : b;
+      if (z > a) {
+        const want = k === 1 ? DX_PRINCIPAL_PACKED : DX_OTHER_PACKED;
+        const p = pack(src, a, z);
+        if (p < 0 || !want.has(p)) {
+          const names = k === 1 ? DX_PRINCIPAL : DX_OTHER;
+          r.err(
+            'X12_BAD_CODE',
+            s,
+            `diagnosis qualifier '${src.slice(a, z)}' must be ${names[0] ?? ''} here`,
+            k,
+            1,
+          );
+        }
+        if (p >= 0 && ICD9_PACKED.has(p))
+          r.err(
+            'X12_ICD9',
+            s,
+            'ICD-9 qualifiers BK/BF are not valid for dates of service after 2015-09-30; use ABK/ABF',
+            k,
+            1,
+          );
+      }
+      if (!icd10At(src, ca, cb))
+        r.err('X12_BAD_ICD10', s, `'${src.slice(ca, cb)}' is not an ICD-10-CM code without the dot`, k, 2);
+    }
+  }
+
+  private line(s: SegCursor, sv1: boolean) {
+    const r = this.r;
+    const component = this.sep.component;
+    const comp = this.comp;
+    const amt = s.len(2) > 0 ? parseCentsAt(s.src, s.start(2), s.end(2)) : undefined;
+    if (amt !== undefined) this.sum += amt;
+    // SV101-2 / SV301-2: the 837P needs it present; the 837D also reads it (a CDT code).
+    const proc = sv1 ? undefined : s.part(1, 2, component);
+    if (sv1 ? !secondPartPresent(s, 1, comp) : !proc)
+      r.err('X12_REQUIRED_ELEMENT', s, 'procedure code is missing', 1, 2);
+    if (!sv1 && proc && !/^D\d{4}$/.test(proc))
+      r.err('X12_BAD_CDT', s, `'${proc}' is not a CDT code (Dnnnn)`, 1, 2);
+    const ptrEl = sv1 ? 7 : 11;
+    const dxCount = this.dxCount;
+    // The findings below need the pointers as strings only when one of them is wrong.
+    const ptrs = pointersClean(s, ptrEl, comp, dxCount || 12) ? [] : nonEmptyParts(s, ptrEl, component);
+    if (ptrs.length > 4) r.err('X12_POINTERS', s, 'at most 4 diagnosis pointers', ptrEl);
+    for (let j = 0; j < ptrs.length; j++) {
+      const x = ptrs[j]!;
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 1 || n > (dxCount || 12))
+        r.err(
+          'X12_POINTERS',
+          s,
+          `diagnosis pointer '${x}' does not point at one of the ${dxCount} diagnosis codes`,
+          ptrEl,
+          j + 1,
+        );
+    }
+    for (let j = 1; j < ptrs.length; j++)
+      if (ptrs.indexOf(ptrs[j]!) !== j) {
+        r.err('X12_POINTERS', s, 'diagnosis pointers repeat', ptrEl);
+        break;
+      }
+    const unitsEl = sv1 ? 4 : 6;
+    if (!positiveAt(s, unitsEl) && !(Number(s.at(unitsEl)) > 0))
+      r.err('X12_UNITS', s, 'units must be greater than zero', unitsEl);
+    const posEl = sv1 ? 5 : 3;
+    if (s.len(posEl) > 0 && !posAt(s, posEl))
+      r.err('X12_BAD_POS', s, `'${s.at(posEl)!}' is not a CMS place of service code`, posEl);
+    if (!sv1 && s.at(4)) {
+      const areas = s.get(4).split(component);
+      for (let j = 0; j < areas.length; j++) {
+        const a = areas[j]!;
+        if (a && !ORAL_CAVITY_CODES.has(a))
+          r.err('X12_BAD_CODE', s, `'${a}' is not an oral cavity designation code`, 4, j + 1);
+      }
+    }
+  }
+
+  end() {
+    this.finishClaim();
+    this.finishSubscriber();
+  }
 }
 
 /** 835 balancing (X221A1 section 1.10.2): claim, service line and transaction level. */
