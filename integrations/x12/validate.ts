@@ -1357,6 +1357,8 @@ class Rules {
   private readonly each = new Report();
   private readonly set = new Report();
   private readonly hls: Hl[] = [];
+  /** The text the HL offsets index into. */
+  private text = '';
   private readonly guide: GuideRules | undefined;
 
   constructor(version: string, sep: Separators) {
@@ -1375,7 +1377,8 @@ class Rules {
     // Values are checked in place and sliced only for a message.
     switch (s.slot) {
       case S_HL:
-        this.hls.push({ n: s.n, id: s.at(1), parent: s.at(2), level: s.at(3), child: s.at(4) });
+        this.text = src;
+        this.hls.push(hlOf(s));
         break;
       case S_NM1:
         if (s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
@@ -1432,7 +1435,7 @@ class Rules {
   }
 
   finish(r: Report) {
-    hierarchy(this.hls, this.hier);
+    hierarchy(this.text, this.hls, this.hier);
     this.guide?.end();
     r.merge(this.hier);
     r.merge(this.each);
@@ -1440,18 +1443,61 @@ class Rules {
   }
 }
 
-/** An HL segment's elements as `el[1]`..`el[4]` (undefined when absent), kept for the hierarchy check. */
+/**
+ * An HL segment's elements 1-4 as offsets into the text (`a` inclusive, `b` exclusive; -1 when the
+ * element is absent), kept for the hierarchy check and read in place there.
+ */
 interface Hl {
   n: number;
-  id: string | undefined;
-  parent: string | undefined;
-  level: string | undefined;
-  child: string | undefined;
+  a1: number;
+  b1: number;
+  a2: number;
+  b2: number;
+  a3: number;
+  b3: number;
+  a4: number;
+  b4: number;
+}
+
+function hlOf(s: SegCursor): Hl {
+  const n = s.count;
+  return {
+    n: s.n,
+    a1: n >= 1 ? s.start(1) : -1,
+    b1: n >= 1 ? s.end(1) : -1,
+    a2: n >= 2 ? s.start(2) : -1,
+    b2: n >= 2 ? s.end(2) : -1,
+    a3: n >= 3 ? s.start(3) : -1,
+    b3: n >= 3 ? s.end(3) : -1,
+    a4: n >= 4 ? s.start(4) : -1,
+    b4: n >= 4 ? s.end(4) : -1,
+  };
+}
+
+/** src[a, b) as `el[k] ?? ''` would give it (absent, a < 0, is ''). */
+function textAt(src: string, a: number, b: number): string {
+  return a < 0 ? '' : src.slice(a, b);
+}
+
+/** HL03 hierarchical level src[a, b): the usual codes as literals (no string made), others sliced. */
+function levelAt(src: string, a: number, b: number): string {
+  if (b - a === 2) {
+    const c0 = src.charCodeAt(a);
+    const c1 = src.charCodeAt(a + 1);
+    if (c0 === 50) {
+      if (c1 === 48) return '20';
+      if (c1 === 50) return '22';
+      if (c1 === 51) return '23';
+      if (c1 === 49) return '21';
+    } else if (c0 === 49 && c1 === 57) return '19';
+    else if (c0 === 80 && c1 === 84) return 'PT';
+  }
+  return textAt(src, a, b);
 }
 
 /** The levels an HL03 level's HL02 parent may have (837 and 277CA hierarchies), undefined when unconstrained. */
 function parentLevels(level: string): string[] | undefined {
-  // Compared, not looked up by property: HL03 is a fresh slice, and a keyed lookup would intern it first.
+  // Compared, not looked up by property: HL03 may be a fresh slice, and a keyed lookup would intern it first.
   return level === '22'
     ? PARENT_22
     : level === '23'
@@ -1471,16 +1517,16 @@ const PARENT_19 = ['21'];
 const PARENT_PT = ['19'];
 
 /**
- * HL ids as small array indexes: a canonical decimal below `limit` ("7", not "07") is its number, anything
- * else -1 (and is looked up by string instead). Canonical decimals and numbers map one to one, so the two
- * lookups together give what one string-keyed Map would, without hashing each freshly sliced id.
+ * HL ids as small array indexes: a canonical decimal src[a, b) below `limit` ("7", not "07") is its
+ * number, anything else -1 (and is looked up by string instead). Canonical decimals and numbers map one
+ * to one, so the two lookups together give what one string-keyed Map would, without making the id.
  */
-function hlIndex(v: string, limit: number): number {
-  const n = v.length;
-  if (n === 0 || n > 9 || (n > 1 && v.charCodeAt(0) === 48)) return -1;
+function hlIndex(src: string, a: number, b: number, limit: number): number {
+  const n = b - a;
+  if (a < 0 || n === 0 || n > 9 || (n > 1 && src.charCodeAt(a) === 48)) return -1;
   let x = 0;
-  for (let i = 0; i < n; i++) {
-    const d = v.charCodeAt(i) - 48;
+  for (let i = a; i < b; i++) {
+    const d = src.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return -1;
     x = x * 10 + d;
   }
@@ -1488,56 +1534,62 @@ function hlIndex(v: string, limit: number): number {
 }
 
 /** HL01 sequential, HL02 names an earlier HL of the right level, HL04 says whether children follow. */
-function hierarchy(hls: Hl[], r: Report) {
+function hierarchy(src: string, hls: Hl[], r: Report) {
   const limit = 2 * hls.length + 16;
   // By HL id: the level of the last HL with that id, and the index of the last HL naming it as parent.
-  const levelAt = new Array<string | undefined>(limit).fill(undefined);
+  const levelById = new Array<string | undefined>(limit).fill(undefined);
   const levels = new Map<string, string>();
   const lastChildAt = new Int32Array(limit).fill(-1);
   const lastChild = new Map<string, number>();
   for (let idx = 0; idx < hls.length; idx++) {
-    const parent = hls[idx]!.parent ?? '';
-    const h = hlIndex(parent, limit);
+    const hl = hls[idx]!;
+    const h = hlIndex(src, hl.a2, hl.b2, limit);
     if (h >= 0) lastChildAt[h] = idx;
-    else lastChild.set(parent, idx);
+    else lastChild.set(textAt(src, hl.a2, hl.b2), idx);
   }
   let expect = 1;
   for (let idx = 0; idx < hls.length; idx++) {
     const hl = hls[idx]!;
-    const id = hl.id ?? '';
-    const parent = hl.parent ?? '';
-    const level = hl.level ?? '';
-    const child = hl.child;
+    const level = levelAt(src, hl.a3, hl.b3);
     // Findings need only the segment's id and number.
     const s: Segment = { el: ['HL'], n: hl.n, offset: 0 };
+    const ih = hlIndex(src, hl.a1, hl.b1, limit);
     // id !== String(expect), without the string for the usual whole numbers.
     if (
       Number.isSafeInteger(expect) && expect >= 0
-        ? !equalsDecimal(id, 0, id.length, expect)
-        : id !== String(expect)
+        ? hl.a1 < 0 || !equalsDecimal(src, hl.a1, hl.b1, expect)
+        : textAt(src, hl.a1, hl.b1) !== String(expect)
     )
-      r.err('X12_HL_SEQUENCE', s, `HL01 '${id}' should be ${expect} (HL ids count up from 1)`, 1);
-    expect = Number(id) + 1 || expect + 1;
+      r.err(
+        'X12_HL_SEQUENCE',
+        s,
+        `HL01 '${textAt(src, hl.a1, hl.b1)}' should be ${expect} (HL ids count up from 1)`,
+        1,
+      );
+    // Number(id) + 1 || expect + 1; a canonical id below the limit is its index.
+    expect = (ih >= 0 ? ih : Number(textAt(src, hl.a1, hl.b1))) + 1 || expect + 1;
     const want = parentLevels(level);
-    if (parent) {
-      const ph = hlIndex(parent, limit);
-      const pl = ph >= 0 ? levelAt[ph] : levels.get(parent);
-      if (pl === undefined) r.err('X12_HL_PARENT', s, `HL02 parent '${parent}' is not an earlier HL`, 2);
+    if (hl.b2 > hl.a2) {
+      const ph = hlIndex(src, hl.a2, hl.b2, limit);
+      const pl = ph >= 0 ? levelById[ph] : levels.get(textAt(src, hl.a2, hl.b2));
+      if (pl === undefined)
+        r.err('X12_HL_PARENT', s, `HL02 parent '${textAt(src, hl.a2, hl.b2)}' is not an earlier HL`, 2);
       else if (want && !want.includes(pl))
         r.err(
           'X12_HL_PARENT',
           s,
-          `HL02 parent '${parent}' is level ${pl}; a level ${level} HL needs a parent of level ${want.join('/')}`,
+          `HL02 parent '${textAt(src, hl.a2, hl.b2)}' is level ${pl}; a level ${level} HL needs a parent of level ${want.join('/')}`,
           2,
         );
     } else if (want) r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
-    const h = hlIndex(id, limit);
-    if (h >= 0) levelAt[h] = level;
-    else levels.set(id, level);
-    const hasChild = (h >= 0 ? lastChildAt[h]! : (lastChild.get(id) ?? -1)) > idx;
-    if (child === '1' && !hasChild)
+    if (ih >= 0) levelById[ih] = level;
+    else levels.set(textAt(src, hl.a1, hl.b1), level);
+    const hasChild = (ih >= 0 ? lastChildAt[ih]! : (lastChild.get(textAt(src, hl.a1, hl.b1)) ?? -1)) > idx;
+    // HL04 '1' or '0' exactly.
+    const child = hl.b4 - hl.a4 === 1 ? src.charCodeAt(hl.a4) : -1;
+    if (child === 49 && !hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
-    if (child === '0' && hasChild)
+    if (child === 48 && hasChild)
       r.err('X12_HL_CHILD', s, 'HL04 is 0 but a later HL names this one as its parent', 4);
   }
 }
