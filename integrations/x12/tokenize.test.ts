@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../test/helpers/prng.js';
 import { syntheticClaims, syntheticEnvelope } from './synthetic.js';
 import { cut, detectSeparators, SegCursor, segmentAt, tokenize, X12Tokenizer } from './tokenize.js';
 import { write837 } from './write-837.js';
 
 const text = write837(syntheticClaims('medical', 4, 2), syntheticEnvelope());
+
+/** tokenize (cut) and the streaming tokenizer give the same segments and diagnostics for `text`. */
+function agree(text: string, what: string) {
+  const tk = new X12Tokenizer();
+  const streamed = [...tk.push(text), ...tk.end()];
+  const whole = tokenize(text);
+  expect(whole.segments, what).toEqual(streamed);
+  expect(whole.diagnostics, what).toEqual(tk.diagnostics);
+}
 
 describe('tokenize', () => {
   it('reads delimiters from the fixed-width ISA, not from assumptions', () => {
@@ -44,6 +54,71 @@ describe('tokenize', () => {
       got.push(...tk.end());
       expect(got, `chunk ${size}`).toEqual(whole);
     }
+  });
+
+  // cut() finds segment bounds with indexOf and segmentAt the separators inside them; the streaming
+  // tokenizer splits chunks natively. Both must give the same segments for any text, whatever sits
+  // between segments or at the end, with any separators (blanks and line breaks among them).
+  it('cut and the streaming tokenizer agree on random texts, separators and wrappings', () => {
+    const rnd = mulberry32(20261123);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const sets = [
+      { e: '*', c: ':', r: '^', t: '~' },
+      { e: '|', c: '>', r: '^', t: '\n' },
+      { e: ' ', c: ':', r: '^', t: '~' },
+      { e: '\x1d', c: '\x1f', r: '\x1e', t: '\x1c' },
+      // A line break as element separator: one right after a terminator is skipped as a line break.
+      { e: '\r', c: ':', r: '^', t: '~' },
+    ];
+    for (let round = 0; round < 300; round++) {
+      const sep = pick(sets);
+      const env = syntheticEnvelope({
+        separators: { element: sep.e, component: sep.c, repetition: sep.r, segment: sep.t },
+      });
+      const base = write837(syntheticClaims('medical', 1 + Math.floor(rnd() * 3), round), env);
+      const isa = base.slice(0, 106);
+      const body = base
+        .slice(106)
+        .split(sep.t)
+        .filter((x) => x !== '');
+      const glue = [
+        sep.t,
+        sep.t + '\r\n',
+        sep.t + '\n',
+        sep.t + '\n  ',
+        sep.t + sep.t,
+        sep.t + '\r',
+        '\r' + sep.t,
+      ];
+      let out = isa;
+      for (const seg of body) {
+        let x = seg;
+        const roll = rnd();
+        if (roll < 0.1) x = x + sep.e + sep.e;
+        else if (roll < 0.15) x = sep.e + x;
+        else if (roll < 0.2) x = x.replaceAll(sep.e, sep.e + sep.e);
+        out += x + pick(glue);
+      }
+      if (rnd() < 0.3) out = out.slice(0, out.length - 1 - Math.floor(rnd() * 5));
+      if (rnd() < 0.2) out += '  \r\n';
+      agree(out, `round ${round}`);
+    }
+    // Separators that are blanks or line breaks at a segment's edges: a blank element separator in the
+    // trailing blanks of an unterminated last segment, a CR element separator before an LF terminator.
+    const blank = write837(
+      syntheticClaims('medical', 1, 1),
+      syntheticEnvelope({ separators: { element: ' ', component: ':', repetition: '^', segment: '~' } }),
+    );
+    agree(`${blank.slice(0, -1)}   \r\n`, 'blank separator, unterminated tail');
+    const cr = write837(
+      syntheticClaims('medical', 1, 1),
+      syntheticEnvelope({ separators: { element: '\r', component: ':', repetition: '^', segment: '\n' } }),
+    );
+    // The ISA keeps its LF terminator (ISA16 then LF), the segments after it end in CRLF.
+    const crlf = (eol: string) => cr.slice(0, 106) + cr.slice(106).replaceAll('\n', eol);
+    agree(crlf('\r\n'), 'CR element separator, CRLF lines');
+    agree(crlf('\r\r\n'), 'CR element separator, an empty last element, CRLF lines');
+    expect(tokenize(crlf('\r\n')).segments[1]!.el).toEqual(cr.split('\n')[1]!.split('\r'));
   });
 
   it('reads a pretty-printed file (a line and an indent between segments) as the compact one', () => {
