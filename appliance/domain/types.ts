@@ -207,6 +207,11 @@ export interface ClaimLine {
   tooth?: string;
   surfaces?: string;
   area?: string;
+  /**
+   * 837D SV304 when it names more than one oral cavity area (X224A2 allows five): all of them, `area`
+   * being the first. Absent for one area or none.
+   */
+  areas?: string[];
 }
 
 /** Everything an 837 needs for one claim. The X12 writer turns a batch of these into a file. */

@@ -39,6 +39,24 @@ describe('read837', () => {
     }
   });
 
+  it('keeps every SV304 oral cavity area of an 837D line (X224A2 allows five) and writes them back', () => {
+    const [base] = syntheticClaims('dental', 1, 3);
+    // An area instead of a tooth: the line's TOO goes.
+    const { tooth: _tooth, surfaces: _surfaces, ...rest } = base!.lines[0]!;
+    const line = { ...rest, area: 'UR', areas: ['UR', 'LL'] };
+    const text = write837([{ ...base!, lines: [line] }], syntheticEnvelope());
+    expect(text).toContain(`*10:30*`);
+    expect(validateX12(text).errors).toEqual([]);
+    const read = read837(text).value!.claims[0]!.lines[0]!;
+    expect(read).toMatchObject({ area: 'UR', areas: ['UR', 'LL'] });
+    // One area: no `areas`, as before.
+    const one = read837(
+      write837([{ ...base!, lines: [{ ...line, areas: undefined }] }], syntheticEnvelope()),
+    );
+    expect(one.value!.claims[0]!.lines[0]!.area).toBe('UR');
+    expect(one.value!.claims[0]!.lines[0]!.areas).toBeUndefined();
+  });
+
   it('reader reports a bad amount with its segment position, not an exception', () => {
     const text = write837(syntheticClaims('medical', 1), syntheticEnvelope()).replace(
       /CLM\*([^*]+)\*[^*]+/,

@@ -416,8 +416,11 @@ function step(st: State837, s: SegCursor) {
         const ptr = s.id === 'SV1' ? 7 : 11;
         st.line.diagnosisPointers = s.len(ptr) > 0 ? s.parts(ptr, st.component).map(Number) : [];
         if (s.id === 'SV3' && s.at(4)) {
-          const area = s.parts(4, st.component)[0] ?? '';
-          st.line.area = AREA[area] ?? area;
+          // SV304 (C006) holds up to five oral cavity designations: the first is the line's area,
+          // and all of them are kept when there are more.
+          const areas = s.parts(4, st.component).map((a) => AREA[a] ?? a);
+          st.line.area = areas[0] ?? '';
+          if (areas.length > 1) st.line.areas = areas;
         }
       }
       break;

@@ -462,7 +462,12 @@ function serviceLine837D(o: Emitter, h: Heads, l: ClaimLine, lineDate: boolean):
   o.money(l.chargeCents);
   o.el();
   o.el();
-  if (l.area) o.raw(ORAL_CAVITY[l.area] ?? l.area);
+  if (l.areas && l.areas.length > 1)
+    l.areas.forEach((a, i) => {
+      if (i > 0) o.comp();
+      o.raw(ORAL_CAVITY[a] ?? a);
+    });
+  else if (l.area) o.raw(ORAL_CAVITY[l.area] ?? l.area);
   o.el();
   o.el();
   o.qty(l.units);
