@@ -169,6 +169,18 @@ describe('tokenize', () => {
     expect(t.diagnostics.map((d) => d.code)).toEqual(['X12_ISA_WIDTH']);
     expect(t.segments.length).toBe(tokenize(text).segments.length);
     expect(t.segments[1]!.el[0]).toBe('GS');
+    // Streamed in chunks of any size, an over-wide ISA gives the same separators and segments.
+    const overWide = text.replace('*CLAIMBOXTEST   *', '*CLAIMBOXTEST        *');
+    const whole = tokenize(overWide);
+    expect(whole.diagnostics.map((d) => d.code)).toEqual(['X12_ISA_WIDTH']);
+    for (const size of [1, 50, 108, 109, 111, 4096]) {
+      const tk = new X12Tokenizer();
+      const got = [];
+      for (let i = 0; i < overWide.length; i += size) got.push(...tk.push(overWide.slice(i, i + size)));
+      got.push(...tk.end());
+      expect(got, `chunk ${size}`).toEqual(whole.segments);
+      expect(tk.separators, `chunk ${size}`).toEqual(whole.separators);
+    }
   });
 });
 

@@ -490,19 +490,24 @@ export class X12Tokenizer {
   }
 
   endTo(emit: Sink): void {
-    if (!this.started && !this.start(ISA_LENGTH)) {
+    if (!this.started && !this.start(ISA_LENGTH, true)) {
       this.diagnostics.push(...detectSeparators(stripLead(this.buf)).diagnostics);
       return;
     }
     if (this.separators) this.drain(true, emit);
   }
 
-  private start(need: number): boolean {
+  private start(need: number, final = false): boolean {
     const trimmed = stripLead(this.buf);
     if (trimmed.length < need) return false;
+    const d = detectSeparators(trimmed.slice(0, 2 * ISA_LENGTH));
+    // An ISA off its fixed widths has its separators found by counting its elements, which may run
+    // past the first 108 characters (an over-wide one): wait for as much as the whole-text cut reads
+    // (or the end), so that chunking never changes the separators.
+    if (!final && trimmed.length < 2 * ISA_LENGTH && d.diagnostics.some((x) => x.code === 'X12_ISA_WIDTH'))
+      return false;
     this.buf = trimmed;
     this.started = true;
-    const d = detectSeparators(trimmed.slice(0, 2 * ISA_LENGTH));
     this.diagnostics.push(...d.diagnostics);
     this.separators = d.separators;
     return true;
