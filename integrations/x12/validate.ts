@@ -1184,9 +1184,15 @@ function clean(f: FastRules, s: SegCursor, d: Doc): boolean {
   return true;
 }
 
+/**
+ * The element checks of the cursor's segment as `node`: one regex run for a clean segment, the general
+ * path (`elementFindings`) for any other. Kept small so that V8 inlines it into the walk.
+ */
 function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
-  const re = regexFor(node, rules, d);
-  if (re) {
+  const i = d.sepSet;
+  let re = i >= 0 ? rules.res[i] : null;
+  if (re === undefined) re = regexFor(node, rules, d) ?? null;
+  if (re !== null) {
     const end = s.segmentEnd;
     re.lastIndex = s.segmentStart;
     // Matched to its end, and not ending in an element separator (a trailing empty element): clean.
@@ -1195,6 +1201,11 @@ function elements(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Repo
       return;
     }
   }
+  elementFindings(node, rules, s, d, r);
+}
+
+/** The general path of `elements`: a char-code pass (`clean`), then, if it finds anything, the findings. */
+function elementFindings(node: SegNode, rules: NodeRules, s: SegCursor, d: Doc, r: Report) {
   if (clean(rules.fast, s, d)) return;
   const sep = d.sep;
   const dict = rules.dict;
@@ -1340,6 +1351,9 @@ const S_LX = slotOf('LX');
 const S_SV1 = slotOf('SV1');
 const S_SV3 = slotOf('SV3');
 const S_TOO = slotOf('TOO');
+/** By slot + 1 (slot -1 at 0): 1 for the segments `Rules.checkEach` looks at. */
+const EACH_CHECKED = new Uint8Array(SEGMENT_ID_SLOTS + 1);
+for (const slot of [S_HL, S_NM1, S_N1, S_DTP, S_N4]) EACH_CHECKED[slot + 1] = 1;
 
 /** What a guide checks across a transaction set, fed its placed segments in order. */
 interface GuideRules {
@@ -1373,6 +1387,13 @@ class Rules {
   }
 
   step(s: SegCursor, node: SegNode, loop: string) {
+    // Kept small so that V8 inlines it into the walk: most segments have no check here.
+    if (EACH_CHECKED[s.slot + 1] === 1) this.checkEach(s);
+    this.guide?.step(s, node, loop);
+  }
+
+  /** The per-segment checks of every guide (NPI, dates, N4), in place; HL kept for the hierarchy. */
+  private checkEach(s: SegCursor) {
     const src = s.src;
     // Values are checked in place and sliced only for a message.
     switch (s.slot) {
@@ -1431,7 +1452,6 @@ class Rules {
       default:
         break;
     }
-    this.guide?.step(s, node, loop);
   }
 
   finish(r: Report) {
