@@ -1392,6 +1392,12 @@ class Rules {
     this.guide?.step(s, node, loop);
   }
 
+  /** The NPI in element k, when the element before it qualifies it as one (XX): its check digit. */
+  private npi(s: SegCursor, k: number) {
+    if (s.is(k - 1, 'XX') && s.len(k) > 0 && !npiAt(s.src, s.start(k), s.end(k)))
+      this.each.err('X12_BAD_NPI', s, `NPI '${s.at(k)!}' fails the check digit (Luhn with prefix 80840)`, k);
+  }
+
   /** The per-segment checks of every guide (NPI, dates, N4), in place; HL kept for the hierarchy. */
   private checkEach(s: SegCursor) {
     const src = s.src;
@@ -1402,22 +1408,10 @@ class Rules {
         this.hls.push(hlOf(s));
         break;
       case S_NM1:
-        if (s.is(8, 'XX') && s.len(9) > 0 && !npiAt(src, s.start(9), s.end(9)))
-          this.each.err(
-            'X12_BAD_NPI',
-            s,
-            `NPI '${s.at(9)!}' fails the check digit (Luhn with prefix 80840)`,
-            9,
-          );
+        this.npi(s, 9);
         break;
       case S_N1:
-        if (s.is(3, 'XX') && s.len(4) > 0 && !npiAt(src, s.start(4), s.end(4)))
-          this.each.err(
-            'X12_BAD_NPI',
-            s,
-            `NPI '${s.at(4)!}' fails the check digit (Luhn with prefix 80840)`,
-            4,
-          );
+        this.npi(s, 4);
         break;
       case S_DTP:
         if (s.len(3) > 0 && !(s.is(2, 'D8') && dateAt(src, s.start(3), s.end(3)))) {
