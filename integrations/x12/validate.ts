@@ -1475,17 +1475,25 @@ interface Hl {
 
 function hlOf(s: SegCursor): Hl {
   const n = s.count;
+  // Element k spans pos[k - 1] + 1 to pos[k] (the segment's end for the last one).
+  const pos = s.positions;
+  const end = s.segmentEnd;
   return {
     n: s.n,
-    a1: n >= 1 ? s.start(1) : -1,
-    b1: n >= 1 ? s.end(1) : -1,
-    a2: n >= 2 ? s.start(2) : -1,
-    b2: n >= 2 ? s.end(2) : -1,
-    a3: n >= 3 ? s.start(3) : -1,
-    b3: n >= 3 ? s.end(3) : -1,
-    a4: n >= 4 ? s.start(4) : -1,
-    b4: n >= 4 ? s.end(4) : -1,
+    a1: n >= 1 ? pos[0]! + 1 : -1,
+    b1: n > 1 ? pos[1]! : n === 1 ? end : -1,
+    a2: n >= 2 ? pos[1]! + 1 : -1,
+    b2: n > 2 ? pos[2]! : n === 2 ? end : -1,
+    a3: n >= 3 ? pos[2]! + 1 : -1,
+    b3: n > 3 ? pos[3]! : n === 3 ? end : -1,
+    a4: n >= 4 ? pos[3]! + 1 : -1,
+    b4: n > 4 ? pos[4]! : n === 4 ? end : -1,
   };
+}
+
+/** An HL segment for a finding: its id and number are all a finding names. */
+function hlSegment(n: number): Segment {
+  return { el: ['HL'], n, offset: 0 };
 }
 
 /** src[a, b) as `el[k] ?? ''` would give it (absent, a < 0, is ''). */
@@ -1565,8 +1573,6 @@ function hierarchy(src: string, hls: Hl[], r: Report) {
   for (let idx = 0; idx < hls.length; idx++) {
     const hl = hls[idx]!;
     const level = levelAt(src, hl.a3, hl.b3);
-    // Findings need only the segment's id and number.
-    const s: Segment = { el: ['HL'], n: hl.n, offset: 0 };
     const ih = hlIndex(src, hl.a1, hl.b1, limit);
     // id !== String(expect), without the string for the usual whole numbers.
     if (
@@ -1576,7 +1582,7 @@ function hierarchy(src: string, hls: Hl[], r: Report) {
     )
       r.err(
         'X12_HL_SEQUENCE',
-        s,
+        hlSegment(hl.n),
         `HL01 '${textAt(src, hl.a1, hl.b1)}' should be ${expect} (HL ids count up from 1)`,
         1,
       );
@@ -1587,24 +1593,30 @@ function hierarchy(src: string, hls: Hl[], r: Report) {
       const ph = hlIndex(src, hl.a2, hl.b2, limit);
       const pl = ph >= 0 ? levelById[ph] : levels.get(textAt(src, hl.a2, hl.b2));
       if (pl === undefined)
-        r.err('X12_HL_PARENT', s, `HL02 parent '${textAt(src, hl.a2, hl.b2)}' is not an earlier HL`, 2);
+        r.err(
+          'X12_HL_PARENT',
+          hlSegment(hl.n),
+          `HL02 parent '${textAt(src, hl.a2, hl.b2)}' is not an earlier HL`,
+          2,
+        );
       else if (want && !want.includes(pl))
         r.err(
           'X12_HL_PARENT',
-          s,
+          hlSegment(hl.n),
           `HL02 parent '${textAt(src, hl.a2, hl.b2)}' is level ${pl}; a level ${level} HL needs a parent of level ${want.join('/')}`,
           2,
         );
-    } else if (want) r.err('X12_HL_PARENT', s, `level ${level} HL must name its parent in HL02`, 2);
+    } else if (want)
+      r.err('X12_HL_PARENT', hlSegment(hl.n), `level ${level} HL must name its parent in HL02`, 2);
     if (ih >= 0) levelById[ih] = level;
     else levels.set(textAt(src, hl.a1, hl.b1), level);
     const hasChild = (ih >= 0 ? lastChildAt[ih]! : (lastChild.get(textAt(src, hl.a1, hl.b1)) ?? -1)) > idx;
     // HL04 '1' or '0' exactly.
     const child = hl.b4 - hl.a4 === 1 ? src.charCodeAt(hl.a4) : -1;
     if (child === 49 && !hasChild)
-      r.err('X12_HL_CHILD', s, 'HL04 is 1 but no HL names this one as its parent', 4);
+      r.err('X12_HL_CHILD', hlSegment(hl.n), 'HL04 is 1 but no HL names this one as its parent', 4);
     if (child === 48 && hasChild)
-      r.err('X12_HL_CHILD', s, 'HL04 is 0 but a later HL names this one as its parent', 4);
+      r.err('X12_HL_CHILD', hlSegment(hl.n), 'HL04 is 0 but a later HL names this one as its parent', 4);
   }
 }
 
