@@ -13,7 +13,7 @@ import { validateX12 } from '../integrations/x12/validate.js';
 import { createMllpServer, MllpClient } from '../integrations/hl7/mllp.js';
 import { getProfile, type Hl7Profile } from '../integrations/hl7/profiles.js';
 import { read999, read277CA, read835, readTA1 } from '../integrations/x12/read.js';
-import { sniffKind } from '../integrations/clearinghouse/kind.js';
+import { sniffKind, sniffKinds } from '../integrations/clearinghouse/kind.js';
 import { SANDBOX_ACCOUNT_KEY } from '../integrations/clearinghouse/rest.js';
 import { createTransportFromConfig } from '../integrations/clearinghouse/index.js';
 import { serveSandbox, type RunningSandbox } from '../integrations/clearinghouse/sandbox/serve.js';
@@ -73,6 +73,7 @@ export function batchWriter(
 /** The X12 readers the remit stage applies responses with. */
 export const x12Readers: X12Readers = {
   kindOf: (content) => sniffKind(content),
+  kindsOf: (content) => sniffKinds(content),
   read999: (content) => read999(content),
   read277CA: (content) => read277CA(content),
   read835: (content) => read835(content),

@@ -1,8 +1,9 @@
 // Stage 6, remit: fetch what the clearinghouse made available (TA1, 999, 277CA, 835), store it
 // durably, only then confirm it remotely (cursor advance / remote delete), and apply it: TA1 and 999
 // to batches, 277CA to claims, 835 reconciled to the cent and proposed for posting (auto-posted if
-// configured). A file may hold many transaction sets: each 999 set answers its own group, each 835
-// set is its own payment, and all of one file are applied in one transaction.
+// configured). A file may hold many transaction sets, of more than one kind too: each 999 set answers
+// its own group, each 835 set is its own payment, each kind is read by its own reader, and all of one
+// file are applied in one transaction.
 import type { ClearinghouseTransport, RemoteDocument } from '../ports.js';
 import {
   proposePostings,
@@ -59,13 +60,23 @@ export interface RemitStore {
   approve(remittanceId: number, actor: string, now: number): { posted: boolean; reason?: string };
   /** Batches sent and still waiting for a 999, or claims waiting for a 277CA. */
   awaitingAcks(): number;
+  /**
+   * Run `fn` (apply calls for one file) in one transaction: all of it is applied, or none of it when it
+   * throws. The apply calls inside it nest.
+   */
+  together(fn: () => void): void;
 }
 
-type Read<T> = { value: T | undefined; diagnostics: { severity: string; message: string }[] };
+type Read<T> = {
+  value: T | undefined;
+  diagnostics: { code?: string; severity: string; message: string }[];
+};
 
 /** The X12 readers (integrations/x12), injected: the core never imports integrations. */
 export interface X12Readers {
   kindOf(content: string): '999' | '277CA' | '835' | 'TA1' | 'other';
+  /** Every kind of transaction set in the file, each once, first seen first ([] when not X12). */
+  kindsOf(content: string): ('999' | '277CA' | '835' | 'TA1' | 'other')[];
   /** One value per transaction set (per TA1 for readTA1). */
   read999(content: string): Read<Ack999In[]>;
   read277CA(content: string): Read<Ack277CAIn[]>;
@@ -84,9 +95,13 @@ export interface RemitDeps {
   busyPollMs: number;
 }
 
-function firstError<T>(r: Read<T>): string | undefined {
+/**
+ * The first error of a read, if any. In a file of several kinds each reader reports the other kinds'
+ * sets as not read (X12_OTHER_SET): their own readers read them, so that is no error then.
+ */
+function firstError<T>(r: Read<T>, mixed = false): string | undefined {
   if (r.value === undefined) return r.diagnostics[0]?.message ?? 'unreadable';
-  return r.diagnostics.find((d) => d.severity === 'error')?.message;
+  return r.diagnostics.find((d) => d.severity === 'error' && !(mixed && d.code === 'X12_OTHER_SET'))?.message;
 }
 
 export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
@@ -105,45 +120,58 @@ export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
     return docs.length;
   }
 
+  /** Apply one kind of transaction set of a stored file; throws when it cannot be read. */
+  function applyKind(kind: string, r: StoredResponse, now: number, mixed: boolean) {
+    if (kind === '999') {
+      const doc = deps.readers.read999(r.content);
+      const err = firstError(doc, mixed);
+      if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
+      // A TA1 may precede the 999's group in its interchange; rejecting ones must not be lost.
+      const ta1 = r.content.includes('TA1') ? (deps.readers.readTA1(r.content).value ?? []) : [];
+      deps.remit.apply999(r.id, doc.value.map(statusFrom999), now, ta1.map(statusFromTA1));
+    } else if (kind === '277CA') {
+      const doc = deps.readers.read277CA(r.content);
+      const err = firstError(doc, mixed);
+      if (err || !doc.value) throw new Error(`277CA unreadable: ${err}`);
+      deps.remit.apply277(
+        r.id,
+        doc.value.flatMap(statusFrom277CA),
+        now,
+        doc.value.flatMap(widerRejectionsFrom277CA),
+      );
+    } else if (kind === '835') {
+      const doc = deps.readers.read835(r.content);
+      const err = firstError(doc, mixed);
+      if (err || !doc.value) throw new Error(`835 unreadable: ${err}`);
+      // Each transaction set is one check/EFT: posted under its own trace, reconciled on its own.
+      deps.remit.save835(
+        r.id,
+        doc.value.map((d) => proposePostings(d, (pcn) => deps.remit.lookupClaim(pcn))),
+        deps.autoPost,
+        now,
+      );
+    } else if (kind === 'TA1') {
+      const doc = deps.readers.readTA1(r.content);
+      const err = firstError(doc, mixed);
+      if (err || !doc.value) throw new Error(`TA1 unreadable: ${err}`);
+      deps.remit.applyTA1(r.id, doc.value.map(statusFromTA1), now);
+    } else throw new Error('not a TA1, 999, 277CA or 835');
+  }
+
   function apply(now: number): number {
     const rows = deps.remit.newResponses(ctx.batchSize);
     for (const r of rows) {
       try {
-        const kind = r.kind === 'other' ? deps.readers.kindOf(r.content) : r.kind;
-        if (kind === '999') {
-          const doc = deps.readers.read999(r.content);
-          const err = firstError(doc);
-          if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
-          // A TA1 may precede the 999's group in its interchange; rejecting ones must not be lost.
-          const ta1 = r.content.includes('TA1') ? (deps.readers.readTA1(r.content).value ?? []) : [];
-          deps.remit.apply999(r.id, doc.value.map(statusFrom999), now, ta1.map(statusFromTA1));
-        } else if (kind === '277CA') {
-          const doc = deps.readers.read277CA(r.content);
-          const err = firstError(doc);
-          if (err || !doc.value) throw new Error(`277CA unreadable: ${err}`);
-          deps.remit.apply277(
-            r.id,
-            doc.value.flatMap(statusFrom277CA),
-            now,
-            doc.value.flatMap(widerRejectionsFrom277CA),
-          );
-        } else if (kind === '835') {
-          const doc = deps.readers.read835(r.content);
-          const err = firstError(doc);
-          if (err || !doc.value) throw new Error(`835 unreadable: ${err}`);
-          // Each transaction set is one check/EFT: posted under its own trace, reconciled on its own.
-          deps.remit.save835(
-            r.id,
-            doc.value.map((d) => proposePostings(d, (pcn) => deps.remit.lookupClaim(pcn))),
-            deps.autoPost,
-            now,
-          );
-        } else if (kind === 'TA1') {
-          const doc = deps.readers.readTA1(r.content);
-          const err = firstError(doc);
-          if (err || !doc.value) throw new Error(`TA1 unreadable: ${err}`);
-          deps.remit.applyTA1(r.id, doc.value.map(statusFromTA1), now);
-        } else throw new Error('not a TA1, 999, 277CA or 835');
+        // A file may hold sets of more than one kind (a 999 group and a 277CA group, or two
+        // interchanges): each kind is read by its reader, and the file is applied whole or not at all.
+        const kinds = deps.readers.kindsOf(r.content);
+        if (kinds.length > 1) {
+          if (kinds.includes('other'))
+            throw new Error('holds a transaction set that is not a 999, 277CA or 835');
+          deps.remit.together(() => {
+            for (const kind of kinds) applyKind(kind, r, now, true);
+          });
+        } else applyKind(r.kind === 'other' ? deps.readers.kindOf(r.content) : r.kind, r, now, false);
       } catch (err) {
         const f = failureOf(r.id, err);
         ctx.logger.warn({ responseId: r.id, code: f.code }, 'clearinghouse response could not be applied');

@@ -323,6 +323,11 @@ export function createRemitStore(store: Store): RemitStore {
       return r.changes > 0;
     },
 
+    together(fn) {
+      // better-sqlite3 runs the apply calls' own transactions inside this one as savepoints.
+      store.tx(() => fn());
+    },
+
     newResponses(limit) {
       return db
         .select({

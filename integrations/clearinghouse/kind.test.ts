@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sniffKind } from './kind.js';
+import { sniffKind, sniffKinds } from './kind.js';
 import { parseRetryAfter } from './rest.js';
 
 const fixture = (n: string) =>
@@ -31,6 +31,21 @@ describe('sniffKind', () => {
   it('calls a 277 status response (X212) and non-X12 text other', () => {
     expect(sniffKind(fixture('sample.277ca').replaceAll('005010X214', '005010X212'))).toBe('other');
     expect(sniffKind('{"claim":[]}')).toBe('other');
+  });
+});
+
+describe('sniffKinds', () => {
+  it('lists every kind of a file once, first seen first; an empty ST03 defers to GS08', () => {
+    const ack = fixture('sample.999');
+    const ca = fixture('sample.277ca');
+    expect(sniffKinds(ack + ca + ack)).toEqual(['999', '277CA']);
+    expect(sniffKinds(ca)).toEqual(['277CA']);
+    expect(
+      sniffKinds(
+        ca.replace(/ST\*277\*(\w+)\*005010X214/, 'ST*277*$1*').replace('*005010X214~', '*005010X212~'),
+      ),
+    ).toEqual(['other']);
+    expect(sniffKinds('{"claim":[]}')).toEqual([]);
   });
 });
 

@@ -200,6 +200,40 @@ describe('remit stage, acknowledgments per transaction set and above claim level
     expect(q("SELECT status FROM clearinghouse_responses WHERE remote_id = 'mixed.x12'")).toBe('processed');
   });
 
+  // A file of two kinds: the 999 accepting group 72 and the 277CA for batch 301, one after the other.
+  const ack72 = () =>
+    fixture('999-two-groups.x12')
+      .replace('GE*2*201', 'GE*1*201')
+      .replace(/ST\*999\*0001[\s\S]*?SE\*9\*0001~\n/, '');
+
+  it('a file holding a 999 and a 277CA: each is read by its own reader and both are applied', async () => {
+    await apply({ name: 'both.x12', content: ack72() + fixture('277ca-provider-rejected.x12') });
+    expect([status('PCN-A1'), status('PCN-A2'), status('PCN-B1')]).toEqual([
+      'accepted',
+      'rejected',
+      'submitted',
+    ]);
+    expect(batchStatus(302)).toBe('accepted');
+    expect(q("SELECT status FROM clearinghouse_responses WHERE remote_id = 'both.x12'")).toBe('processed');
+  });
+
+  it('a file holding a 999 and an unreadable 277CA: nothing of it is applied, and it waits for a person', async () => {
+    const broken = fixture('277ca-provider-rejected.x12').replace(
+      'STC*A2:20:PR*20260106*WQ*100',
+      'STC*A2:20:PR*20260106*WQ*1.2.3',
+    );
+    await apply({ name: 'half.x12', content: ack72() + broken });
+    expect([status('PCN-A1'), status('PCN-A2'), status('PCN-B1')]).toEqual([
+      'submitted',
+      'submitted',
+      'submitted',
+    ]);
+    expect(batchStatus(302)).toBe('sent');
+    expect(q("SELECT status FROM clearinghouse_responses WHERE remote_id = 'half.x12'")).toBe('error');
+    const responseId = q("SELECT id FROM clearinghouse_responses WHERE remote_id = 'half.x12'") as number;
+    expect(reasons('response', responseId)).toMatchObject([{ code: 'RESPONSE_UNREADABLE' }]);
+  });
+
   it('277CA provider-level (2200C) rejection: rejects the claims billed under that TIN, not the others', async () => {
     await apply(file('277ca-provider-rejected.x12'));
     expect([status('PCN-A1'), status('PCN-A2'), status('PCN-B1')]).toEqual([
