@@ -15,7 +15,9 @@ const help = `usage: claimbox x12 validate FILE [--json]
             segment number, segment id and element.
   read      parse an 837, 999, 277CA, 835 or TA1 and print the document as JSON (money in cents).
             A 999, 277CA or 835 prints a list with one entry per transaction set (ST…SE), each
-            with its ISA13/GS06/ST02 under "control"; a TA1 file prints its list of TA1s.
+            with its ISA13/GS06/ST02 under "control"; a TA1 file prints its list of TA1s. A file
+            holding sets of more than one kind (a 999 and a 277CA) prints kind "mixed" and one
+            document per kind.
 
 options:
   --json         (validate) print the result as JSON
