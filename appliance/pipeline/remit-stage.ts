@@ -104,6 +104,13 @@ function firstError<T>(r: Read<T>, mixed = false): string | undefined {
   return r.diagnostics.find((d) => d.severity === 'error' && !(mixed && d.code === 'X12_OTHER_SET'))?.message;
 }
 
+/** The value of a read, or an error naming what could not be read and why. */
+function readOrThrow<T>(label: string, doc: Read<T>, mixed: boolean): T {
+  const err = firstError(doc, mixed);
+  if (err || !doc.value) throw new Error(`${label} unreadable: ${err}`);
+  return doc.value;
+}
+
 export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
   let lastPoll = -Infinity;
 
@@ -122,39 +129,23 @@ export function remitStage(ctx: StageContext, deps: RemitDeps): Stage {
 
   /** Apply one kind of transaction set of a stored file; throws when it cannot be read. */
   function applyKind(kind: string, r: StoredResponse, now: number, mixed: boolean) {
+    const c = r.content;
     if (kind === '999') {
-      const doc = deps.readers.read999(r.content);
-      const err = firstError(doc, mixed);
-      if (err || !doc.value) throw new Error(`999 unreadable: ${err}`);
+      const acks = readOrThrow('999', deps.readers.read999(c), mixed);
       // A TA1 may precede the 999's group in its interchange; rejecting ones must not be lost.
-      const ta1 = r.content.includes('TA1') ? (deps.readers.readTA1(r.content).value ?? []) : [];
-      deps.remit.apply999(r.id, doc.value.map(statusFrom999), now, ta1.map(statusFromTA1));
+      const ta1 = c.includes('TA1') ? (deps.readers.readTA1(c).value ?? []) : [];
+      deps.remit.apply999(r.id, acks.map(statusFrom999), now, ta1.map(statusFromTA1));
     } else if (kind === '277CA') {
-      const doc = deps.readers.read277CA(r.content);
-      const err = firstError(doc, mixed);
-      if (err || !doc.value) throw new Error(`277CA unreadable: ${err}`);
-      deps.remit.apply277(
-        r.id,
-        doc.value.flatMap(statusFrom277CA),
-        now,
-        doc.value.flatMap(widerRejectionsFrom277CA),
-      );
+      const acks = readOrThrow('277CA', deps.readers.read277CA(c), mixed);
+      deps.remit.apply277(r.id, acks.flatMap(statusFrom277CA), now, acks.flatMap(widerRejectionsFrom277CA));
     } else if (kind === '835') {
-      const doc = deps.readers.read835(r.content);
-      const err = firstError(doc, mixed);
-      if (err || !doc.value) throw new Error(`835 unreadable: ${err}`);
+      const docs = readOrThrow('835', deps.readers.read835(c), mixed);
       // Each transaction set is one check/EFT: posted under its own trace, reconciled on its own.
-      deps.remit.save835(
-        r.id,
-        doc.value.map((d) => proposePostings(d, (pcn) => deps.remit.lookupClaim(pcn))),
-        deps.autoPost,
-        now,
-      );
+      const plans = docs.map((d) => proposePostings(d, (pcn) => deps.remit.lookupClaim(pcn)));
+      deps.remit.save835(r.id, plans, deps.autoPost, now);
     } else if (kind === 'TA1') {
-      const doc = deps.readers.readTA1(r.content);
-      const err = firstError(doc, mixed);
-      if (err || !doc.value) throw new Error(`TA1 unreadable: ${err}`);
-      deps.remit.applyTA1(r.id, doc.value.map(statusFromTA1), now);
+      const acks = readOrThrow('TA1', deps.readers.readTA1(c), mixed);
+      deps.remit.applyTA1(r.id, acks.map(statusFromTA1), now);
     } else throw new Error('not a TA1, 999, 277CA or 835');
   }
 
